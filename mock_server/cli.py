@@ -1,0 +1,85 @@
+"""`sinch-mock serve`: the command line of the contract (flags and environment variables)."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+
+from mock_server.config import AccessKey, MockConfig
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sinch-mock", description="A stateful mock of Sinch's "
+                                     "Imported Numbers and Hosting Orders API.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="start the mock server")
+    serve.add_argument("--host", help="bind address (env SINCH_MOCK_HOST, default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port, 0 for a free one (env SINCH_MOCK_PORT, default 8080)")
+    serve.add_argument("--access-key", action="append", default=[], metavar="KEY_ID:KEY_SECRET[:PROJECT_ID]",
+                       help="an accepted access key; repeatable (env SINCH_MOCK_ACCESS_KEYS, comma-separated)")
+    serve.add_argument("--scenario", action="append", default=[], metavar="PATH",
+                       help="a scenario file to load at start; repeatable (env SINCH_MOCK_SCENARIO)")
+    serve.add_argument("--seed", type=int, help="seed for ids, codes and callback order (env SINCH_MOCK_SEED)")
+    serve.add_argument("--callback-order", choices=["random", "fifo"],
+                       help="callback delivery order (env SINCH_MOCK_CALLBACK_ORDER, default random)")
+    serve.add_argument("--log-level", default="warning",
+                       choices=["critical", "error", "warning", "info", "debug"], help="server log level")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = None) -> MockConfig:
+    """Environment first, then flags on top."""
+    config = MockConfig.from_env(environ)
+    if args.host:
+        config.host = args.host
+    if args.port is not None:
+        config.port = args.port
+    if args.access_key:
+        config.access_keys = [AccessKey.parse(k) for k in args.access_key]
+    if args.scenario:
+        config.scenarios = list(args.scenario)
+    if args.seed is not None:
+        config.seed = args.seed
+    if args.callback_order:
+        config.settings.callbacks.order = args.callback_order
+    return config
+
+
+def serve(config: MockConfig, log_level: str = "warning") -> None:
+    import uvicorn
+
+    from mock_server.core.rng import fresh_seed
+    from mock_server.http.app import create_app
+
+    if config.seed is None:
+        config.seed = fresh_seed()
+    app = create_app(config)
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((config.host, config.port))
+    sock.listen(128)
+    port = sock.getsockname()[1]
+    shown_host = f"[{config.host}]" if family == socket.AF_INET6 else config.host
+    keys = ", ".join(k.key_id for k in config.keys)
+    print(f"sinch-mock listening on http://{shown_host}:{port} (seed {config.seed}; access keys: {keys})",
+          flush=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="on"))
+    server.run(sockets=[sock])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = config_from_args(args)
+    except ValueError as error:
+        parser.error(str(error))
+    if args.command == "serve":
+        try:
+            serve(config, args.log_level)
+        except OSError as error:
+            print(f"sinch-mock: cannot listen on {config.host}:{config.port}: {error}", file=sys.stderr)
+            return 1
+    return 0

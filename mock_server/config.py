@@ -1,0 +1,66 @@
+"""Start-up configuration: the contract's flags and environment variables, in one object."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from mock_server.domain.settings import Settings
+
+SANDBOX_KEY_ID = "sandbox-key-id"
+SANDBOX_KEY_SECRET = "sandbox-key-secret"
+
+
+@dataclass(frozen=True)
+class AccessKey:
+    key_id: str
+    key_secret: str
+    project_id: str | None = None  # None: the key works for every project
+
+    @classmethod
+    def parse(cls, text: str) -> "AccessKey":
+        """`KEY_ID:KEY_SECRET[:PROJECT_ID]`."""
+        parts = text.strip().split(":")
+        if len(parts) not in (2, 3) or not all(parts[:2]) or (len(parts) == 3 and not parts[2]):
+            raise ValueError(f"access key {text!r} is not KEY_ID:KEY_SECRET[:PROJECT_ID]")
+        return cls(parts[0], parts[1], parts[2] if len(parts) == 3 else None)
+
+    def allows(self, project_id: str) -> bool:
+        return self.project_id is None or self.project_id == project_id
+
+
+SANDBOX_KEY = AccessKey(SANDBOX_KEY_ID, SANDBOX_KEY_SECRET)
+
+
+@dataclass
+class MockConfig:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    access_keys: list[AccessKey] = field(default_factory=list)
+    scenarios: list[str] = field(default_factory=list)
+    seed: int | None = None
+    settings: Settings = field(default_factory=Settings)
+    # Run the real-time worker (due transitions and callback deliveries) while the app serves.
+    background: bool = True
+
+    @property
+    def keys(self) -> list[AccessKey]:
+        return self.access_keys or [SANDBOX_KEY]
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "MockConfig":
+        env = os.environ if environ is None else environ
+        config = cls()
+        if env.get("SINCH_MOCK_HOST"):
+            config.host = env["SINCH_MOCK_HOST"]
+        if env.get("SINCH_MOCK_PORT"):
+            config.port = int(env["SINCH_MOCK_PORT"])
+        if env.get("SINCH_MOCK_ACCESS_KEYS"):
+            config.access_keys = [AccessKey.parse(k) for k in env["SINCH_MOCK_ACCESS_KEYS"].split(",") if k.strip()]
+        if env.get("SINCH_MOCK_SCENARIO"):
+            config.scenarios = [s for s in env["SINCH_MOCK_SCENARIO"].split(",") if s.strip()]
+        if env.get("SINCH_MOCK_SEED"):
+            config.seed = int(env["SINCH_MOCK_SEED"])
+        if env.get("SINCH_MOCK_CALLBACK_ORDER"):
+            config.settings.callbacks.order = env["SINCH_MOCK_CALLBACK_ORDER"]  # type: ignore[assignment]
+        return config

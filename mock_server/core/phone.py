@@ -1,0 +1,67 @@
+"""Phone numbers: E.164 in the North American Numbering Plan, US or CA only.
+
+`phonenumbers` decides the region and the type of a number. Where it does not know the
+number's region (the spec's own example `+11234567890` has no real area code), the number is
+accepted and its region is the request's `regionCode` (see docs/errata.md, E-NUM-1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+from mock_server.core.errors import ApiError, field_error
+
+SUPPORTED_REGIONS = ("US", "CA")
+_E164_NANP = re.compile(r"^\+1\d{10}$")
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    e164: str
+    known_region: str | None  # what phonenumbers says, when it knows
+    toll_free: bool
+
+    def __str__(self) -> str:
+        return self.e164
+
+
+def parse_e164(raw: object, field_name: str = "phoneNumber") -> PhoneNumber:
+    """Check the shape (`+1` and ten digits) and what phonenumbers knows of the number."""
+    if not isinstance(raw, str) or not _E164_NANP.match(raw):
+        raise field_error(
+            field_name,
+            f"{raw!r} is not an E.164 number of the US or Canada ('+1' followed by ten digits)",
+        )
+    parsed = phonenumbers.parse(raw, None)
+    region = phonenumbers.region_code_for_number(parsed)
+    if region is not None and region not in SUPPORTED_REGIONS:
+        raise field_error(field_name, f"{raw} belongs to region {region}; only US and CA are supported")
+    toll_free = phonenumbers.number_type(parsed) == PhoneNumberType.TOLL_FREE
+    return PhoneNumber(raw, region, toll_free)
+
+
+def check_region_code(raw: object, field_name: str = "regionCode") -> str:
+    if raw not in SUPPORTED_REGIONS:
+        raise field_error(field_name, f"{raw!r} is not supported; use US or CA")
+    return str(raw)
+
+
+def number_in_region(raw: object, region_code: str, field_name: str = "phoneNumber") -> PhoneNumber:
+    """A number that must belong to `region_code`. Toll-free numbers are shared by US and CA."""
+    number = parse_e164(raw, field_name)
+    if number.known_region and not number.toll_free and number.known_region != region_code:
+        raise field_error(field_name, f"{number.e164} is a {number.known_region} number, not {region_code}")
+    return number
+
+
+def path_number(raw: str) -> PhoneNumber:
+    """A number taken from a URL path: `+` may arrive raw or as %2B (already decoded here)."""
+    try:
+        return parse_e164(raw, "phoneNumber")
+    except ApiError as error:
+        error.message = f"The phone number in the path is not valid: {error.violations[0].description}"
+        raise

@@ -1,0 +1,107 @@
+"""Timed transitions. A job is data (a kind, a due time, a payload), so state can be exported.
+
+Jobs run when they fall due: on every API request (the state is brought up to "now" first),
+from the real-time background worker, and on `/_mock/clock:advance` or `:set`, where every job
+that falls due runs, in time order, before the call returns. While a job runs the clock is
+pinned to the job's due time, so whatever the job records carries that time.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from mock_server.core.clock import Clock
+
+log = logging.getLogger("sinch_mock.scheduler")
+
+
+@dataclass(order=True)
+class Job:
+    due: datetime
+    seq: int
+    kind: str = field(compare=False)
+    project_id: str = field(compare=False)
+    data: dict[str, Any] = field(compare=False, default_factory=dict)
+    cancelled: bool = field(compare=False, default=False)
+
+    def export(self) -> dict:
+        return {"due": self.due.isoformat(), "seq": self.seq, "kind": self.kind,
+                "projectId": self.project_id, "data": self.data}
+
+
+Handler = Callable[[Job], None]
+
+
+class Scheduler:
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._heap: list[Job] = []
+        self._seq = 0
+        self._handlers: dict[str, Handler] = {}
+
+    def register(self, kind: str, handler: Handler) -> None:
+        if kind in self._handlers:
+            raise ValueError(f"a handler for {kind!r} is registered already")
+        self._handlers[kind] = handler
+
+    def schedule(self, kind: str, project_id: str, *, delay: float = 0.0,
+                 at: datetime | None = None, **data: Any) -> Job:
+        if kind not in self._handlers:
+            raise KeyError(f"no handler registered for job kind {kind!r}")
+        due = at if at is not None else self._clock.now() + timedelta(seconds=delay)
+        self._seq += 1
+        job = Job(due, self._seq, kind, project_id, data)
+        heapq.heappush(self._heap, job)
+        return job
+
+    def cancel(self, predicate: Callable[[Job], bool]) -> int:
+        """Cancel every pending job for which `predicate` is true; returns how many."""
+        count = 0
+        for job in self._heap:
+            if not job.cancelled and predicate(job):
+                job.cancelled = True
+                count += 1
+        return count
+
+    def pending(self, predicate: Callable[[Job], bool] | None = None) -> list[Job]:
+        jobs = sorted(j for j in self._heap if not j.cancelled)
+        return [j for j in jobs if predicate is None or predicate(j)]
+
+    def next_due(self) -> datetime | None:
+        while self._heap and self._heap[0].cancelled:
+            heapq.heappop(self._heap)
+        return self._heap[0].due if self._heap else None
+
+    def run_due(self, until: datetime | None = None) -> int:
+        """Run every job due at or before `until` (default: now), in time order."""
+        until = until if until is not None else self._clock.now()
+        ran = 0
+        while self._heap and self._heap[0].due <= until:
+            job = heapq.heappop(self._heap)
+            if job.cancelled:
+                continue
+            with self._clock.pinned(job.due):
+                try:
+                    self._handlers[job.kind](job)
+                except Exception:  # a broken job must not stop the clock for everyone else
+                    log.exception("job %s for project %s failed", job.kind, job.project_id)
+            ran += 1
+        return ran
+
+    def clear(self) -> None:
+        self._heap.clear()
+
+    def export(self) -> list[dict]:
+        return [job.export() for job in self.pending()]
+
+    def restore(self, jobs: list[dict]) -> None:
+        self._heap = []
+        for item in jobs:
+            job = Job(datetime.fromisoformat(item["due"]), int(item["seq"]), item["kind"],
+                      item["projectId"], dict(item.get("data", {})))
+            heapq.heappush(self._heap, job)
+            self._seq = max(self._seq, job.seq)

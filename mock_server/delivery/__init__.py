@@ -1,0 +1,1 @@
+"""Delivering callback events to their destinations: signing, ordering, retries."""

@@ -1,0 +1,143 @@
+"""Callback events: every transition the real API reports by callback is recorded here.
+
+`EventLog.record` builds the `CallbackPayload` of the spec and remembers where it must go; the
+delivery side (`mock_server.delivery`) sends it and notes each attempt on the same record, so
+the log is also the ledger that `/_mock/events` shows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Callable
+
+from pydantic import BaseModel, ConfigDict
+
+from mock_server.core.timefmt import rfc3339
+
+if TYPE_CHECKING:
+    from mock_server.domain.world import World
+
+
+class ResourceType(str, Enum):
+    IMPORTED_NUMBER = "IMPORTED_NUMBER"
+    HOSTING_ORDER_NUMBER = "HOSTING_ORDER_NUMBER"
+
+
+class EventType(str, Enum):
+    PROVISIONING_TO_SMS_PLATFORM = "PROVISIONING_TO_SMS_PLATFORM"
+    DEPROVISIONING_TO_SMS_PLATFORM = "DEPROVISIONING_TO_SMS_PLATFORM"
+    LINK_TO_10DLC_CAMPAIGN = "LINK_TO_10DLC_CAMPAIGN"
+    UNLINK_TO_10DLC_CAMPAIGN = "UNLINK_TO_10DLC_CAMPAIGN"
+    HOSTING_PROCESS = "HOSTING_PROCESS"
+    OSR_UPDATE = "OSR_UPDATE"
+    DELETE = "DELETE"
+
+
+class DeliveryState(str, Enum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    NO_DESTINATION = "no_destination"
+
+
+class DeliveryAttempt(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    time: datetime
+    status_code: int | None = None
+    error: str | None = None
+    duplicate: bool = False
+
+
+class CallbackEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seq: int
+    event_id: str
+    project_id: str
+    resource_type: ResourceType
+    event_type: EventType
+    resource_id: str
+    status: str  # SUCCEEDED | FAILED
+    failure_code: str | None = None
+    timestamp: datetime
+    destination: str | None = None
+    state: DeliveryState = DeliveryState.PENDING
+    attempts: list[DeliveryAttempt] = []
+    next_attempt_at: datetime | None = None
+    signature: str | None = None
+
+    def payload(self) -> dict:
+        """The body sent to the callback URL (`CallbackPayload`)."""
+        body = {
+            "resourceType": self.resource_type.value,
+            "eventType": self.event_type.value,
+            "eventId": self.event_id,
+            "timestamp": rfc3339(self.timestamp),
+            "projectId": self.project_id,
+            "resourceId": self.resource_id,
+            "status": self.status,
+        }
+        if self.status == "FAILED" and self.failure_code:
+            body["failureCode"] = self.failure_code
+        return body
+
+
+class EventLog:
+    def __init__(self, world: "World") -> None:
+        self._world = world
+        self.events: list[CallbackEvent] = []
+        self.by_id: dict[str, CallbackEvent] = {}
+        self._listeners: list[Callable[[CallbackEvent], None]] = []
+
+    def subscribe(self, listener: Callable[[CallbackEvent], None]) -> None:
+        self._listeners.append(listener)
+
+    def record(
+        self,
+        project_id: str,
+        resource_type: ResourceType,
+        event_type: EventType,
+        resource_id: str,
+        *,
+        failure_code: str | None = None,
+        destination: str | None = None,
+    ) -> CallbackEvent:
+        now = self._world.clock.now()
+        event = CallbackEvent(
+            seq=len(self.events) + 1,
+            event_id=self._world.rng.hex(26),
+            project_id=project_id,
+            resource_type=resource_type,
+            event_type=event_type,
+            resource_id=resource_id,
+            status="FAILED" if failure_code else "SUCCEEDED",
+            failure_code=failure_code,
+            timestamp=now,
+            destination=destination or None,
+            state=DeliveryState.PENDING if destination else DeliveryState.NO_DESTINATION,
+            next_attempt_at=now if destination else None,
+        )
+        self.events.append(event)
+        self.by_id[event.event_id] = event
+        for listener in self._listeners:
+            listener(event)
+        return event
+
+    def for_project(self, project_id: str | None) -> list[CallbackEvent]:
+        return [e for e in self.events if project_id is None or e.project_id == project_id]
+
+    def clear(self) -> None:
+        self.events.clear()
+        self.by_id.clear()
+
+    def export(self) -> list[dict]:
+        return [e.model_dump(mode="json") for e in self.events]
+
+    def restore(self, items: list[dict]) -> None:
+        self.clear()
+        for item in items:
+            event = CallbackEvent.model_validate(item)
+            self.events.append(event)
+            self.by_id[event.event_id] = event

@@ -1,0 +1,4 @@
+from mock_server.domain.imported_numbers.model import ImportedNumber, ScheduledProvisioning
+from mock_server.domain.imported_numbers.service import ImportedNumberService
+
+__all__ = ["ImportedNumber", "ScheduledProvisioning", "ImportedNumberService"]

@@ -1,0 +1,101 @@
+"""What fails, and how: the one place that decides the outcome of a lifecycle step.
+
+Like test card numbers at a payment provider, numbers in the fictional 555-01XX exchange range
+(any area code, toll-free included: `+1 NPA 555 01XX`) have documented outcomes. Every other
+number, including every number used in the spec's own examples, succeeds. Scenarios add
+per-number overrides and campaign or service-plan states on top (`Outcomes.overrides`,
+`Outcomes.campaign_failures`, `Outcomes.service_plan_failures`); an override wins over the
+table. The table is documented in docs/magic-numbers.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Step = Literal["eligibility", "osr", "platform", "campaign", "carrier"]
+
+_MAGIC = re.compile(r"^\+1\d{3}55501(\d{2})$")
+
+
+class NumberOutcome(BaseModel):
+    """How one number's steps end. `None` everywhere means every step succeeds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    not_eligible: str | None = Field(None, description="eligibility check fails with this error text")
+    osr: str | None = Field(None, description="the OSR update fails with this failure code")
+    platform: str | None = Field(None, description="SMS platform provisioning fails with this code")
+    campaign: str | None = Field(None, description="campaign linking fails with this failure code")
+    carrier: dict[str, str] = Field(default_factory=dict, description="carrier entry -> error message")
+
+
+# Last two digits of a 555-01XX number -> its outcome.
+MAGIC_TABLE: dict[str, NumberOutcome] = {
+    "00": NumberOutcome(not_eligible="The number is not eligible for OSR update (not portable)."),
+    "10": NumberOutcome(campaign="CAMPAIGN_NOT_AVAILABLE"),
+    "11": NumberOutcome(campaign="EXCEEDED_10DLC_LIMIT"),
+    "12": NumberOutcome(platform="NUMBER_PROVISIONING_FAILED"),
+    "13": NumberOutcome(platform="PARTNER_SERVICE_UNAVAILABLE"),
+    "14": NumberOutcome(campaign="CAMPAIGN_PENDING_ACCEPTANCE"),
+    "15": NumberOutcome(campaign="MNO_SHARING_ERROR"),
+    "16": NumberOutcome(campaign="CAMPAIGN_PROVISIONING_FAILED"),
+    "17": NumberOutcome(campaign="CAMPAIGN_EXPIRED"),
+    "18": NumberOutcome(campaign="CAMPAIGN_MNO_REJECTED"),
+    "19": NumberOutcome(campaign="CAMPAIGN_MNO_SUSPENDED"),
+    "20": NumberOutcome(campaign="CAMPAIGN_MNO_REVIEW"),
+    "21": NumberOutcome(platform="INSUFFICIENT_BALANCE"),
+    "22": NumberOutcome(campaign="MOCK_CAMPAIGN_NOT_ALLOWED"),
+    "23": NumberOutcome(osr="INVALID_NNID"),
+    "30": NumberOutcome(carrier={"smsAtt": "AT&T rejected the SMS configuration"}),
+    "31": NumberOutcome(carrier={"smsTmo": "T-Mobile rejected the SMS configuration (error 60135)"}),
+}
+
+HAPPY = NumberOutcome()
+
+
+class Outcomes:
+    def __init__(self) -> None:
+        self.overrides: dict[str, NumberOutcome] = {}
+        self.campaign_failures: dict[str, str] = {}  # campaignId -> failure code
+        self.service_plan_failures: dict[str, str] = {}  # servicePlanId -> failure code
+
+    def for_number(self, e164: str) -> NumberOutcome:
+        if e164 in self.overrides:
+            return self.overrides[e164]
+        match = _MAGIC.match(e164)
+        return MAGIC_TABLE.get(match.group(1), HAPPY) if match else HAPPY
+
+    def eligibility_error(self, e164: str) -> str | None:
+        return self.for_number(e164).not_eligible
+
+    def osr_failure(self, e164: str) -> str | None:
+        return self.for_number(e164).osr
+
+    def platform_failure(self, e164: str, service_plan_id: str) -> str | None:
+        return self.for_number(e164).platform or self.service_plan_failures.get(service_plan_id)
+
+    def campaign_failure(self, e164: str, campaign_id: str) -> str | None:
+        return self.for_number(e164).campaign or self.campaign_failures.get(campaign_id)
+
+    def carrier_error(self, e164: str, carrier: str) -> str | None:
+        return self.for_number(e164).carrier.get(carrier)
+
+    def clear(self) -> None:
+        self.overrides.clear()
+        self.campaign_failures.clear()
+        self.service_plan_failures.clear()
+
+    def export(self) -> dict:
+        return {
+            "overrides": {k: v.model_dump() for k, v in self.overrides.items()},
+            "campaignFailures": dict(self.campaign_failures),
+            "servicePlanFailures": dict(self.service_plan_failures),
+        }
+
+    def restore(self, data: dict) -> None:
+        self.overrides = {k: NumberOutcome.model_validate(v) for k, v in data.get("overrides", {}).items()}
+        self.campaign_failures = dict(data.get("campaignFailures", {}))
+        self.service_plan_failures = dict(data.get("servicePlanFailures", {}))

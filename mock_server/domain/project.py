@@ -1,0 +1,31 @@
+"""A project: the unit of state. It springs into being on first use of its id (as in a sandbox)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from mock_server.domain.hosting_orders.model import HostingOrder
+from mock_server.domain.imported_numbers.model import ImportedNumber
+from mock_server.domain.provisioning import Record
+from mock_server.domain.qualified_numbers.model import QualifiedNumber
+
+
+class CallbackConfiguration(Record):
+    hmac_secret: str = ""
+
+
+class ProjectLimits(Record):
+    """Per-project limits an account manager could raise (None: the global setting)."""
+
+    import_order_numbers: int | None = None
+
+
+class Project(Record):
+    project_id: str
+    limits: ProjectLimits = Field(default_factory=ProjectLimits)
+    callback_configuration: CallbackConfiguration = Field(default_factory=CallbackConfiguration)
+    imported_numbers: dict[str, ImportedNumber] = Field(default_factory=dict)
+    qualified_numbers: dict[str, QualifiedNumber] = Field(default_factory=dict)
+    hosting_orders: dict[str, HostingOrder] = Field(default_factory=dict)
+    # phone number -> id of the running (not COMPLETED, not REJECTED) hosting order holding it
+    running_order_by_number: dict[str, str] = Field(default_factory=dict)

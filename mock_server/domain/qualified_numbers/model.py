@@ -1,0 +1,57 @@
+"""A qualified number: a number whose eligibility and ownership are checked before hosting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from mock_server.domain.provisioning import Record, State
+
+
+class GlobalProcessState(str, Enum):
+    UNSPECIFIED = "GLOBAL_PROCESS_STATE_UNSPECIFIED"
+    ELIGIBLE_CHECK_PENDING = "GLOBAL_PROCESS_STATE_ELIGIBLE_CHECK_PENDING"
+    ELIGIBLE = "GLOBAL_PROCESS_STATE_ELIGIBLE"
+    NOT_ELIGIBLE = "GLOBAL_PROCESS_STATE_NOT_ELIGIBLE"
+    VERIFICATION_PENDING = "GLOBAL_PROCESS_STATE_VERIFICATION_PENDING"
+    VERIFICATION_FAILED = "GLOBAL_PROCESS_STATE_VERIFICATION_FAILED"
+    VERIFICATION_BLOCKED = "GLOBAL_PROCESS_STATE_VERIFICATION_BLOCKED"
+    VERIFIED = "GLOBAL_PROCESS_STATE_VERIFIED"
+    HOSTING_IN_PROGRESS = "GLOBAL_PROCESS_STATE_HOSTING_IN_PROGRESS"
+    HOSTING_DONE = "GLOBAL_PROCESS_STATE_HOSTING_DONE"
+    HOSTING_FAILED = "GLOBAL_PROCESS_STATE_HOSTING_FAILED"
+
+
+class StepDetail(Record):
+    """`osrEligibility` / `ownershipVerification`."""
+
+    status: State = State.WAITING
+    error: str = ""
+
+
+class HostedNumberDetail(Record):
+    status: int = 0  # 0 unspecified, 1 hosted, 2 failed
+    error: str = ""
+
+
+class VoiceChallenge(Record):
+    """The code last "spoken" to the number by a voice call."""
+
+    code: str
+    sent_at: datetime
+    expires_at: datetime
+    attempts_left: int
+
+
+class QualifiedNumber(Record):
+    phone_number: str
+    project_id: str
+    region_code: str
+    state: GlobalProcessState = GlobalProcessState.ELIGIBLE_CHECK_PENDING
+    osr_eligibility: StepDetail = StepDetail(status=State.IN_PROGRESS)
+    ownership_verification: StepDetail = StepDetail(status=State.WAITING)
+    hosted_number: HostedNumberDetail = HostedNumberDetail()
+    voice_challenge: VoiceChallenge | None = None
+    hosting_order_id: str = ""  # the running or last hosting order that text-enabled it
+    created_time: datetime
+    updated_time: datetime

@@ -1,0 +1,94 @@
+"""The world: every project, the clock, the scheduler, the random generator and the event log.
+
+One `World` is one running mock. Its lock makes every request one transaction: the state is
+brought up to the clock's "now" (due jobs run), then the operation validates everything before
+it writes anything, so a rejected batch changes nothing and no update is lost.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, Iterator
+
+from mock_server.core.clock import Clock
+from mock_server.core.rng import Rng
+from mock_server.core.scheduler import Scheduler
+from mock_server.domain.events import EventLog
+from mock_server.domain.outcomes import Outcomes
+from mock_server.domain.project import Project
+from mock_server.domain.settings import Settings
+
+
+class World:
+    def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
+                 rng: Rng | None = None) -> None:
+        self.lock = threading.RLock()
+        self.clock = clock or Clock()
+        self.rng = rng or Rng()
+        self.scheduler = Scheduler(self.clock)
+        self.settings = settings or Settings()
+        self.initial_settings = self.settings.model_copy(deep=True)
+        self.outcomes = Outcomes()
+        self.projects: dict[str, Project] = {}
+        self.events = EventLog(self)
+        self.journal: list[dict[str, Any]] = []
+
+        # Services register their scheduled-job handlers with the scheduler.
+        from mock_server.domain.hosting_orders.service import HostingOrderService
+        from mock_server.domain.imported_numbers.service import ImportedNumberService
+        from mock_server.domain.qualified_numbers.service import QualifiedNumberService
+
+        self.imported_numbers = ImportedNumberService(self)
+        self.qualified_numbers = QualifiedNumberService(self)
+        self.hosting_orders = HostingOrderService(self)
+
+    # --- projects -------------------------------------------------------------------------
+    def project(self, project_id: str) -> Project:
+        """The project with this id, created empty on first use."""
+        project = self.projects.get(project_id)
+        if project is None:
+            project = self.projects[project_id] = Project(project_id=project_id)
+        return project
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # --- time -----------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator["World"]:
+        """Hold the lock and bring the state up to now; every API call runs inside one."""
+        with self.lock:
+            self.scheduler.run_due()
+            yield self
+
+    def catch_up(self) -> int:
+        with self.lock:
+            return self.scheduler.run_due()
+
+    def advance(self, seconds: float) -> datetime:
+        with self.lock:
+            self.scheduler.run_due()
+            instant = self.clock.advance(seconds)
+            self.scheduler.run_due(instant)
+            return instant
+
+    def set_time(self, instant: datetime) -> datetime:
+        with self.lock:
+            self.scheduler.run_due()
+            instant = self.clock.set(instant)
+            self.scheduler.run_due(instant)
+            return instant
+
+    # --- whole state ----------------------------------------------------------------------
+    def reset(self) -> None:
+        """Drop all state; keep the start-up configuration (settings, seed)."""
+        with self.lock:
+            self.projects.clear()
+            self.scheduler.clear()
+            self.events.clear()
+            self.journal.clear()
+            self.outcomes.clear()
+            self.settings = self.initial_settings.model_copy(deep=True)
+            self.rng.reseed()

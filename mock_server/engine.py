@@ -1,0 +1,92 @@
+"""The engine: moves the world through time and lets callback deliveries keep pace.
+
+It is the only place where timed transitions (the scheduler) and delivery attempts (the
+dispatcher) meet. Moving the clock steps from one due instant to the next, running the jobs
+and making the delivery attempts of each instant in order, so an advance of an hour plays out
+exactly as an hour would have, before the call returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from mock_server.delivery.dispatcher import Dispatcher
+from mock_server.domain.world import World
+
+log = logging.getLogger("sinch_mock.engine")
+
+IDLE_POLL_SECONDS = 0.2
+
+
+class Engine:
+    def __init__(self, world: World, dispatcher: Dispatcher | None = None) -> None:
+        self.world = world
+        self.dispatcher = dispatcher or Dispatcher(world)
+        self._task: asyncio.Task | None = None
+        self._moving = asyncio.Lock()
+
+    async def advance(self, seconds: float) -> datetime:
+        if seconds < 0:
+            from mock_server.core.clock import ClockError
+
+            raise ClockError("the clock only moves forward")
+        return await self.move_to(self.world.clock.now() + timedelta(seconds=seconds))
+
+    async def move_to(self, target: datetime) -> datetime:
+        """Freeze the clock and play every due job and delivery attempt up to `target`."""
+        world = self.world
+        async with self._moving:
+            with world.lock:
+                if target < world.clock.now():
+                    from mock_server.core.clock import ClockError
+
+                    raise ClockError("the clock only moves forward; use /_mock/reset to start over")
+                world.clock.freeze()
+                world.scheduler.run_due()
+            await self.dispatcher.deliver_due(world.clock.now())
+            while True:
+                with world.lock:
+                    due = [t for t in (world.scheduler.next_due(), self.dispatcher.next_due()) if t is not None]
+                    step = min(due) if due else None
+                    if step is None or step > target:
+                        break
+                    step = max(step, world.clock.now())
+                    world.clock.set(step)
+                    world.scheduler.run_due(step)
+                await self.dispatcher.deliver_due(step)
+            with world.lock:
+                world.clock.set(target)
+                world.scheduler.run_due(target)
+            await self.dispatcher.deliver_due(target)
+            return target
+
+    async def tick(self) -> None:
+        """One round of real-time work: run due jobs, make due delivery attempts."""
+        self.world.catch_up()
+        await self.dispatcher.deliver_due(self.world.clock.now())
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                if not self._moving.locked():
+                    await self.tick()
+            except Exception:  # keep serving; the failure is logged
+                log.exception("background tick failed")
+            await asyncio.sleep(IDLE_POLL_SECONDS)
+
+    async def start(self, background: bool = True) -> None:
+        await self.dispatcher.start()
+        if background and self._task is None:
+            self._task = asyncio.create_task(self._run(), name="sinch-mock-engine")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        await self.dispatcher.stop()

@@ -1,0 +1,1 @@
+"""The thin HTTP layer: parse, call the domain, serialize. One module per API tag."""

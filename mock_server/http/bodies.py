@@ -1,0 +1,92 @@
+"""Reading request bodies and query parameters into typed values, or clear 400s."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.alias_generators import to_camel
+from starlette.requests import Request
+
+from mock_server.core.errors import ApiError, FieldViolation, field_error, invalid_argument
+
+MAX_BODY_BYTES = 1024 * 1024
+M = TypeVar("M", bound=BaseModel)
+
+
+class RequestModel(BaseModel):
+    """Base of request bodies: camelCase names, strict JSON types, unknown fields ignored."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, strict=True, extra="ignore")
+
+
+async def json_object(request: Request, *, required: bool = True) -> dict[str, Any]:
+    """The body as a JSON object; an absent body is `{}` when `required` is false."""
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
+        raise ApiError(413, "INVALID_ARGUMENT", "The request body is larger than 1 MiB")
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, "INVALID_ARGUMENT", "The request body is larger than 1 MiB")
+    if not raw.strip():
+        if required:
+            raise invalid_argument("A JSON request body is required")
+        return {}
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type and not (content_type == "application/json" or content_type.endswith("+json")):
+        raise ApiError(415, "INVALID_ARGUMENT",
+                       f"Content-Type {content_type!r} is not supported; send application/json")
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise invalid_argument(f"The request body is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise invalid_argument("The request body must be a JSON object")
+    return data
+
+
+def violations_of(error: ValidationError, prefix: str = "") -> list[FieldViolation]:
+    found = []
+    for item in error.errors():
+        path = ".".join(str(p) for p in item["loc"] if not str(p).startswith("function-"))
+        found.append(FieldViolation(f"{prefix}{path}" or "body", item["msg"]))
+    return found
+
+
+def parse_body(model: type[M], data: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        violations = violations_of(error)
+        names = ", ".join(v.field for v in violations)
+        raise invalid_argument(f"Invalid request body: {names}", *violations) from None
+
+
+def query_one(request: Request, name: str, *, required: bool = False) -> str | None:
+    values = request.query_params.getlist(name)
+    if not values:
+        if required:
+            raise field_error(name, "is required", f"The query parameter {name} is required")
+        return None
+    if len(values) > 1:
+        raise field_error(name, "may be given only once")
+    return values[0]
+
+
+def query_many(request: Request, name: str, *, required: bool = False) -> list[str]:
+    """A parameter that may repeat (`states=A&states=B`); a comma-separated value works too."""
+    values = [v for raw in request.query_params.getlist(name) for v in raw.split(",") if v]
+    if required and not values:
+        raise field_error(name, "is required", f"The query parameter {name} is required")
+    return values
+
+
+def is_absolute_http_url(value: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)

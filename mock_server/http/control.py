@@ -1,0 +1,87 @@
+"""The control plane's core: health, reset, the clock and the request journal."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from mock_server.core.clock import ClockError
+from mock_server.core.errors import field_error, invalid_argument
+from mock_server.core.timefmt import parse_rfc3339, rfc3339
+from mock_server.http.bodies import json_object
+from mock_server.http.common import json_response, world_of
+
+
+def clock_body(request: Request) -> dict:
+    clock = world_of(request).clock
+    return {"now": rfc3339(clock.now()), "frozen": clock.frozen}
+
+
+async def health(request: Request) -> JSONResponse:
+    return json_response({"status": "ok"})
+
+
+async def reset(request: Request) -> JSONResponse:
+    world_of(request).reset()
+    return json_response({"status": "reset"})
+
+
+async def get_clock(request: Request) -> JSONResponse:
+    return json_response(clock_body(request))
+
+
+async def advance_clock(request: Request) -> JSONResponse:
+    data = await json_object(request)
+    seconds = data.get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+        raise field_error("seconds", "must be a number of seconds, zero or more")
+    await request.app.state.engine.advance(float(seconds))
+    return json_response(clock_body(request))
+
+
+async def set_clock(request: Request) -> JSONResponse:
+    data = await json_object(request)
+    try:
+        instant = parse_rfc3339(data.get("now"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise field_error("now", "must be an RFC 3339 date-time, e.g. 2026-01-01T00:00:00Z") from None
+    try:
+        await request.app.state.engine.move_to(instant)
+    except ClockError as error:
+        raise invalid_argument(str(error)) from None
+    return json_response(clock_body(request))
+
+
+async def freeze_clock(request: Request) -> JSONResponse:
+    world = world_of(request)
+    with world.lock:
+        world.clock.freeze()
+    return json_response(clock_body(request))
+
+
+async def resume_clock(request: Request) -> JSONResponse:
+    world = world_of(request)
+    with world.lock:
+        world.clock.resume()
+    return json_response(clock_body(request))
+
+
+async def list_requests(request: Request) -> JSONResponse:
+    world = world_of(request)
+    project_id = request.query_params.get("projectId")
+    with world.lock:
+        entries = [e for e in world.journal if project_id is None or e["projectId"] == project_id]
+    return json_response({"requests": entries})
+
+
+routes = [
+    Route("/_mock/health", health, methods=["GET"]),
+    Route("/_mock/reset", reset, methods=["POST"]),
+    Route("/_mock/clock", get_clock, methods=["GET"]),
+    Route("/_mock/clock:advance", advance_clock, methods=["POST"]),
+    Route("/_mock/clock:set", set_clock, methods=["POST"]),
+    Route("/_mock/clock:freeze", freeze_clock, methods=["POST"]),
+    Route("/_mock/clock:resume", resume_clock, methods=["POST"]),
+    Route("/_mock/requests", list_requests, methods=["GET"]),
+]
