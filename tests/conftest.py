@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timezone
 from typing import Iterator
 
@@ -14,6 +15,7 @@ from mock_server.domain.world import World
 
 START = datetime(2026, 1, 5, 9, 0, 0, tzinfo=timezone.utc)
 AUTH = (SANDBOX_KEY_ID, SANDBOX_KEY_SECRET)
+AUTH_HEADERS = {"Authorization": "Basic " + base64.b64encode(f"{SANDBOX_KEY_ID}:{SANDBOX_KEY_SECRET}".encode()).decode()}
 
 
 @pytest.fixture
@@ -34,7 +36,7 @@ def app():
 @pytest.fixture
 def client(app) -> Iterator[TestClient]:
     """An authenticated in-process client (sandbox key) on a frozen clock at START."""
-    with TestClient(app, auth=AUTH) as test_client:
+    with TestClient(app, headers=AUTH_HEADERS) as test_client:
         yield test_client
 
 

@@ -102,9 +102,13 @@ class EventLog:
         resource_id: str,
         *,
         failure_code: str | None = None,
+        failed: bool | None = None,
         destination: str | None = None,
     ) -> CallbackEvent:
+        """Record one event. It is FAILED when `failed` is true or a failure code is given (some
+        failures, such as SMS platform provisioning, carry no code: the spec calls them binary)."""
         now = self._world.clock.now()
+        failed = bool(failure_code) if failed is None else failed
         event = CallbackEvent(
             seq=len(self.events) + 1,
             event_id=self._world.rng.hex(26),
@@ -112,8 +116,8 @@ class EventLog:
             resource_type=resource_type,
             event_type=event_type,
             resource_id=resource_id,
-            status="FAILED" if failure_code else "SUCCEEDED",
-            failure_code=failure_code,
+            status="FAILED" if failed else "SUCCEEDED",
+            failure_code=failure_code if failed else None,
             timestamp=now,
             destination=destination or None,
             state=DeliveryState.PENDING if destination else DeliveryState.NO_DESTINATION,

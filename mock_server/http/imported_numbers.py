@@ -1,8 +1,234 @@
-"""HTTP routes of the imported numbers area (filled in by its issue)."""
+"""HTTP routes of the Imported Numbers tag."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from pydantic import Field, StrictBool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
 
-routes: list[BaseRoute] = []
+from mock_server.core.errors import ApiError, FieldViolation, field_error, invalid_argument
+from mock_server.core.paging import order_by_from, page_size_from, paginate
+from mock_server.core.phone import check_region_code, number_in_region, path_number
+from mock_server.core.timefmt import rfc3339
+from mock_server.domain.imported_numbers.model import ImportedNumber
+from mock_server.domain.imported_numbers.service import (
+    ImportedNumberChange,
+    ImportedNumberFilter,
+    NewImportedNumber,
+)
+from mock_server.http.bodies import (
+    RequestModel,
+    is_absolute_http_url,
+    json_object,
+    parse_body,
+    query_one,
+)
+from mock_server.http.common import empty_response, json_response, world_of
+from mock_server.http.render import carrier_json, provisioning_json
+
+SEARCH_PATTERNS = ("START", "CONTAIN", "END")
+
+
+class SmsConfigurationBody(RequestModel):
+    service_plan_id: str | None = None
+    campaign_id: str | None = None
+    migrate_to_sinch_tmo: StrictBool | None = None  # readOnly in the schema, sent by its example
+
+
+class ImportedNumberBody(RequestModel):
+    """`ImportedNumber` as a request body (POST and PATCH)."""
+
+    phone_number: str | None = None
+    project_id: str | None = None
+    region_code: str | None = None
+    display_name: str | None = Field(None, max_length=256)
+    sms_configuration: SmsConfigurationBody | None = None
+    callback_url: str | None = None
+
+
+# --- serialization ------------------------------------------------------------------------------
+def imported_number_json(number: ImportedNumber) -> dict:
+    """`ImportedNumber`: what POST and PATCH answer."""
+    sms: dict = {
+        "servicePlanId": number.service_plan_id,
+        "campaignId": number.campaign_id,
+        "migrateToSinchTmo": number.migrate_to_sinch_tmo,
+    }
+    pending = number.scheduled_provisioning
+    if pending is not None:
+        sms["scheduledProvisioning"] = {
+            "servicePlanId": pending.service_plan_id,
+            "campaignId": pending.campaign_id,
+            "status": pending.status,
+            "lastUpdatedTime": rfc3339(pending.last_updated_time),
+            "errorCodes": list(pending.error_codes),
+        }
+    return {
+        "phoneNumber": number.phone_number,
+        "projectId": number.project_id,
+        "regionCode": number.region_code,
+        "displayName": number.display_name,
+        "smsConfiguration": sms,
+        "callbackUrl": number.callback_url,
+    }
+
+
+def imported_number_response_json(number: ImportedNumber) -> dict:
+    """`ImportedNumberResponse`: the number with its provisioning and carrier details."""
+    body = imported_number_json(number)
+    if number.mno:
+        body["mnoConfiguration"] = {name: carrier_json(c) for name, c in number.mno.items()}
+    if number.sms_provisioning is not None:
+        body["smsProvisioning"] = provisioning_json(number.sms_provisioning)
+    if number.campaign_provisioning is not None:
+        body["campaignProvisioning"] = provisioning_json(number.campaign_provisioning)
+    return body
+
+
+# --- request checks -------------------------------------------------------------------------------
+def _callback_url(value: str | None) -> str | None:
+    if value not in (None, "") and not is_absolute_http_url(value):
+        raise field_error("callbackUrl", "must be an absolute http or https URL")
+    return value
+
+
+def new_number_from(body: ImportedNumberBody) -> NewImportedNumber:
+    """Every check of an import request, all violations reported at once."""
+    violations: list[FieldViolation] = []
+    region = phone = None
+    sms = body.sms_configuration
+    try:
+        region = check_region_code(body.region_code)
+    except ApiError as error:  # keep collecting: every violation is reported at once
+        violations += error.violations
+    try:
+        phone = number_in_region(body.phone_number, region or "US")
+    except ApiError as error:
+        violations += error.violations
+    if sms is None:
+        violations.append(FieldViolation("smsConfiguration", "is required"))
+    elif not sms.service_plan_id:
+        violations.append(FieldViolation("smsConfiguration.servicePlanId", "is required"))
+    try:
+        _callback_url(body.callback_url)
+    except ApiError as error:
+        violations += error.violations
+    if violations:
+        names = ", ".join(dict.fromkeys(v.field for v in violations))
+        raise invalid_argument(f"Invalid import request: {names}", *violations)
+    assert region is not None and phone is not None and sms is not None and sms.service_plan_id
+    return NewImportedNumber(
+        phone_number=phone.e164,
+        region_code=region,
+        service_plan_id=sms.service_plan_id,
+        campaign_id=sms.campaign_id or "",
+        display_name=body.display_name or "",
+        callback_url=body.callback_url or "",
+        migrate_to_sinch_tmo=bool(sms.migrate_to_sinch_tmo),
+        toll_free=phone.toll_free,
+    )
+
+
+def change_from(body: ImportedNumberBody, number: ImportedNumber) -> ImportedNumberChange:
+    for name, given, current in (("phoneNumber", body.phone_number, number.phone_number),
+                                 ("projectId", body.project_id, number.project_id),
+                                 ("regionCode", body.region_code, number.region_code)):
+        if given is not None and given != current:
+            raise field_error(name, "cannot be changed", f"{name} of an imported number cannot be changed")
+    sms = body.sms_configuration
+    return ImportedNumberChange(
+        display_name=body.display_name,
+        callback_url=_callback_url(body.callback_url),
+        service_plan_id=sms.service_plan_id if sms else None,
+        campaign_id=sms.campaign_id if sms else None,
+    )
+
+
+# --- handlers -------------------------------------------------------------------------------------
+async def import_number(request: Request) -> JSONResponse:
+    project_id = request.path_params["projectId"]
+    new = new_number_from(parse_body(ImportedNumberBody, await json_object(request)))
+    world = world_of(request)
+    with world.transaction():
+        number = world.imported_numbers.import_number(project_id, new)
+        return json_response(imported_number_json(number))
+
+
+async def get_imported_number(request: Request) -> JSONResponse:
+    phone = path_number(request.path_params["phoneNumber"]).e164
+    world = world_of(request)
+    with world.transaction():
+        number = world.imported_numbers.get(request.path_params["projectId"], phone)
+        return json_response(imported_number_response_json(number))
+
+
+async def update_imported_number(request: Request) -> JSONResponse:
+    project_id = request.path_params["projectId"]
+    phone = path_number(request.path_params["phoneNumber"]).e164
+    body = parse_body(ImportedNumberBody, await json_object(request))
+    world = world_of(request)
+    with world.transaction():
+        current = world.imported_numbers.get(project_id, phone)
+        number = world.imported_numbers.update(project_id, phone, change_from(body, current))
+        return json_response(imported_number_json(number))
+
+
+async def delete_imported_number(request: Request) -> Response:
+    phone = path_number(request.path_params["phoneNumber"]).e164
+    world = world_of(request)
+    with world.transaction():
+        world.imported_numbers.delete(request.path_params["projectId"], phone)
+    return empty_response()
+
+
+def filter_from(request: Request) -> ImportedNumberFilter:
+    plan = query_one(request, "servicePlanId", required=True)
+    campaign = query_one(request, "campaignId", required=True)
+    region = query_one(request, "regionCode")
+    if region:
+        check_region_code(region)
+    pattern = query_one(request, "numberPattern.pattern")
+    search = query_one(request, "numberPattern.searchPattern") or "CONTAIN"
+    if search not in SEARCH_PATTERNS:
+        raise field_error("numberPattern.searchPattern", f"must be one of {', '.join(SEARCH_PATTERNS)}")
+    if pattern:
+        digits = pattern[1:] if pattern.startswith("+") else pattern
+        if not digits.isdigit() or len(pattern) > 12 or (pattern.startswith("+") and search != "START"):
+            raise field_error("numberPattern.pattern",
+                              "must be digits (a leading + only with searchPattern START)")
+    return ImportedNumberFilter(plan or "", campaign or "", region or None, pattern or None, search)
+
+
+async def list_imported_numbers(request: Request) -> JSONResponse:
+    project_id = request.path_params["projectId"]
+    where = filter_from(request)
+    order_by = order_by_from(query_one(request, "orderBy"))
+    size = page_size_from(query_one(request, "pageSize"))
+    token = query_one(request, "pageToken")
+    filters = {"where": where.__dict__, "orderBy": order_by}
+    world = world_of(request)
+    with world.transaction():
+        page = paginate(
+            world.imported_numbers.matching(project_id, where),
+            lambda n: [getattr(n, "created_time" if order_by == "createdTime" else "updated_time").timestamp(),
+                       n.phone_number],
+            size, token, filters,
+        )
+        body: dict = {"importedNumbers": [imported_number_response_json(n) for n in page.items],
+                      "totalSize": page.total_size}
+    if page.next_page_token:
+        body["nextPageToken"] = page.next_page_token
+    return json_response(body)
+
+
+_BASE = "/v1/projects/{projectId}/importedNumbers"
+
+routes: list[BaseRoute] = [
+    Route(_BASE, list_imported_numbers, methods=["GET"]),
+    Route(_BASE, import_number, methods=["POST"]),
+    Route(_BASE + "/{phoneNumber}", get_imported_number, methods=["GET"]),
+    Route(_BASE + "/{phoneNumber}", update_imported_number, methods=["PATCH"]),
+    Route(_BASE + "/{phoneNumber}", delete_imported_number, methods=["DELETE"]),
+]
 control_routes: list[BaseRoute] = []

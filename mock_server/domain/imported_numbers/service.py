@@ -1,13 +1,374 @@
-"""Rules and lifecycles of imported numbers."""
+"""Rules and lifecycles of imported numbers.
+
+Lifecycle of a link (import, or PATCH linking a service plan and/or a campaign):
+SMS platform provisioning (`smsProvisioning` IN_PROGRESS -> DONE | FAILED), then the four
+carrier entries (`mnoConfiguration`, IN_PROGRESS -> DONE | FAILED) and, with a campaign,
+campaign linking (`campaignProvisioning` WAITING -> IN_PROGRESS -> DONE | FAILED). Unlinking
+(`""` in PATCH) runs the DEPROVISIONING twin. While any of it runs,
+`smsConfiguration.scheduledProvisioning` shows the pending change and further changes to
+`smsConfiguration` are refused. docs/imported-numbers.md has the diagram and the events.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from mock_server.core.errors import already_exists, failed_precondition, not_found
+from mock_server.core.scheduler import Job
+from mock_server.domain.events import EventType, ResourceType
+from mock_server.domain.imported_numbers.model import ImportedNumber, ScheduledProvisioning
+from mock_server.domain.outcomes import failure_code_number
+from mock_server.domain.provisioning import CARRIERS, CarrierState, Provisioning, State
 
 if TYPE_CHECKING:
     from mock_server.domain.world import World
+
+# scheduledProvisioning.status (an integer enum in the spec; docs/errata.md, E-IMP-3)
+PENDING, DONE, FAILED = 1, 2, 3
+
+JOB_SMS = "imported_number.sms"
+JOB_CARRIERS = "imported_number.carriers"
+JOB_CAMPAIGN = "imported_number.campaign"
+JOB_CAMPAIGN_UNLINK = "imported_number.campaign_unlink"
+JOB_SMS_UNLINK = "imported_number.sms_unlink"
+
+UNCHANGED = None  # a PATCH field that was left out
+
+
+@dataclass(frozen=True)
+class NewImportedNumber:
+    phone_number: str
+    region_code: str
+    service_plan_id: str
+    campaign_id: str = ""
+    display_name: str = ""
+    callback_url: str = ""
+    migrate_to_sinch_tmo: bool = False
+    toll_free: bool = False
+
+
+@dataclass(frozen=True)
+class ImportedNumberChange:
+    """A PATCH: None leaves a field as it is; `""` unlinks a service plan or campaign."""
+
+    display_name: str | None = UNCHANGED
+    callback_url: str | None = UNCHANGED
+    service_plan_id: str | None = UNCHANGED
+    campaign_id: str | None = UNCHANGED
+
+
+@dataclass(frozen=True)
+class ImportedNumberFilter:
+    service_plan_id: str
+    campaign_id: str
+    region_code: str | None = None
+    pattern: str | None = None
+    search_pattern: str = "CONTAIN"  # START | CONTAIN | END
+
+    def matches(self, number: ImportedNumber) -> bool:
+        if number.service_plan_id != self.service_plan_id or number.campaign_id != self.campaign_id:
+            return False
+        if self.region_code and number.region_code != self.region_code:
+            return False
+        if self.pattern:
+            phone = number.phone_number
+            if self.search_pattern == "START":
+                return phone.startswith(self.pattern) or phone[1:].startswith(self.pattern)
+            if self.search_pattern == "END":
+                return phone.endswith(self.pattern)
+            return self.pattern in phone
+        return True
 
 
 class ImportedNumberService:
     def __init__(self, world: "World") -> None:
         self.world = world
+        world.scheduler.register(JOB_SMS, self._on_sms_provisioned)
+        world.scheduler.register(JOB_CARRIERS, self._on_carriers_configured)
+        world.scheduler.register(JOB_CAMPAIGN, self._on_campaign_linked)
+        world.scheduler.register(JOB_CAMPAIGN_UNLINK, self._on_campaign_unlinked)
+        world.scheduler.register(JOB_SMS_UNLINK, self._on_sms_deprovisioned)
+
+    # --- reads ----------------------------------------------------------------------------
+    def get(self, project_id: str, phone: str) -> ImportedNumber:
+        number = self.world.project(project_id).imported_numbers.get(phone)
+        if number is None:
+            raise not_found(f"The imported number {phone} could not be found")
+        return number
+
+    def is_imported(self, project_id: str, phone: str) -> bool:
+        return phone in self.world.project(project_id).imported_numbers
+
+    def matching(self, project_id: str, where: ImportedNumberFilter) -> list[ImportedNumber]:
+        return [n for n in self.world.project(project_id).imported_numbers.values() if where.matches(n)]
+
+    # --- import ---------------------------------------------------------------------------
+    def import_number(self, project_id: str, new: NewImportedNumber) -> ImportedNumber:
+        project = self.world.project(project_id)
+        if new.phone_number in project.imported_numbers:
+            raise already_exists(f"The imported number {new.phone_number} already exists")
+        if new.phone_number in project.running_order_by_number:
+            order_id = project.running_order_by_number[new.phone_number]
+            raise already_exists(f"The number {new.phone_number} is being imported by hosting order {order_id}")
+        now = self.world.clock.now()
+        number = ImportedNumber(
+            phone_number=new.phone_number,
+            project_id=project_id,
+            region_code=new.region_code,
+            display_name=new.display_name,
+            callback_url=new.callback_url,
+            migrate_to_sinch_tmo=new.migrate_to_sinch_tmo,
+            created_time=now,
+            updated_time=now,
+        )
+        project.imported_numbers[number.phone_number] = number
+        self._start_link(number, new.service_plan_id, new.campaign_id)
+        return number
+
+    def adopt_from_hosting_order(
+        self, project_id: str, phone: str, *, region_code: str, service_plan_id: str, campaign_id: str,
+        display_name: str, callback_url: str, hosting_order_id: str, migrate_to_sinch_tmo: bool,
+    ) -> ImportedNumber:
+        """A hosting-order number that finished: an imported number, already provisioned.
+
+        It records no events itself (the hosting order's events cover the import); later
+        changes to it report as IMPORTED_NUMBER.
+        """
+        now = self.world.clock.now()
+        number = ImportedNumber(
+            phone_number=phone, project_id=project_id, region_code=region_code,
+            display_name=display_name, callback_url=callback_url,
+            service_plan_id=service_plan_id, campaign_id=campaign_id,
+            migrate_to_sinch_tmo=migrate_to_sinch_tmo, hosting_order_id=hosting_order_id,
+            sms_provisioning=Provisioning(service_type="SMS", service_id=service_plan_id,
+                                          state=State.DONE, update_time=now),
+            campaign_provisioning=Provisioning(service_type="CAMPAIGN", service_id=campaign_id,
+                                               state=State.DONE, update_time=now) if campaign_id else None,
+            mno={c: CarrierState(state=State.DONE, update_time=now) for c in CARRIERS},
+            created_time=now, updated_time=now,
+        )
+        self.world.project(project_id).imported_numbers[phone] = number
+        return number
+
+    # --- update ---------------------------------------------------------------------------
+    def update(self, project_id: str, phone: str, change: ImportedNumberChange) -> ImportedNumber:
+        number = self.get(project_id, phone)
+        plan, campaign = number.service_plan_id, number.campaign_id
+        new_plan = plan if change.service_plan_id is None else change.service_plan_id
+        new_campaign = campaign if change.campaign_id is None else change.campaign_id
+        reconfigures = (new_plan, new_campaign) != (plan, campaign)
+
+        if reconfigures:  # every check first: a refused change writes nothing
+            if self.busy(number):
+                raise failed_precondition(
+                    f"The imported number {phone} has a provisioning operation in progress; "
+                    "retry when smsConfiguration.scheduledProvisioning is gone")
+            if plan and new_plan and new_plan != plan:
+                raise failed_precondition(
+                    f"The number is linked to service plan {plan}; unlink it first "
+                    "(servicePlanId \"\") before linking another")
+            if campaign and new_campaign and new_campaign != campaign:
+                raise failed_precondition(
+                    f"The number is linked to campaign {campaign}; unlink it first "
+                    "(campaignId \"\") before linking another")
+            if new_campaign and not new_plan:
+                raise failed_precondition("A campaign can only be linked to a number linked to a service plan")
+
+        now = self.world.clock.now()
+        if change.display_name is not None:
+            number.display_name = change.display_name
+        if change.callback_url is not None:
+            number.callback_url = change.callback_url
+        number.updated_time = now
+        if not reconfigures:
+            return number
+
+        unlink_campaign = bool(campaign) and not new_campaign
+        unlink_plan = bool(plan) and not new_plan
+        if unlink_campaign or unlink_plan:
+            self._start_unlink(number, unlink_plan, unlink_campaign)
+        elif not plan and new_plan:
+            self._start_link(number, new_plan, new_campaign)
+        elif new_campaign and not campaign:
+            self._start_campaign_only(number, new_campaign)
+        return number
+
+    # --- delete ---------------------------------------------------------------------------
+    def delete(self, project_id: str, phone: str) -> None:
+        number = self.get(project_id, phone)
+        del self.world.project(project_id).imported_numbers[phone]
+        self.world.scheduler.cancel(lambda job: job.kind.startswith("imported_number.")
+                                    and job.project_id == project_id and job.data.get("phone") == phone)
+        self._event(number, EventType.DELETE)
+
+    # --- state helpers ----------------------------------------------------------------------
+    @staticmethod
+    def busy(number: ImportedNumber) -> bool:
+        pending = number.scheduled_provisioning
+        return pending is not None and pending.status == PENDING
+
+    def _event(self, number: ImportedNumber, event_type: EventType, *, failed: bool = False,
+               failure_code: str | None = None) -> None:
+        self.world.events.record(number.project_id, ResourceType.IMPORTED_NUMBER, event_type,
+                                 number.phone_number, failed=failed, failure_code=failure_code,
+                                 destination=number.callback_url or None)
+
+    def _schedule(self, kind: str, number: ImportedNumber, delay: float) -> None:
+        self.world.scheduler.schedule(kind, number.project_id, delay=delay, phone=number.phone_number)
+
+    def _pending(self, number: ImportedNumber, plan: str, campaign: str) -> None:
+        now = self.world.clock.now()
+        number.scheduled_provisioning = ScheduledProvisioning(
+            service_plan_id=plan, campaign_id=campaign, status=PENDING, last_updated_time=now)
+
+    def _start_link(self, number: ImportedNumber, plan: str, campaign: str) -> None:
+        now = self.world.clock.now()
+        number.service_plan_id, number.campaign_id = plan, campaign
+        number.sms_provisioning = Provisioning(service_type="SMS", service_id=plan, update_time=now)
+        number.campaign_provisioning = (
+            Provisioning(service_type="CAMPAIGN", service_id=campaign, state=State.WAITING, update_time=now)
+            if campaign else None)
+        number.mno = {c: CarrierState(state=State.WAITING, update_time=now) for c in CARRIERS}
+        self._pending(number, plan, campaign)
+        self._schedule(JOB_SMS, number, self.world.settings.timings.sms_provisioning)
+
+    def _start_campaign_only(self, number: ImportedNumber, campaign: str) -> None:
+        now = self.world.clock.now()
+        number.campaign_id = campaign
+        number.campaign_provisioning = Provisioning(service_type="CAMPAIGN", service_id=campaign, update_time=now)
+        self._pending(number, number.service_plan_id, campaign)
+        self._schedule(JOB_CAMPAIGN, number, self.world.settings.timings.campaign_provisioning)
+
+    def _start_unlink(self, number: ImportedNumber, plan: bool, campaign: bool) -> None:
+        now = self.world.clock.now()
+        delay = self.world.settings.timings.deprovisioning
+        self._pending(number, "" if plan else number.service_plan_id, "" if campaign else number.campaign_id)
+        if campaign:
+            number.campaign_provisioning = Provisioning(
+                service_type="CAMPAIGN", service_id=number.campaign_id, type="DEPROVISIONING", update_time=now)
+            number.campaign_id = ""
+            self._schedule(JOB_CAMPAIGN_UNLINK, number, delay)
+        if plan:
+            number.sms_provisioning = Provisioning(
+                service_type="SMS", service_id=number.service_plan_id, type="DEPROVISIONING", update_time=now)
+            number.mno = {c: CarrierState(state=State.IN_PROGRESS, operation="DEPROVISIONING", update_time=now)
+                          for c in CARRIERS}
+            number.service_plan_id = ""
+            self._schedule(JOB_SMS_UNLINK, number, delay * (2 if campaign else 1))
+
+    def _finish_if_settled(self, number: ImportedNumber) -> None:
+        """Clear the pending change once every step of it has ended; keep it when one failed."""
+        steps = [number.sms_provisioning, number.campaign_provisioning]
+        states = [s.state for s in steps if s is not None] + [c.state for c in number.mno.values()]
+        if any(s in (State.WAITING, State.IN_PROGRESS) for s in states):
+            return
+        pending = number.scheduled_provisioning
+        if pending is None:
+            return
+        codes = [s.error_code for s in steps if s is not None and s.state == State.FAILED]
+        carrier_failed = any(c.state == State.FAILED for c in number.mno.values())
+        if codes or carrier_failed:
+            pending.status = FAILED
+            pending.error_codes = [failure_code_number(c) for c in codes if c]
+            pending.last_updated_time = self.world.clock.now()
+        else:
+            number.scheduled_provisioning = None
+
+    def _number_of(self, job: Job) -> ImportedNumber | None:
+        return self.world.project(job.project_id).imported_numbers.get(job.data["phone"])
+
+    # --- scheduled steps ---------------------------------------------------------------------
+    def _on_sms_provisioned(self, job: Job) -> None:
+        number = self._number_of(job)
+        if number is None or number.sms_provisioning is None:
+            return
+        now = self.world.clock.now()
+        step = number.sms_provisioning
+        code = self.world.outcomes.platform_failure(number.phone_number, number.service_plan_id)
+        step.update_time = number.updated_time = now
+        if code:
+            step.state, step.error_code = State.FAILED, code
+            step.error_message = f"Provisioning to the SMS platform failed ({code})"
+            self._event(number, EventType.PROVISIONING_TO_SMS_PLATFORM, failed=True)
+            self._finish_if_settled_after_failure(number)
+            return
+        step.state = State.DONE
+        self._event(number, EventType.PROVISIONING_TO_SMS_PLATFORM)
+        for carrier in number.mno.values():
+            carrier.state, carrier.update_time = State.IN_PROGRESS, now
+        self._schedule(JOB_CARRIERS, number, self.world.settings.timings.carrier_configuration)
+        if number.campaign_provisioning is not None:
+            number.campaign_provisioning.state = State.IN_PROGRESS
+            number.campaign_provisioning.update_time = now
+            self._schedule(JOB_CAMPAIGN, number, self.world.settings.timings.campaign_provisioning)
+
+    def _finish_if_settled_after_failure(self, number: ImportedNumber) -> None:
+        """SMS provisioning failed: the steps that depended on it never start."""
+        now = self.world.clock.now()
+        for carrier in number.mno.values():
+            carrier.state, carrier.update_time = State.STATE_UNSPECIFIED, now
+        if number.campaign_provisioning is not None:
+            number.campaign_provisioning.state = State.STATE_UNSPECIFIED
+            number.campaign_provisioning.update_time = now
+        self._finish_if_settled(number)
+
+    def _on_carriers_configured(self, job: Job) -> None:
+        number = self._number_of(job)
+        if number is None:
+            return
+        now = self.world.clock.now()
+        for name, carrier in number.mno.items():
+            error = self.world.outcomes.carrier_error(number.phone_number, name)
+            carrier.state = State.FAILED if error else State.DONE
+            carrier.error_code = "CARRIER_REJECTED" if error else ""
+            carrier.error_message = error or ""
+            carrier.update_time = now
+        number.updated_time = now
+        self._finish_if_settled(number)
+
+    def _campaign_failure(self, number: ImportedNumber) -> str | None:
+        from mock_server.core.phone import parse_e164
+
+        if parse_e164(number.phone_number).toll_free:
+            return "TFN_NOT_ALLOWED"
+        return self.world.outcomes.campaign_failure(number.phone_number, number.campaign_id)
+
+    def _on_campaign_linked(self, job: Job) -> None:
+        number = self._number_of(job)
+        if number is None or number.campaign_provisioning is None:
+            return
+        now = self.world.clock.now()
+        step = number.campaign_provisioning
+        code = self._campaign_failure(number)
+        step.update_time = number.updated_time = now
+        if code:
+            step.state, step.error_code = State.FAILED, code
+            step.error_message = f"Linking to campaign {step.service_id} failed ({code})"
+            self._event(number, EventType.LINK_TO_10DLC_CAMPAIGN, failure_code=code)
+        else:
+            step.state = State.DONE
+            self._event(number, EventType.LINK_TO_10DLC_CAMPAIGN)
+        self._finish_if_settled(number)
+
+    def _on_campaign_unlinked(self, job: Job) -> None:
+        number = self._number_of(job)
+        if number is None or number.campaign_provisioning is None:
+            return
+        now = self.world.clock.now()
+        number.campaign_provisioning.state = State.DONE
+        number.campaign_provisioning.update_time = number.updated_time = now
+        self._event(number, EventType.UNLINK_TO_10DLC_CAMPAIGN)
+        self._finish_if_settled(number)
+
+    def _on_sms_deprovisioned(self, job: Job) -> None:
+        number = self._number_of(job)
+        if number is None or number.sms_provisioning is None:
+            return
+        now = self.world.clock.now()
+        number.sms_provisioning.state = State.DONE
+        number.sms_provisioning.update_time = number.updated_time = now
+        for carrier in number.mno.values():
+            carrier.state, carrier.update_time = State.DONE, now
+        self._event(number, EventType.DEPROVISIONING_TO_SMS_PLATFORM)
+        self._finish_if_settled(number)

@@ -1,9 +1,15 @@
-"""A qualified number: a number whose eligibility and ownership are checked before hosting."""
+"""A qualified number: a number whose eligibility and ownership are checked before hosting.
+
+Only records live here (they are exported by `/_mock/state`); the rules are in `lifecycle.py`
+(which state may follow which) and `service.py` (the operations).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+
+from pydantic import Field
 
 from mock_server.domain.provisioning import Record, State
 
@@ -30,7 +36,9 @@ class StepDetail(Record):
 
 
 class HostedNumberDetail(Record):
-    status: int = 0  # 0 unspecified, 1 hosted, 2 failed
+    """`hostedNumber`: an integer status in the spec."""
+
+    status: int = 0  # 0 HOSTING_STATUS_UNSPECIFIED, 1 HOSTING_STATUS_HOSTED, 2 HOSTING_STATUS_FAILED
     error: str = ""
 
 
@@ -48,9 +56,9 @@ class QualifiedNumber(Record):
     project_id: str
     region_code: str
     state: GlobalProcessState = GlobalProcessState.ELIGIBLE_CHECK_PENDING
-    osr_eligibility: StepDetail = StepDetail(status=State.IN_PROGRESS)
-    ownership_verification: StepDetail = StepDetail(status=State.WAITING)
-    hosted_number: HostedNumberDetail = HostedNumberDetail()
+    osr_eligibility: StepDetail = Field(default_factory=lambda: StepDetail(status=State.IN_PROGRESS))
+    ownership_verification: StepDetail = Field(default_factory=lambda: StepDetail(status=State.WAITING))
+    hosted_number: HostedNumberDetail = Field(default_factory=HostedNumberDetail)
     voice_challenge: VoiceChallenge | None = None
     hosting_order_id: str = ""  # the running or last hosting order that text-enabled it
     created_time: datetime

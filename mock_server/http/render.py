@@ -1,0 +1,30 @@
+"""Serialization pieces shared by several areas (provisioning records, carrier entries)."""
+
+from __future__ import annotations
+
+from mock_server.core.timefmt import rfc3339
+from mock_server.domain.provisioning import CarrierState, Provisioning
+
+
+def provisioning_json(step: Provisioning) -> dict:
+    return {
+        "serviceType": step.service_type,
+        "serviceId": step.service_id,
+        "type": step.type,
+        "state": step.state.value,
+        "updateTime": rfc3339(step.update_time),
+        "errorMessage": step.error_message,
+        "errorCode": step.error_code,
+    }
+
+
+def carrier_json(carrier: CarrierState, *, with_operation: bool = True) -> dict:
+    body = {
+        "state": carrier.state.value,
+        "errorCode": carrier.error_code,
+        "errorMessage": carrier.error_message,
+        "updateTime": rfc3339(carrier.update_time),
+    }
+    if with_operation:
+        body["operation"] = carrier.operation
+    return body
