@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import socket
 import sys
 
@@ -66,7 +67,15 @@ def serve(config: MockConfig, log_level: str = "warning") -> None:
     print(f"sinch-mock listening on http://{shown_host}:{port} (seed {config.seed}; access keys: {keys})",
           flush=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="on"))
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again: let that
+    # second delivery end the process with status 0 instead of "killed by a signal".
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    signal.signal(signal.SIGINT, _exit_cleanly)
     server.run(sockets=[sock])
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,7 +30,7 @@ class Clock:
         if start is not None:
             self._offset = start.astimezone(timezone.utc) - _system_now()
         if frozen:
-            self.freeze()
+            self._frozen_at = start.astimezone(timezone.utc) if start is not None else _system_now()
 
     @property
     def frozen(self) -> bool:
@@ -85,6 +85,6 @@ class Clock:
         return {"now": self.now().isoformat(), "frozen": self.frozen}
 
     def restore(self, snapshot: dict) -> None:
-        instant = datetime.fromisoformat(snapshot["now"])
+        instant = datetime.fromisoformat(snapshot["now"]).astimezone(timezone.utc)
         self._offset = instant - _system_now()
         self._frozen_at = instant if snapshot.get("frozen") else None

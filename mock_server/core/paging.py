@@ -12,6 +12,7 @@ import hashlib
 import heapq
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable, Generic, Iterable, TypeVar
 
 from mock_server.core.errors import field_error
@@ -58,18 +59,24 @@ def fingerprint(filters: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _encode(key: list, filters_fp: str) -> str:
-    text = json.dumps({"k": key, "f": filters_fp}, separators=(",", ":"))
+def _jsonable(key: tuple) -> list:
+    return [["d", part.isoformat()] if isinstance(part, datetime) else ["v", part] for part in key]
+
+
+def _from_json(parts: list) -> tuple:
+    return tuple(datetime.fromisoformat(value) if kind == "d" else value for kind, value in parts)
+
+
+def _encode(key: tuple, filters_fp: str) -> str:
+    text = json.dumps({"k": _jsonable(key), "f": filters_fp}, separators=(",", ":"))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def _decode(token: str, filters_fp: str) -> list:
+def _decode(token: str, filters_fp: str) -> tuple:
     try:
         padded = token + "=" * (-len(token) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        key, fp = data["k"], data["f"]
-        if not isinstance(key, list):
-            raise ValueError
+        key, fp = _from_json(data["k"]), data["f"]
     except Exception:
         raise field_error("pageToken", "is not a token returned by this list") from None
     if fp != filters_fp:
@@ -79,25 +86,27 @@ def _decode(token: str, filters_fp: str) -> list:
 
 def paginate(
     items: Iterable[T],
-    sort_key: Callable[[T], list],
+    sort_key: Callable[[T], tuple],
     page_size: int,
     page_token: str | None,
     filters: dict[str, Any],
 ) -> Page[T]:
-    """One page of `items` (already filtered), ordered by `sort_key` (a list of JSON scalars).
+    """One page of `items` (already filtered), ordered by `sort_key`.
 
-    Costs one pass over the matching items and a heap of `page_size`; nothing is sorted whole.
+    A sort key is a tuple of strings, numbers and datetimes that ends with something unique
+    (the phone number, the order id). Costs one pass over the matching items and a heap of
+    `page_size`; nothing is sorted whole.
     """
     filters_fp = fingerprint(filters)
     after = _decode(page_token, filters_fp) if page_token else None
-    total = 0
-    candidates: list[tuple[list, int, T]] = []
-    for index, item in enumerate(items):
-        total += 1
-        key = sort_key(item)
-        if after is None or key > after:
-            candidates.append((key, index, item))
-    chosen = heapq.nsmallest(page_size + 1, candidates, key=lambda c: (c[0], c[1]))
+    given_key = sort_key
+    sort_key = lambda item: tuple(given_key(item))  # noqa: E731 (lists are accepted too)
+    matching = items if isinstance(items, list) else list(items)
+    try:
+        remaining = matching if after is None else [i for i in matching if sort_key(i) > after]
+    except TypeError:  # a token whose key has other types than this list's keys
+        raise field_error("pageToken", "is not a token returned by this list") from None
+    chosen = heapq.nsmallest(page_size + 1, remaining, key=sort_key)
     page = chosen[:page_size]
-    token = _encode(page[-1][0], filters_fp) if len(chosen) > page_size else ""
-    return Page([item for _, _, item in page], token, total)
+    token = _encode(sort_key(page[-1]), filters_fp) if len(chosen) > page_size else ""
+    return Page(page, token, len(matching))

@@ -48,6 +48,10 @@ class Scheduler:
             raise ValueError(f"a handler for {kind!r} is registered already")
         self._handlers[kind] = handler
 
+    def kinds(self) -> frozenset[str]:
+        """The job kinds with a registered handler (an imported state may only name these)."""
+        return frozenset(self._handlers)
+
     def schedule(self, kind: str, project_id: str, *, delay: float = 0.0,
                  at: datetime | None = None, **data: Any) -> Job:
         if kind not in self._handlers:

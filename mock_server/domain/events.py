@@ -48,6 +48,7 @@ class DeliveryAttempt(BaseModel):
     status_code: int | None = None
     error: str | None = None
     duplicate: bool = False
+    signature: str | None = None  # the X-Sinch-Signature header sent with this attempt
 
 
 class CallbackEvent(BaseModel):
@@ -90,6 +91,9 @@ class EventLog:
         self.events: list[CallbackEvent] = []
         self.by_id: dict[str, CallbackEvent] = {}
         self._listeners: list[Callable[[CallbackEvent], None]] = []
+        # Bumped whenever the log is emptied (reset, state import): deliveries in flight then
+        # belong to a past the ledger no longer holds.
+        self.generation = 0
 
     def subscribe(self, listener: Callable[[CallbackEvent], None]) -> None:
         self._listeners.append(listener)
@@ -133,6 +137,7 @@ class EventLog:
         return [e for e in self.events if project_id is None or e.project_id == project_id]
 
     def clear(self) -> None:
+        self.generation += 1
         self.events.clear()
         self.by_id.clear()
 

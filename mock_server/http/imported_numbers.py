@@ -211,8 +211,8 @@ async def list_imported_numbers(request: Request) -> JSONResponse:
     with world.transaction():
         page = paginate(
             world.imported_numbers.matching(project_id, where),
-            lambda n: [getattr(n, "created_time" if order_by == "createdTime" else "updated_time").timestamp(),
-                       n.phone_number],
+            (lambda n: (n.created_time, n.phone_number)) if order_by == "createdTime"
+            else (lambda n: (n.updated_time, n.phone_number)),
             size, token, filters,
         )
         body: dict = {"importedNumbers": [imported_number_response_json(n) for n in page.items],

@@ -208,7 +208,7 @@ class ImportedNumberService:
         pending = number.scheduled_provisioning
         return pending is not None and pending.status == PENDING
 
-    def _event(self, number: ImportedNumber, event_type: EventType, *, failed: bool = False,
+    def _event(self, number: ImportedNumber, event_type: EventType, *, failed: bool | None = None,
                failure_code: str | None = None) -> None:
         self.world.events.record(number.project_id, ResourceType.IMPORTED_NUMBER, event_type,
                                  number.phone_number, failed=failed, failure_code=failure_code,

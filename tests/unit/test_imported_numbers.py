@@ -1,0 +1,244 @@
+"""Rules and lifecycles of imported numbers, driven on the domain directly."""
+
+from datetime import timedelta
+
+import pytest
+
+from mock_server.core.errors import ApiError
+from mock_server.domain.imported_numbers.service import (
+    DONE,
+    FAILED,
+    PENDING,
+    ImportedNumberChange,
+    NewImportedNumber,
+)
+from mock_server.domain.provisioning import State
+
+NUMBER = "+12025550134"
+HOOK = "https://hooks.example.test/sinch"
+
+
+def imported(world, phone=NUMBER, plan="plan-1", campaign="", callback_url=HOOK, project="p1"):
+    return world.imported_numbers.import_number(
+        project, NewImportedNumber(phone, "US", plan, campaign, callback_url=callback_url))
+
+
+def events(world):
+    return [(e.event_type.value, e.status, e.failure_code) for e in world.events.events]
+
+
+def test_import_starts_provisioning_and_shows_the_pending_change(world):
+    number = imported(world, campaign="camp-1")
+    assert number.sms_provisioning.state == State.IN_PROGRESS
+    assert number.campaign_provisioning.state == State.WAITING
+    assert {c.state for c in number.mno.values()} == {State.WAITING}
+    assert number.scheduled_provisioning.status == PENDING
+    assert number.scheduled_provisioning.service_plan_id == "plan-1"
+
+
+def test_provisioning_runs_sms_then_carriers_and_campaign_on_the_clock(world):
+    timings = world.settings.timings
+    number = imported(world, campaign="camp-1")
+    world.advance(timings.sms_provisioning - 1)
+    assert number.sms_provisioning.state == State.IN_PROGRESS
+    world.advance(1)
+    assert number.sms_provisioning.state == State.DONE
+    assert number.campaign_provisioning.state == State.IN_PROGRESS
+    assert {c.state for c in number.mno.values()} == {State.IN_PROGRESS}
+    world.advance(max(timings.campaign_provisioning, timings.carrier_configuration))
+    assert number.campaign_provisioning.state == State.DONE
+    assert {c.state for c in number.mno.values()} == {State.DONE}
+    assert number.scheduled_provisioning is None
+    assert events(world) == [("PROVISIONING_TO_SMS_PLATFORM", "SUCCEEDED", None),
+                             ("LINK_TO_10DLC_CAMPAIGN", "SUCCEEDED", None)]
+
+
+def test_event_timestamps_are_when_the_step_finished_and_go_to_the_callback_url(world):
+    start = world.clock.now()
+    imported(world)
+    world.advance(3600)
+    event = world.events.events[0]
+    assert event.timestamp == start + timedelta(seconds=world.settings.timings.sms_provisioning)
+    assert event.destination == HOOK and event.resource_type.value == "IMPORTED_NUMBER"
+
+
+def test_no_callback_url_means_no_destination(world):
+    imported(world, callback_url="")
+    world.advance(3600)
+    assert world.events.events[0].state.value == "no_destination"
+
+
+def test_a_number_imported_twice_is_409_and_changes_nothing(world):
+    imported(world)
+    with pytest.raises(ApiError) as caught:
+        imported(world, plan="plan-2")
+    assert caught.value.http_status == 409
+    assert world.imported_numbers.get("p1", NUMBER).service_plan_id == "plan-1"
+
+
+def test_the_same_number_may_be_imported_in_another_project(world):
+    imported(world, project="p1")
+    imported(world, project="p2")
+    assert world.imported_numbers.is_imported("p2", NUMBER)
+
+
+def test_a_number_in_a_running_hosting_order_is_409(world):
+    world.project("p1").running_order_by_number[NUMBER] = "order-1"
+    with pytest.raises(ApiError) as caught:
+        imported(world)
+    assert caught.value.http_status == 409 and "order-1" in caught.value.message
+
+
+@pytest.mark.parametrize("suffix,code", [("10", "CAMPAIGN_NOT_AVAILABLE"), ("17", "CAMPAIGN_EXPIRED"),
+                                         ("11", "EXCEEDED_10DLC_LIMIT")])
+def test_magic_numbers_fail_campaign_linking_with_their_code(world, suffix, code):
+    number = imported(world, phone=f"+120255501{suffix}", campaign="camp-1")
+    world.advance(3600)
+    assert number.campaign_provisioning.state == State.FAILED
+    assert number.campaign_provisioning.error_code == code
+    assert number.scheduled_provisioning.status == FAILED
+    assert number.scheduled_provisioning.error_codes
+    assert ("LINK_TO_10DLC_CAMPAIGN", "FAILED", code) in events(world)
+
+
+def test_sms_platform_failure_is_binary_and_stops_the_dependent_steps(world):
+    number = imported(world, phone="+12025550112", campaign="camp-1")
+    world.advance(3600)
+    assert number.sms_provisioning.state == State.FAILED
+    assert number.sms_provisioning.error_code == "NUMBER_PROVISIONING_FAILED"
+    assert number.campaign_provisioning.state == State.STATE_UNSPECIFIED
+    assert events(world) == [("PROVISIONING_TO_SMS_PLATFORM", "FAILED", None)]
+
+
+def test_a_carrier_failure_shows_on_that_carrier_only(world):
+    number = imported(world, phone="+12025550130")
+    world.advance(3600)
+    assert number.mno["smsAtt"].state == State.FAILED and number.mno["smsAtt"].error_message
+    assert number.mno["smsTmo"].state == State.DONE
+    assert number.scheduled_provisioning.status == FAILED
+
+
+def test_toll_free_numbers_cannot_join_a_10dlc_campaign(world):
+    number = imported(world, phone="+18335870229", campaign="camp-1")
+    world.advance(3600)
+    assert number.campaign_provisioning.error_code == "TFN_NOT_ALLOWED"
+
+
+def test_scenario_campaign_states_drive_failure_codes(world):
+    world.outcomes.campaign_failures["camp-x"] = "CAMPAIGN_MNO_SUSPENDED"
+    number = imported(world, campaign="camp-x")
+    world.advance(3600)
+    assert number.campaign_provisioning.error_code == "CAMPAIGN_MNO_SUSPENDED"
+
+
+def settle(world, number):
+    world.advance(3600)
+    assert number.scheduled_provisioning is None
+
+
+def test_patch_leaves_omitted_fields_as_they_are(world):
+    number = imported(world, campaign="camp-1")
+    settle(world, number)
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(display_name="Front desk"))
+    assert (number.display_name, number.service_plan_id, number.campaign_id, number.callback_url) == \
+        ("Front desk", "plan-1", "camp-1", HOOK)
+
+
+@pytest.mark.parametrize("change", [ImportedNumberChange(service_plan_id="plan-2"),
+                                    ImportedNumberChange(campaign_id="camp-2")])
+def test_relinking_without_unlinking_first_is_refused(world, change):
+    number = imported(world, campaign="camp-1")
+    settle(world, number)
+    with pytest.raises(ApiError) as caught:
+        world.imported_numbers.update("p1", NUMBER, change)
+    assert caught.value.status == "FAILED_PRECONDITION" and "unlink it first" in caught.value.message
+    assert (number.service_plan_id, number.campaign_id) == ("plan-1", "camp-1")
+
+
+def test_a_change_while_provisioning_runs_is_refused_and_writes_nothing(world):
+    number = imported(world)
+    with pytest.raises(ApiError, match="in progress"):
+        world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(display_name="x", service_plan_id=""))
+    assert number.display_name == "" and number.service_plan_id == "plan-1"
+
+
+def test_a_campaign_needs_a_service_plan(world):
+    number = imported(world)
+    settle(world, number)
+    with pytest.raises(ApiError, match="service plan"):
+        world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id="", campaign_id="c"))
+
+
+def test_unlink_then_relink_runs_both_lifecycles_with_their_events(world):
+    number = imported(world, campaign="camp-1")
+    settle(world, number)
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id="", campaign_id=""))
+    assert number.scheduled_provisioning.status == PENDING
+    assert number.campaign_provisioning.type == "DEPROVISIONING"
+    assert number.sms_provisioning.type == "DEPROVISIONING"
+    settle(world, number)
+    assert (number.service_plan_id, number.campaign_id) == ("", "")
+    assert events(world)[-2:] == [("UNLINK_TO_10DLC_CAMPAIGN", "SUCCEEDED", None),
+                                  ("DEPROVISIONING_TO_SMS_PLATFORM", "SUCCEEDED", None)]
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id="plan-2", campaign_id="camp-2"))
+    settle(world, number)
+    assert (number.service_plan_id, number.campaign_id) == ("plan-2", "camp-2")
+    assert number.sms_provisioning.type == "PROVISIONING" and number.sms_provisioning.state == State.DONE
+
+
+def test_linking_only_a_campaign_to_a_linked_number(world):
+    number = imported(world)
+    settle(world, number)
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(campaign_id="camp-9"))
+    assert number.campaign_provisioning.state == State.IN_PROGRESS
+    settle(world, number)
+    assert events(world)[-1] == ("LINK_TO_10DLC_CAMPAIGN", "SUCCEEDED", None)
+
+
+def test_delete_records_an_event_cancels_pending_steps_and_allows_reimport(world):
+    imported(world)
+    world.imported_numbers.delete("p1", NUMBER)
+    world.advance(3600)
+    assert events(world) == [("DELETE", "SUCCEEDED", None)]
+    with pytest.raises(ApiError) as caught:
+        world.imported_numbers.get("p1", NUMBER)
+    assert caught.value.http_status == 404
+    imported(world)
+    assert world.imported_numbers.is_imported("p1", NUMBER)
+
+
+def test_delete_of_an_absent_number_is_404(world):
+    with pytest.raises(ApiError) as caught:
+        world.imported_numbers.delete("p1", NUMBER)
+    assert caught.value.http_status == 404
+
+
+def test_a_number_adopted_from_a_hosting_order_is_provisioned_and_silent(world):
+    number = world.imported_numbers.adopt_from_hosting_order(
+        "p1", NUMBER, region_code="US", service_plan_id="plan", campaign_id="camp", display_name="",
+        callback_url=HOOK, hosting_order_id="o1", migrate_to_sinch_tmo=True)
+    assert number.sms_provisioning.state == State.DONE and number.campaign_provisioning.state == State.DONE
+    assert number.scheduled_provisioning is None and not world.events.events
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(campaign_id=""))
+    world.advance(3600)
+    assert world.events.events[-1].resource_type.value == "IMPORTED_NUMBER"
+
+
+def test_scheduled_status_done_value_is_distinct():
+    assert len({PENDING, DONE, FAILED}) == 3
+
+
+def test_listing_reads_only_the_project_asked_for(world):
+    """A page of one project never walks another project's numbers."""
+    from mock_server.domain.imported_numbers.service import ImportedNumberFilter
+
+    imported(world, project="p1")
+    imported(world, project="p2")
+
+    class Untouchable(dict):
+        def values(self):
+            raise AssertionError("another project's numbers were scanned")
+
+    world.project("p2").__dict__["imported_numbers"] = Untouchable(world.project("p2").imported_numbers)
+    found = world.imported_numbers.matching("p1", ImportedNumberFilter("plan-1", ""))
+    assert [n.phone_number for n in found] == [NUMBER]

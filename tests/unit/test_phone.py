@@ -1,0 +1,40 @@
+import pytest
+
+from mock_server.core.errors import ApiError
+from mock_server.core.phone import check_region_code, number_in_region, parse_e164
+
+
+@pytest.mark.parametrize("raw", ["12025550134", "+1202555013", "+120255501345", "+442071838750", "+1 202 555 0134", 12025550134, None])
+def test_only_plus_one_and_ten_digits_is_e164_nanp(raw):
+    with pytest.raises(ApiError) as caught:
+        parse_e164(raw)
+    assert caught.value.http_status == 400
+    assert caught.value.violations[0].field == "phoneNumber"
+
+
+def test_a_nanp_number_of_another_country_is_refused():
+    with pytest.raises(ApiError, match="JM"):
+        parse_e164("+18765550123")
+
+
+def test_a_number_without_a_known_region_is_accepted_and_takes_the_request_region():
+    number = number_in_region("+11234567890", "CA")
+    assert number.known_region is None
+
+
+def test_the_region_must_agree_with_what_phonenumbers_knows():
+    assert number_in_region("+14165550123", "CA").known_region == "CA"
+    with pytest.raises(ApiError, match="CA number, not US"):
+        number_in_region("+14165550123", "US")
+
+
+def test_toll_free_numbers_are_recognised_and_shared_by_us_and_ca():
+    assert parse_e164("+18335870229").toll_free
+    assert not parse_e164("+12025550134").toll_free
+    assert number_in_region("+18335870229", "CA").toll_free
+
+
+@pytest.mark.parametrize("raw", ["SE", "us", "", None])
+def test_only_us_and_ca_regions(raw):
+    with pytest.raises(ApiError):
+        check_region_code(raw)
