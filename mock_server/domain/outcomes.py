@@ -11,6 +11,7 @@ table. The table is documented in docs/magic-numbers.md; keep the two in step.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -55,6 +56,18 @@ MAGIC_TABLE: dict[str, NumberOutcome] = {
 
 HAPPY = NumberOutcome()
 
+# T-Mobile's error for a number held by another aggregator; `migrateToSinchTmo` resolves it.
+TMO_MIGRATION_ERROR = "60135"
+TMO_CARRIERS = ("smsTmo", "mmsTmo")
+CARRIER_DEFAULT_ERROR_CODE = "CARRIER_REJECTED"
+_CARRIER_ERROR_CODE = re.compile(r"\berror (\w+)\)?")
+
+
+@dataclass(frozen=True)
+class CarrierFailure:
+    error_code: str  # `60135` when the message names a carrier code, else CARRIER_REJECTED
+    message: str
+
 
 class Outcomes:
     def __init__(self) -> None:
@@ -82,6 +95,17 @@ class Outcomes:
 
     def carrier_error(self, e164: str, carrier: str) -> str | None:
         return self.for_number(e164).carrier.get(carrier)
+
+    def carrier_failure(self, e164: str, carrier: str, migrate_to_sinch_tmo: bool) -> "CarrierFailure | None":
+        """How a carrier entry fails, if it does. T-Mobile's 60135 (the number is held by another
+        aggregator) is resolved by `migrateToSinchTmo`, as the spec describes that flag."""
+        message = self.carrier_error(e164, carrier)
+        if message is None:
+            return None
+        if migrate_to_sinch_tmo and carrier in TMO_CARRIERS and TMO_MIGRATION_ERROR in message:
+            return None
+        match = _CARRIER_ERROR_CODE.search(message)
+        return CarrierFailure(match.group(1) if match else CARRIER_DEFAULT_ERROR_CODE, message)
 
     def clear(self) -> None:
         self.overrides.clear()

@@ -242,3 +242,12 @@ def test_listing_reads_only_the_project_asked_for(world):
     world.project("p2").__dict__["imported_numbers"] = Untouchable(world.project("p2").imported_numbers)
     found = world.imported_numbers.matching("p1", ImportedNumberFilter("plan-1", ""))
     assert [n.phone_number for n in found] == [NUMBER]
+
+
+def test_migrate_to_sinch_tmo_resolves_t_mobile_error_60135(world):
+    failing = imported(world, phone="+12025550131")
+    migrated = world.imported_numbers.import_number(
+        "p1", NewImportedNumber("+13125550131", "US", "plan-1", migrate_to_sinch_tmo=True))
+    world.advance(3600)
+    assert failing.mno["smsTmo"].state == State.FAILED and failing.mno["smsTmo"].error_code == "60135"
+    assert migrated.mno["smsTmo"].state == State.DONE and migrated.scheduled_provisioning is None

@@ -319,10 +319,10 @@ class ImportedNumberService:
             return
         now = self.world.clock.now()
         for name, carrier in number.mno.items():
-            error = self.world.outcomes.carrier_error(number.phone_number, name)
-            carrier.state = State.FAILED if error else State.DONE
-            carrier.error_code = "CARRIER_REJECTED" if error else ""
-            carrier.error_message = error or ""
+            failure = self.world.outcomes.carrier_failure(number.phone_number, name, number.migrate_to_sinch_tmo)
+            carrier.state = State.FAILED if failure else State.DONE
+            carrier.error_code = failure.error_code if failure else ""
+            carrier.error_message = failure.message if failure else ""
             carrier.update_time = now
         number.updated_time = now
         self._finish_if_settled(number)

@@ -1,0 +1,205 @@
+"""Request bodies of the hosting-order operations: parsed strictly, turned into domain requests.
+
+Every violation names its field by path (`directLoaInfo.address.city`, `numbers[2]`). Optional
+fields may be left out but not sent as null: the spec's schemas do not allow null.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator, BeforeValidator, StrictBool, StringConstraints, ValidationError
+
+from mock_server.core.errors import FieldViolation, invalid_argument
+from mock_server.core.timefmt import parse_rfc3339
+from mock_server.domain.hosting_orders.model import Address, AuthorisedPerson, LetterOfAuthorization, LoaType
+from mock_server.domain.hosting_orders.requests import ImportNumbersRequest, TextEnableRequest
+from mock_server.http.bodies import RequestModel, is_absolute_http_url
+
+M = TypeVar("M", bound=RequestModel)
+EARLIEST_YEAR, LATEST_YEAR = 1970, 9998  # a schedule outside these years is a client's mistake
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError("must be an email address")
+    return value
+
+
+def _rfc3339(value: object) -> datetime:
+    if isinstance(value, str):
+        try:
+            instant = parse_rfc3339(value)
+        except (ValueError, OverflowError):
+            pass
+        else:
+            if EARLIEST_YEAR <= instant.year <= LATEST_YEAR:
+                return instant
+            raise ValueError(f"must be a time between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    raise ValueError("must be an RFC 3339 date-time with a time zone, e.g. 2026-01-13T14:34:40.968Z")
+
+
+def _present(value: object) -> object:
+    if value is None:
+        raise ValueError("must not be null; leave the field out instead")
+    return value
+
+
+def _callback_url(value: str) -> str:
+    if value and not is_absolute_http_url(value):
+        raise ValueError("must be an absolute http or https URL")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+Email = Annotated[str, AfterValidator(_email)]
+Instant = Annotated[datetime, BeforeValidator(_rfc3339)]
+CallbackUrl = Annotated[str, AfterValidator(_callback_url)]
+DisplayName = Annotated[str, StringConstraints(max_length=256)]
+# Optional fields may be left out, not sent as null (the schemas do not allow null).
+NotNull = AfterValidator(_present)
+
+
+class AuthorisedPersonBody(RequestModel):
+    first_name: Text
+    last_name: Text
+    email: Email
+
+
+class AddressBody(RequestModel):
+    building_number: Text
+    street: Text
+    city: Text
+    state: Text
+    postal_code: Text
+    country: Text
+
+
+class DirectLoaInfoBody(RequestModel):
+    authorised_person: AuthorisedPersonBody
+    address: AddressBody
+    current_voice_carrier: Text
+    # Not in DirectLoaInfo, but the spec's toll-free example sends them here (E-HO-5).
+    scheduled_zipwhip_provisioning_time: Instant | None = None
+    migrate_to_sinch_tmo: StrictBool | None = None
+
+
+class ResellerLoaInfoBody(DirectLoaInfoBody):
+    business_name: Text
+
+
+class BlanketLoaInfoBody(RequestModel):
+    """An empty object: the blanket LOA is on file with the account."""
+
+
+class ImportNumbersBody(RequestModel):
+    """`ImportNumbersRequest` (`projectId` in the body is ignored: the path names the project)."""
+
+    project_id: Annotated[str | None, NotNull] = None
+    region_code: str
+    numbers: list[str]
+    service_plan_id: str
+    campaign_id: Annotated[str | None, NotNull] = None
+    display_name: Annotated[DisplayName | None, NotNull] = None
+    callback_url: Annotated[CallbackUrl | None, NotNull] = None
+    migrate_to_sinch_tmo: Annotated[StrictBool | None, NotNull] = None
+
+
+class TextEnableBody(RequestModel):
+    """`TextEnableNumbersRequest` and `TextEnableTollFreeNumbersRequest` (one shape, E-HO-1).
+    `projectId` in the body is ignored: the path names the project."""
+
+    project_id: Annotated[str | None, NotNull] = None
+    region_code: str
+    numbers: list[str]
+    service_plan_id: str
+    campaign_id: Annotated[str | None, NotNull] = None
+    nnid: Annotated[str | None, NotNull] = None
+    display_name: Annotated[DisplayName | None, NotNull] = None
+    callback_url: Annotated[CallbackUrl | None, NotNull] = None
+    # readOnly in the schema, sent by its examples
+    migrate_to_sinch_tmo: Annotated[StrictBool | None, NotNull] = None
+    scheduled_osr_update_time: Annotated[Instant | None, NotNull] = None
+    scheduled_zipwhip_provisioning_time: Annotated[Instant | None, NotNull] = None
+    direct_loa_info: Annotated[DirectLoaInfoBody | None, NotNull] = None
+    reseller_loa_info: Annotated[ResellerLoaInfoBody | None, NotNull] = None
+    blanket_loa_info: Annotated[BlanketLoaInfoBody | None, NotNull] = None
+
+
+def _field_path(loc: tuple) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not str(part).startswith("function-"):
+            path += f".{part}" if path else str(part)
+    return path or "body"
+
+
+def parse(model: type[M], data: dict[str, Any]) -> M:
+    """The body as `model`, or a 400 naming every bad field (`directLoaInfo.address.city`)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        violations = [FieldViolation(_field_path(e["loc"]), e["msg"]) for e in error.errors()]
+        names = ", ".join(dict.fromkeys(v.field for v in violations))
+        raise invalid_argument(f"Invalid request body: {names}", *violations) from None
+
+
+def import_request_from(body: ImportNumbersBody) -> ImportNumbersRequest:
+    return ImportNumbersRequest(
+        region_code=body.region_code,
+        numbers=body.numbers,
+        service_plan_id=body.service_plan_id,
+        campaign_id=body.campaign_id or "",
+        display_name=body.display_name or "",
+        callback_url=body.callback_url or "",
+        migrate_to_sinch_tmo=bool(body.migrate_to_sinch_tmo),
+    )
+
+
+def _letter(loa_type: LoaType, body: DirectLoaInfoBody | BlanketLoaInfoBody) -> LetterOfAuthorization:
+    if not isinstance(body, DirectLoaInfoBody):
+        return LetterOfAuthorization(loa_type=loa_type)
+    return LetterOfAuthorization(
+        loa_type=loa_type,
+        business_name=getattr(body, "business_name", ""),
+        authorised_person=AuthorisedPerson(**body.authorised_person.model_dump()),
+        address=Address(**body.address.model_dump()),
+        current_voice_carrier=body.current_voice_carrier,
+    )
+
+
+def text_enable_request_from(body: TextEnableBody, *, toll_free: bool) -> TextEnableRequest:
+    loas = [(LoaType.DIRECT, body.direct_loa_info), (LoaType.RESELLER, body.reseller_loa_info),
+            (LoaType.BLANKET, body.blanket_loa_info)]
+    given = [(t, b) for t, b in loas if b is not None]
+    inner = [b for _, b in given if isinstance(b, DirectLoaInfoBody)]
+    zipwhip = body.scheduled_zipwhip_provisioning_time or next(
+        (b.scheduled_zipwhip_provisioning_time for b in inner if b.scheduled_zipwhip_provisioning_time), None)
+    migrate = body.migrate_to_sinch_tmo
+    if migrate is None:
+        migrate = next((b.migrate_to_sinch_tmo for b in inner if b.migrate_to_sinch_tmo is not None), False)
+    return TextEnableRequest(
+        region_code=body.region_code,
+        numbers=body.numbers,
+        service_plan_id=body.service_plan_id,
+        toll_free=toll_free,
+        letters=[_letter(t, b) for t, b in given],
+        campaign_id=body.campaign_id or "",
+        nnid=body.nnid or "",
+        display_name=body.display_name or "",
+        callback_url=body.callback_url or "",
+        migrate_to_sinch_tmo=bool(migrate),
+        scheduled_osr_update_time=body.scheduled_osr_update_time,
+        scheduled_zipwhip_provisioning_time=zipwhip,
+    )
