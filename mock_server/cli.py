@@ -7,7 +7,9 @@ import signal
 import socket
 import sys
 
-from mock_server.config import AccessKey, MockConfig
+from mock_server.config import CALLBACK_OPTIONS, AccessKey, MockConfig, callback_env_name, set_callback_option
+from mock_server.domain.settings import CallbackSettings
+from mock_server.scenarios.errors import ScenarioError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, help="seed for ids, codes and callback order (env SINCH_MOCK_SEED)")
     serve.add_argument("--callback-order", choices=["random", "fifo"],
                        help="callback delivery order (env SINCH_MOCK_CALLBACK_ORDER, default random)")
+    for name, kind in CALLBACK_OPTIONS:
+        field = CallbackSettings.model_fields[name]
+        serve.add_argument("--callback-" + name.replace("_", "-"), type=kind, metavar="N",
+                           help=f"{field.description} (env {callback_env_name(name)}, default {field.default:g})")
     serve.add_argument("--log-level", default="warning",
                        choices=["critical", "error", "warning", "info", "debug"], help="server log level")
     return parser
@@ -44,6 +50,10 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
         config.seed = args.seed
     if args.callback_order:
         config.settings.callbacks.order = args.callback_order
+    for name, _ in CALLBACK_OPTIONS:
+        value = getattr(args, "callback_" + name, None)
+        if value is not None:
+            set_callback_option(config.settings, name, value, "--callback-" + name.replace("_", "-"))
     return config
 
 
@@ -91,4 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as error:
             print(f"sinch-mock: cannot listen on {config.host}:{config.port}: {error}", file=sys.stderr)
             return 1
+        except ScenarioError as error:  # a start-up scenario that cannot be loaded
+            print(f"sinch-mock: {error}", file=sys.stderr)
+            return 2
     return 0

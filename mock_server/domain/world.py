@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from mock_server.core.clock import Clock
 from mock_server.core.rng import Rng
@@ -34,6 +34,8 @@ class World:
         self.projects: dict[str, Project] = {}
         self.events = EventLog(self)
         self.journal: list[dict[str, Any]] = []
+        # Run at the end of every reset (the app re-applies its start-up scenarios here).
+        self.reset_hooks: list[Callable[[], None]] = []
 
         # Services register their scheduled-job handlers with the scheduler.
         from mock_server.domain.hosting_orders.service import HostingOrderService
@@ -92,3 +94,5 @@ class World:
             self.outcomes.clear()
             self.settings = self.initial_settings.model_copy(deep=True)
             self.rng.reseed()
+            for hook in self.reset_hooks:
+                hook()

@@ -18,9 +18,11 @@ from mock_server.delivery.dispatcher import Dispatcher
 from mock_server.domain.world import World
 from mock_server.engine import Engine
 from mock_server.http import callbacks, control, hosting_orders, imported_numbers, qualified_numbers
+from mock_server.http import state
 from mock_server.http.auth import AuthMiddleware, Authenticator, token_endpoint
 from mock_server.http.errors import EXCEPTION_HANDLERS
 from mock_server.http.journal import JournalMiddleware
+from mock_server.http.state import ScenarioHost
 from mock_server.spec import spec_bytes
 
 
@@ -35,6 +37,7 @@ def build_routes() -> list:
         *hosting_orders.control_routes,
         *callbacks.control_routes,
         *imported_numbers.control_routes,
+        *state.control_routes,
         Route("/oauth2/token", token_endpoint, methods=["POST"]),
         Route("/openapi.yaml", openapi_yaml, methods=["GET"]),
         *imported_numbers.routes,
@@ -50,6 +53,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     world = World(settings=config.settings.model_copy(deep=True), clock=clock or Clock(), rng=rng)
     engine = Engine(world, Dispatcher(world))
     authenticator = Authenticator(config.keys, world.clock, rng)
+    scenarios = ScenarioHost(world, authenticator, config.scenarios)  # start-up scenarios; ScenarioError
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -72,4 +76,5 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     app.state.world = world
     app.state.engine = engine
     app.state.authenticator = authenticator
+    app.state.scenarios = scenarios
     return app

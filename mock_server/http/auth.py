@@ -7,6 +7,7 @@ import binascii
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Iterable
 from urllib.parse import parse_qs, unquote
 
 from starlette.requests import Request
@@ -37,6 +38,15 @@ class Authenticator:
         self._clock = clock
         self._rng = rng
         self._tokens: dict[str, IssuedToken] = {}
+
+    def add_keys(self, keys: Iterable[AccessKey]) -> None:
+        """Accept these keys too, from now on (scenarios declare keys); a known key id is replaced."""
+        for key in keys:
+            self.keys[key.key_id] = key
+
+    def remove_keys(self, key_ids: Iterable[str]) -> None:
+        for key_id in key_ids:
+            self.keys.pop(key_id, None)
 
     def key_from_basic(self, header: str) -> AccessKey | None:
         try:

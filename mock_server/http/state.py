@@ -1,0 +1,175 @@
+"""Control plane: the whole state (`GET`/`PUT /_mock/state`) and scenarios (`/_mock/scenarios...`).
+
+`ScenarioHost` is the app's side of scenarios: it applies the start-up scenarios (`--scenario`,
+`SINCH_MOCK_SCENARIO`) when the app is created and again after every reset, and makes the
+access keys a scenario declares work for the app's authenticator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from mock_server.config import AccessKey
+from mock_server.core.errors import FieldViolation, invalid_argument
+from mock_server.domain.world import World
+from mock_server.http.auth import Authenticator
+from mock_server.http.bodies import json_object
+from mock_server.http.common import json_response, world_of
+from mock_server.scenarios import (
+    LoadResult,
+    Scenario,
+    ScenarioError,
+    apply_scenario,
+    load_named,
+    load_path,
+    load_reference,
+    parse_data,
+    shipped_names,
+)
+from mock_server.scenarios.errors import path_of
+from mock_server.state import StateError, export_state, import_state
+
+
+class AccessKeyDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    key_id: str = Field(alias="keyId", min_length=1)
+    key_secret: str = Field(alias="keySecret", min_length=1)
+    project_id: str | None = Field(None, alias="projectId")
+
+
+_KEY_LIST = TypeAdapter(list[AccessKeyDoc])
+
+
+class ScenarioHost:
+    def __init__(self, world: World, authenticator: Authenticator, startup: list[str]) -> None:
+        self.world = world
+        self.authenticator = authenticator
+        self.startup_keys = list(authenticator.keys.values())
+        self.added_keys: dict[str, AccessKey] = {}  # key id -> key declared by a scenario or a state
+        self.startup: list[Scenario] = [load_reference(reference) for reference in startup]
+        self.apply_startup()
+        world.reset_hooks.append(self.on_reset)
+
+    # --- scenarios ------------------------------------------------------------------------
+    def apply(self, scenario: Scenario, source: str | None = None) -> LoadResult:
+        result = apply_scenario(self.world, scenario, source)
+        self.add_keys(result.access_keys)
+        return result
+
+    def apply_startup(self) -> list[LoadResult]:
+        return [self.apply(scenario) for scenario in self.startup]
+
+    def on_reset(self) -> None:
+        """After a reset: only the start-up keys, then the start-up scenarios again."""
+        self.set_added_keys([])
+        self.apply_startup()
+
+    # --- keys -----------------------------------------------------------------------------
+    def add_keys(self, keys: list[AccessKey]) -> None:
+        self.authenticator.add_keys(keys)
+        self.added_keys.update({k.key_id: k for k in keys})
+
+    def set_added_keys(self, keys: list[AccessKey]) -> None:
+        self.authenticator.remove_keys(list(self.added_keys))
+        self.authenticator.add_keys(self.startup_keys)
+        self.added_keys = {}
+        self.add_keys(keys)
+
+    def export_keys(self) -> list[dict[str, Any]]:
+        return [AccessKeyDoc(key_id=k.key_id, key_secret=k.key_secret, project_id=k.project_id)
+                .model_dump(by_alias=True) for k in self.added_keys.values()]
+
+
+def _host(request: Request) -> ScenarioHost:
+    return request.app.state.scenarios
+
+
+def _scenario_error(error: ScenarioError) -> Exception:
+    """400 naming the scenario; one field violation per problem (its path in the scenario)."""
+    violations = [FieldViolation(p.path or "scenario", p.message if p.line is None else f"{p.message} (line {p.line})")
+                  for p in error.problems]
+    return invalid_argument(error.describe(), *violations)
+
+
+# --- GET / PUT /_mock/state ---------------------------------------------------------------------
+async def get_state(request: Request) -> JSONResponse:
+    world = world_of(request)
+    with world.lock:
+        document = export_state(world)
+        document["accessKeys"] = _host(request).export_keys()
+    return json_response(document)
+
+
+async def put_state(request: Request) -> JSONResponse:
+    data = await json_object(request)
+    world = world_of(request)
+    try:
+        keys = _keys_of(data.pop("accessKeys", []))
+        with world.lock:
+            import_state(world, data)
+            _host(request).set_added_keys(keys)
+    except StateError as error:
+        violations = [FieldViolation(path or "state", message) for path, message in error.problems]
+        raise invalid_argument(f"The state was not imported (nothing changed): {error}", *violations) from None
+    return json_response({"status": "imported", "projects": len(world.projects), "events": len(world.events.events)})
+
+
+def _keys_of(raw: Any) -> list[AccessKey]:
+    try:
+        docs = _KEY_LIST.validate_python(raw)
+    except ValidationError as error:
+        raise StateError([(path_of(("accessKeys", *e["loc"])), e["msg"]) for e in error.errors()]) from None
+    return [AccessKey(doc.key_id, doc.key_secret, doc.project_id) for doc in docs]
+
+
+# --- scenarios ----------------------------------------------------------------------------------
+LOAD_FIELDS = ("path", "name", "scenario")
+
+
+def _requested_scenario(data: dict[str, Any]) -> tuple[Scenario, str]:
+    """The scenario a load request names, and how to call it in errors."""
+    given = [name for name in LOAD_FIELDS if name in data]
+    unknown = sorted(set(data) - set(LOAD_FIELDS))
+    if len(given) != 1 or unknown:
+        raise invalid_argument(
+            'Give exactly one of {"path": ...}, {"name": ...} or {"scenario": {...}}',
+            *(FieldViolation(name, "unknown field") for name in unknown),
+            *(FieldViolation(name, "give only one of path, name, scenario") for name in given[1:]))
+    kind, value = given[0], data[given[0]]
+    if kind == "scenario":
+        if not isinstance(value, dict):
+            raise invalid_argument("scenario must be an object (the scenario itself, as in a YAML file)",
+                                   FieldViolation("scenario", "must be an object"))
+        scenario = parse_data(value, "inline scenario", default_name="inline")
+        return scenario, f"inline scenario {scenario.name}"
+    if not isinstance(value, str) or not value:
+        raise invalid_argument(f"{kind} must be a non-empty string", FieldViolation(kind, "must be a non-empty string"))
+    return (load_path(value) if kind == "path" else load_named(value)), value
+
+
+async def load_scenario(request: Request) -> JSONResponse:
+    data = await json_object(request)
+    try:
+        scenario, source = _requested_scenario(data)
+        result = _host(request).apply(scenario, source)
+    except ScenarioError as error:
+        raise _scenario_error(error) from None
+    return json_response({"status": "loaded", **result.summary()})
+
+
+async def list_scenarios(request: Request) -> JSONResponse:
+    return json_response({"scenarios": shipped_names()})
+
+
+control_routes = [
+    Route("/_mock/state", get_state, methods=["GET"]),
+    Route("/_mock/state", put_state, methods=["PUT"]),
+    Route("/_mock/scenarios:load", load_scenario, methods=["POST"]),
+    Route("/_mock/scenarios", list_scenarios, methods=["GET"]),
+]
