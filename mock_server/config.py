@@ -63,4 +63,38 @@ class MockConfig:
             config.seed = int(env["SINCH_MOCK_SEED"])
         if env.get("SINCH_MOCK_CALLBACK_ORDER"):
             config.settings.callbacks.order = env["SINCH_MOCK_CALLBACK_ORDER"]  # type: ignore[assignment]
+        for name, kind in CALLBACK_OPTIONS:
+            variable = callback_env_name(name)
+            if env.get(variable):
+                try:
+                    value = kind(env[variable])
+                except ValueError:
+                    expected = "an integer" if kind is int else "a number"
+                    raise ValueError(f"{variable}: {env[variable]!r} is not {expected}") from None
+                set_callback_option(config.settings, name, value, variable)
         return config
+
+
+# Callback delivery knobs with a flag (--callback-max-attempts ...) and an environment
+# variable (SINCH_MOCK_CALLBACK_MAX_ATTEMPTS ...) each: the field of CallbackSettings and its type.
+CALLBACK_OPTIONS: tuple[tuple[str, type], ...] = (
+    ("max_attempts", int),
+    ("initial_backoff", float),
+    ("timeout", float),
+    ("duplicate_probability", float),
+    ("concurrency", int),
+)
+
+
+def callback_env_name(name: str) -> str:
+    return "SINCH_MOCK_CALLBACK_" + name.upper()
+
+
+def set_callback_option(settings: Settings, name: str, value: float, source: str) -> None:
+    """Set one callback knob; an out-of-range value is a ValueError naming its source."""
+    from pydantic import ValidationError
+
+    try:
+        setattr(settings.callbacks, name, value)
+    except ValidationError as error:
+        raise ValueError(f"{source}: {error.errors()[0]['msg']}") from None

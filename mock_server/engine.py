@@ -18,6 +18,7 @@ from mock_server.domain.world import World
 log = logging.getLogger("sinch_mock.engine")
 
 IDLE_POLL_SECONDS = 0.2
+BURST_SECONDS = 1.0  # jobs due closer together than this deliver their callbacks as one round
 
 
 class Engine:
@@ -48,13 +49,9 @@ class Engine:
             await self.dispatcher.deliver_due(world.clock.now())
             while True:
                 with world.lock:
-                    due = [t for t in (world.scheduler.next_due(), self.dispatcher.next_due()) if t is not None]
-                    step = min(due) if due else None
-                    if step is None or step > target:
+                    step = self._next_step(target)
+                    if step is None:
                         break
-                    step = max(step, world.clock.now())
-                    world.clock.set(step)
-                    world.scheduler.run_due(step)
                 await self.dispatcher.deliver_due(step)
             with world.lock:
                 world.clock.set(target)
@@ -62,10 +59,38 @@ class Engine:
             await self.dispatcher.deliver_due(target)
             return target
 
+    def _next_step(self, target: datetime) -> datetime | None:
+        """Move to the next instant where something falls due (not past `target`) and run its jobs.
+
+        Jobs falling due less than BURST_SECONDS apart form one burst: each runs at its own due
+        time (the clock is pinned to it), and the burst's callbacks go out together at its last
+        instant, in shuffled order. So numbers imported one after another with a flowing clock,
+        whose transitions fall due milliseconds apart, still call back in a seed-dependent order.
+        A due delivery attempt (a retry) ends a burst, so retries keep their exact times.
+        """
+        world = self.world
+        job_due, attempt_due = world.scheduler.next_due(), self.dispatcher.next_due()
+        due = [t for t in (job_due, attempt_due) if t is not None]
+        if not due or min(due) > target:
+            return None
+        step = max(min(due), world.clock.now())
+        world.clock.set(step)
+        world.scheduler.run_due(step)
+        if attempt_due is not None and attempt_due <= step:
+            return step
+        horizon = min(target, attempt_due) if attempt_due is not None else target
+        while (following := world.scheduler.next_due()) is not None and following <= horizon \
+                and (following - step).total_seconds() < BURST_SECONDS:
+            step = max(following, step)
+            world.clock.set(step)
+            world.scheduler.run_due(step)
+        return step
+
     async def tick(self) -> None:
-        """One round of real-time work: run due jobs, make due delivery attempts."""
+        """One round of real-time work: run due jobs, start due delivery attempts (not awaited,
+        so a slow receiver never holds up the worker)."""
         self.world.catch_up()
-        await self.dispatcher.deliver_due(self.world.clock.now())
+        await self.dispatcher.deliver_due(self.world.clock.now(), wait=False)
 
     async def _run(self) -> None:
         while True:

@@ -1,25 +1,236 @@
-"""Sends recorded callback events (placeholder: the delivery issue fills this in)."""
+"""Sends recorded callback events to their destinations.
+
+Each destination (callback URL) has a lane: its due events wait there in an order drawn from
+the world's seeded generator (`planning.arrange`), and go out one at a time, so the order in
+which one receiver sees them is reproducible for a seed. Lanes of different destinations run
+concurrently, at most `settings.callbacks.concurrency` attempts at once. A destination that is
+slow to answer holds its own lane for at most `head_of_line_seconds` per attempt: then the lane
+moves on to its next event while the slow attempt runs out (it stops counting against the
+concurrency bound, and ends by answering or by the timeout). So a dead receiver never delays
+other destinations, and delays later events to itself by at most that much each.
+
+The engine calls `deliver_due(now)`: on clock moves it waits until every attempt due at `now` has
+been made (retries due at the same instant included); the real-time worker calls it with
+`wait=False` and lets the lanes work in the background. Attempt times are the mock's clock.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections import deque
 from datetime import datetime
+from typing import Iterator
 
+import httpx
+
+from mock_server.delivery import sender
+from mock_server.delivery.limiter import Limiter, Slot
+from mock_server.delivery.planning import Item, arrange, with_duplicates
+from mock_server.delivery.policy import apply_outcome
+from mock_server.delivery.signing import SIGNATURE_HEADER, body_bytes, request_headers
+from mock_server.domain.events import CallbackEvent, DeliveryState
 from mock_server.domain.world import World
+
+log = logging.getLogger("sinch_mock.delivery")
+
+HEAD_OF_LINE_SECONDS = 1.0
+
+
+class Lane:
+    """The events waiting for one destination, in sending order, and the task working them."""
+
+    def __init__(self, destination: str) -> None:
+        self.destination = destination
+        self.waiting: deque[Item] = deque()
+        self.task: asyncio.Task[None] | None = None
 
 
 class Dispatcher:
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, *, head_of_line_seconds: float = HEAD_OF_LINE_SECONDS) -> None:
         self.world = world
+        self.head_of_line_seconds = head_of_line_seconds
+        self._lanes: dict[str, Lane] = {}
+        self._queued: dict[str, CallbackEvent] = {}  # event id -> event: in a lane or in flight
+        self._flying: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._limiter = Limiter(lambda: self.world.settings.callbacks.concurrency)
+        self._generation = world.events.generation
+        self._scan_from = 0  # every event before this index is finished (not pending)
+        self._sequence: int | None = None  # the last attempt's running number (None: to be found)
 
+    # --- what is due (synchronous; the engine asks under the world's lock) ---------------------
     def next_due(self) -> datetime | None:
         """When the next delivery attempt falls due, if any is waiting."""
-        return None
+        with self.world.lock:
+            times = [e.next_attempt_at for e in self._open_events()
+                     if e.next_attempt_at is not None and not self._is_queued(e)]
+            return min(times, default=None)
 
-    async def deliver_due(self, now: datetime) -> None:
-        """Make every attempt due at or before `now` and wait for them to finish."""
+    def plan(self, now: datetime) -> int:
+        """Put every event due at or before `now` into its destination's lane; how many."""
+        world = self.world
+        with world.lock:
+            fresh: dict[str, list[Item]] = {}
+            for event in self._open_events():
+                if (event.destination and event.next_attempt_at is not None
+                        and event.next_attempt_at <= now and not self._is_queued(event)):
+                    fresh.setdefault(event.destination, []).append(Item(event))
+                    self._queued[event.event_id] = event
+            settings = world.settings.callbacks
+            for destination, items in fresh.items():  # in order of their first event: reproducible
+                items = with_duplicates(items, settings.duplicate_probability, world.rng)
+                lane = self._lanes.get(destination)
+                if lane is None:
+                    lane = self._lanes[destination] = Lane(destination)
+                lane.waiting = deque(arrange([*lane.waiting, *items], settings.order, world.rng))
+            count = sum(len(items) for items in fresh.values())
+        for destination in fresh:
+            self._wake(self._lanes[destination])
+        return count
+
+    # --- the engine's interface -----------------------------------------------------------------
+    async def deliver_due(self, now: datetime, *, wait: bool = True) -> None:
+        """Make every attempt due at or before `now`; with `wait`, return once all are made."""
+        self._bind_loop()
+        while True:
+            planned = self.plan(now)
+            if not wait:
+                return
+            busy = self._busy()
+            if not planned and not busy:
+                return
+            while busy:
+                await asyncio.wait(busy)
+                busy = self._busy()
 
     async def start(self) -> None:
-        pass
+        self._bind_loop()
 
     async def stop(self) -> None:
-        pass
+        tasks = self._busy()
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        self._lanes.clear()
+        self._queued.clear()
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    @property
+    def idle(self) -> bool:
+        return not self._busy()
+
+    # --- lanes and attempts ---------------------------------------------------------------------
+    def _wake(self, lane: Lane) -> None:
+        if lane.task is None and lane.waiting:
+            lane.task = asyncio.get_running_loop().create_task(self._run_lane(lane))
+
+    async def _run_lane(self, lane: Lane) -> None:
+        try:
+            while lane.waiting:
+                item = lane.waiting.popleft()
+                if not self._sendable(item):
+                    self._unqueue(item)
+                    continue
+                slot = await self._limiter.acquire()
+                attempt = asyncio.get_running_loop().create_task(self._attempt(item, slot))
+                self._flying.add(attempt)
+                attempt.add_done_callback(self._flying.discard)
+                done, _ = await asyncio.wait({attempt}, timeout=self._head_of_line())
+                if not done:  # slow receiver: let the attempt run out, serve the next event
+                    slot.release()
+        finally:
+            lane.task = None
+            if not lane.waiting and self._lanes.get(lane.destination) is lane:
+                del self._lanes[lane.destination]
+
+    async def _attempt(self, item: Item, slot: Slot) -> None:
+        world = self.world
+        event = item.event
+        try:
+            with world.lock:
+                if not self._sendable(item):
+                    return
+                project = world.projects.get(event.project_id)
+                secret = project.callback_configuration.hmac_secret if project else ""
+                body = body_bytes(event.payload())
+                headers = request_headers(body, secret)
+                started = world.clock.now()
+                timeout = world.settings.callbacks.timeout
+                sequence = self._next_sequence()
+            assert self._client is not None
+            outcome = await sender.post(self._client, event.destination or "", body, headers, timeout)
+            with world.lock:
+                if world.events.by_id.get(event.event_id) is not event:
+                    return  # the ledger was reset or replaced meanwhile
+                apply_outcome(event, outcome, started=started, ended=world.clock.now(),
+                              signature=headers.get(SIGNATURE_HEADER), settings=world.settings.callbacks,
+                              duplicate=item.duplicate, sequence=sequence)
+        except Exception:  # one broken attempt must not stop the lane or the engine
+            log.exception("callback attempt for event %s failed", event.event_id)
+        finally:
+            slot.release()
+            self._unqueue(item)
+
+    # --- helpers --------------------------------------------------------------------------------
+    def _sendable(self, item: Item) -> bool:
+        event = item.event
+        if self.world.events.by_id.get(event.event_id) is not event:
+            return False
+        if item.duplicate:
+            return event.state == DeliveryState.DELIVERED
+        return event.state == DeliveryState.PENDING
+
+    def _unqueue(self, item: Item) -> None:
+        event = item.event
+        if not item.duplicate and self._queued.get(event.event_id) is event:
+            del self._queued[event.event_id]
+
+    def _is_queued(self, event: CallbackEvent) -> bool:
+        return self._queued.get(event.event_id) is event
+
+    def _open_events(self) -> Iterator[CallbackEvent]:
+        """The pending events (the log only grows, except when it is emptied and refilled)."""
+        self._sync_generation()
+        log_ = self.world.events.events
+        while self._scan_from < len(log_) and log_[self._scan_from].state != DeliveryState.PENDING:
+            self._scan_from += 1
+        for index in range(self._scan_from, len(log_)):
+            if log_[index].state == DeliveryState.PENDING:
+                yield log_[index]
+
+    def _sync_generation(self) -> None:
+        """Notice that the ledger was emptied (reset) or replaced (state import)."""
+        if self.world.events.generation != self._generation:
+            self._generation, self._scan_from, self._sequence = self.world.events.generation, 0, None
+            self._queued.clear()
+
+    def _next_sequence(self) -> int:
+        self._sync_generation()
+        if self._sequence is None:
+            self._sequence = max((a.sequence for e in self.world.events.events for a in e.attempts), default=0)
+        self._sequence += 1
+        return self._sequence
+
+    def _head_of_line(self) -> float:
+        return min(self.head_of_line_seconds, self.world.settings.callbacks.timeout)
+
+    def _busy(self) -> set[asyncio.Task[None]]:
+        lanes = {lane.task for lane in self._lanes.values() if lane.task is not None}
+        return lanes | self._flying
+
+    def _bind_loop(self) -> None:
+        """Use the running event loop; start afresh if it is not the one used before."""
+        loop = asyncio.get_running_loop()
+        if self._loop is loop and self._client is not None:
+            return
+        self._loop = loop
+        self._client = sender.new_client()
+        self._limiter = Limiter(lambda: self.world.settings.callbacks.concurrency)
+        self._lanes.clear()
+        self._flying.clear()
+        self._queued.clear()

@@ -49,6 +49,7 @@ class DeliveryAttempt(BaseModel):
     error: str | None = None
     duplicate: bool = False
     signature: str | None = None  # the X-Sinch-Signature header sent with this attempt
+    sequence: int = 0  # running number across the ledger: the order in which attempts were made
 
 
 class CallbackEvent(BaseModel):

@@ -1,8 +1,106 @@
-"""HTTP routes of the callbacks area (filled in by its issue)."""
+"""HTTP routes of the callbacks area: the project's callback configuration and the ledger.
+
+`GET`/`PATCH /v1/projects/{projectId}/callbackConfiguration` answer `CallbackConfiguration`;
+this resource's errors are `{"error": {...}}` with an integer code (docs/errata.md, E-CB-1),
+which `mock_server.http.errors` renders for its path. `GET /_mock/events` is the delivery
+ledger (docs/callbacks.md).
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
 
-routes: list[BaseRoute] = []
-control_routes: list[BaseRoute] = []
+from mock_server.core.errors import field_error
+from mock_server.core.timefmt import rfc3339
+from mock_server.domain.events import CallbackEvent, DeliveryAttempt, DeliveryState
+from mock_server.domain.project import CallbackConfiguration
+from mock_server.http.bodies import RequestModel, json_object, parse_body, query_one
+from mock_server.http.common import json_response, world_of
+
+STATES = tuple(state.value for state in DeliveryState)
+
+
+class CallbackConfigurationBody(RequestModel):
+    """`CallbackConfigurationUpdate`: a string sets the secret, `""` clears it, absent or null
+    leaves it as it is."""
+
+    hmac_secret: str | None = None
+
+
+# --- serialization ------------------------------------------------------------------------------
+def configuration_json(project_id: str, configuration: CallbackConfiguration) -> dict:
+    """`CallbackConfiguration`; `hmacSecret` is left out while no secret is set (proto3 JSON
+    leaves out empty strings), so callbacks go unsigned."""
+    body = {"projectId": project_id}
+    if configuration.hmac_secret:
+        body["hmacSecret"] = configuration.hmac_secret
+    return body
+
+
+def attempt_json(attempt: DeliveryAttempt) -> dict:
+    return {
+        "sequence": attempt.sequence,
+        "time": rfc3339(attempt.time),
+        "statusCode": attempt.status_code,
+        "error": attempt.error,
+        "signature": attempt.signature,
+        "duplicate": attempt.duplicate,
+    }
+
+
+def ledger_entry_json(event: CallbackEvent) -> dict:
+    return {
+        "eventId": event.event_id,
+        "seq": event.seq,
+        "projectId": event.project_id,
+        "payload": event.payload(),
+        "destination": event.destination,
+        "signature": event.signature,
+        "state": event.state.value,
+        "attempts": [attempt_json(a) for a in event.attempts],
+        "nextAttemptAt": rfc3339(event.next_attempt_at) if event.next_attempt_at else None,
+    }
+
+
+# --- handlers -------------------------------------------------------------------------------------
+async def get_configuration(request: Request) -> JSONResponse:
+    project_id = request.path_params["projectId"]
+    world = world_of(request)
+    with world.transaction():
+        return json_response(configuration_json(project_id, world.project(project_id).callback_configuration))
+
+
+async def update_configuration(request: Request) -> JSONResponse:
+    project_id = request.path_params["projectId"]
+    body = parse_body(CallbackConfigurationBody, await json_object(request))
+    world = world_of(request)
+    with world.transaction():
+        configuration = world.project(project_id).callback_configuration
+        if body.hmac_secret is not None:
+            configuration.hmac_secret = body.hmac_secret
+        return json_response(configuration_json(project_id, configuration))
+
+
+async def list_events(request: Request) -> JSONResponse:
+    project_id = query_one(request, "projectId")
+    state = query_one(request, "state")
+    if state is not None and state not in STATES:
+        raise field_error("state", f"must be one of {', '.join(STATES)}")
+    world = world_of(request)
+    with world.lock:
+        events = [ledger_entry_json(e) for e in world.events.for_project(project_id)
+                  if state is None or e.state.value == state]
+    return json_response({"events": events})
+
+
+_CONFIGURATION = "/v1/projects/{projectId}/callbackConfiguration"
+
+routes: list[BaseRoute] = [
+    Route(_CONFIGURATION, get_configuration, methods=["GET"]),
+    Route(_CONFIGURATION, update_configuration, methods=["PATCH"]),
+]
+control_routes: list[BaseRoute] = [
+    Route("/_mock/events", list_events, methods=["GET"]),
+]
