@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 from pydantic.alias_generators import to_camel
 from starlette.requests import Request
 
@@ -16,9 +17,23 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class RequestModel(BaseModel):
-    """Base of request bodies: camelCase names, strict JSON types, unknown fields ignored."""
+    """Base of request bodies: camelCase names, strict JSON types, unknown fields ignored.
+
+    Optional fields may be left out but not sent as null: no schema of the spec allows null.
+    """
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, strict=True, extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            known = {field.alias or name for name, field in cls.model_fields.items()} | set(cls.model_fields)
+            nulls = [key for key, value in data.items() if value is None and key in known]
+            if nulls:
+                raise PydanticCustomError("null", "must not be null; leave the field out instead",
+                                          {"fields": nulls})
+        return data
 
 
 async def json_object(request: Request, *, required: bool = True) -> dict[str, Any]:
@@ -46,20 +61,35 @@ async def json_object(request: Request, *, required: bool = True) -> dict[str, A
     return data
 
 
-def violations_of(error: ValidationError, prefix: str = "") -> list[FieldViolation]:
+def field_path(loc: tuple) -> str:
+    """A pydantic error location as the API names fields: `directLoaInfo.address.city`, `numbers[2]`."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not str(part).startswith("function-"):
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def violations_of(error: ValidationError) -> list[FieldViolation]:
     found = []
     for item in error.errors():
-        path = ".".join(str(p) for p in item["loc"] if not str(p).startswith("function-"))
-        found.append(FieldViolation(f"{prefix}{path}" or "body", item["msg"]))
+        path = field_path(item["loc"])
+        if item["type"] == "null":  # one violation per null field
+            found += [FieldViolation(f"{path}.{key}" if path else key, item["msg"]) for key in item["ctx"]["fields"]]
+        else:
+            found.append(FieldViolation(path or "body", item["msg"]))
     return found
 
 
 def parse_body(model: type[M], data: dict[str, Any]) -> M:
+    """The body as `model`, or a 400 naming every bad field."""
     try:
         return model.model_validate(data)
     except ValidationError as error:
         violations = violations_of(error)
-        names = ", ".join(v.field for v in violations)
+        names = ", ".join(dict.fromkeys(v.field for v in violations))
         raise invalid_argument(f"Invalid request body: {names}", *violations) from None
 
 

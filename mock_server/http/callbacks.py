@@ -23,8 +23,8 @@ STATES = tuple(state.value for state in DeliveryState)
 
 
 class CallbackConfigurationBody(RequestModel):
-    """`CallbackConfigurationUpdate`: a string sets the secret, `""` clears it, absent or null
-    leaves it as it is."""
+    """`CallbackConfigurationUpdate`: a string sets the secret, `""` clears it, absent leaves it
+    as it is (null is refused, as everywhere)."""
 
     hmac_secret: str | None = None
 

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, StrictBool, StringConstraints, ValidationError
+from pydantic import AfterValidator, BeforeValidator, StrictBool, StringConstraints
 
-from mock_server.core.errors import FieldViolation, invalid_argument
 from mock_server.core.timefmt import parse_rfc3339
 from mock_server.domain.hosting_orders.model import Address, AuthorisedPerson, LetterOfAuthorization, LoaType
 from mock_server.domain.hosting_orders.requests import ImportNumbersRequest, TextEnableRequest
 from mock_server.http.bodies import RequestModel, is_absolute_http_url
 
-M = TypeVar("M", bound=RequestModel)
 EARLIEST_YEAR, LATEST_YEAR = 1970, 9998  # a schedule outside these years is a client's mistake
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -48,12 +46,6 @@ def _rfc3339(value: object) -> datetime:
     raise ValueError("must be an RFC 3339 date-time with a time zone, e.g. 2026-01-13T14:34:40.968Z")
 
 
-def _present(value: object) -> object:
-    if value is None:
-        raise ValueError("must not be null; leave the field out instead")
-    return value
-
-
 def _callback_url(value: str) -> str:
     if value and not is_absolute_http_url(value):
         raise ValueError("must be an absolute http or https URL")
@@ -65,8 +57,6 @@ Email = Annotated[str, AfterValidator(_email)]
 Instant = Annotated[datetime, BeforeValidator(_rfc3339)]
 CallbackUrl = Annotated[str, AfterValidator(_callback_url)]
 DisplayName = Annotated[str, StringConstraints(max_length=256)]
-# Optional fields may be left out, not sent as null (the schemas do not allow null).
-NotNull = AfterValidator(_present)
 
 
 class AuthorisedPersonBody(RequestModel):
@@ -104,55 +94,35 @@ class BlanketLoaInfoBody(RequestModel):
 class ImportNumbersBody(RequestModel):
     """`ImportNumbersRequest` (`projectId` in the body is ignored: the path names the project)."""
 
-    project_id: Annotated[str | None, NotNull] = None
+    project_id: str | None = None
     region_code: str
     numbers: list[str]
     service_plan_id: str
-    campaign_id: Annotated[str | None, NotNull] = None
-    display_name: Annotated[DisplayName | None, NotNull] = None
-    callback_url: Annotated[CallbackUrl | None, NotNull] = None
-    migrate_to_sinch_tmo: Annotated[StrictBool | None, NotNull] = None
+    campaign_id: str | None = None
+    display_name: DisplayName | None = None
+    callback_url: CallbackUrl | None = None
+    migrate_to_sinch_tmo: StrictBool | None = None
 
 
 class TextEnableBody(RequestModel):
     """`TextEnableNumbersRequest` and `TextEnableTollFreeNumbersRequest` (one shape, E-HO-1).
     `projectId` in the body is ignored: the path names the project."""
 
-    project_id: Annotated[str | None, NotNull] = None
+    project_id: str | None = None
     region_code: str
     numbers: list[str]
     service_plan_id: str
-    campaign_id: Annotated[str | None, NotNull] = None
-    nnid: Annotated[str | None, NotNull] = None
-    display_name: Annotated[DisplayName | None, NotNull] = None
-    callback_url: Annotated[CallbackUrl | None, NotNull] = None
+    campaign_id: str | None = None
+    nnid: str | None = None
+    display_name: DisplayName | None = None
+    callback_url: CallbackUrl | None = None
     # readOnly in the schema, sent by its examples
-    migrate_to_sinch_tmo: Annotated[StrictBool | None, NotNull] = None
-    scheduled_osr_update_time: Annotated[Instant | None, NotNull] = None
-    scheduled_zipwhip_provisioning_time: Annotated[Instant | None, NotNull] = None
-    direct_loa_info: Annotated[DirectLoaInfoBody | None, NotNull] = None
-    reseller_loa_info: Annotated[ResellerLoaInfoBody | None, NotNull] = None
-    blanket_loa_info: Annotated[BlanketLoaInfoBody | None, NotNull] = None
-
-
-def _field_path(loc: tuple) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif not str(part).startswith("function-"):
-            path += f".{part}" if path else str(part)
-    return path or "body"
-
-
-def parse(model: type[M], data: dict[str, Any]) -> M:
-    """The body as `model`, or a 400 naming every bad field (`directLoaInfo.address.city`)."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        violations = [FieldViolation(_field_path(e["loc"]), e["msg"]) for e in error.errors()]
-        names = ", ".join(dict.fromkeys(v.field for v in violations))
-        raise invalid_argument(f"Invalid request body: {names}", *violations) from None
+    migrate_to_sinch_tmo: StrictBool | None = None
+    scheduled_osr_update_time: Instant | None = None
+    scheduled_zipwhip_provisioning_time: Instant | None = None
+    direct_loa_info: DirectLoaInfoBody | None = None
+    reseller_loa_info: ResellerLoaInfoBody | None = None
+    blanket_loa_info: BlanketLoaInfoBody | None = None
 
 
 def import_request_from(body: ImportNumbersBody) -> ImportNumbersRequest:

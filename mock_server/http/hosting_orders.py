@@ -24,13 +24,12 @@ from mock_server.domain.hosting_orders.model import (
 )
 from mock_server.domain.hosting_orders.queries import NumberFilter, OrderFilter
 from mock_server.domain.provisioning import State
-from mock_server.http.bodies import json_object, query_many, query_one
+from mock_server.http.bodies import json_object, parse_body, query_many, query_one
 from mock_server.http.common import json_response, world_of
 from mock_server.http.hosting_order_bodies import (
     ImportNumbersBody,
     TextEnableBody,
     import_request_from,
-    parse,
     text_enable_request_from,
 )
 from mock_server.http.render import carrier_json
@@ -160,7 +159,7 @@ def number_filter_from(request: Request) -> NumberFilter:
 # --- handlers ---------------------------------------------------------------------------------------
 async def import_numbers(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
-    wanted = import_request_from(parse(ImportNumbersBody, await json_object(request)))
+    wanted = import_request_from(parse_body(ImportNumbersBody, await json_object(request)))
     world = world_of(request)
     with world.transaction():
         body = hosting_order_json(world.hosting_orders.import_numbers(project_id, wanted))
@@ -169,7 +168,7 @@ async def import_numbers(request: Request) -> JSONResponse:
 
 async def _text_enable(request: Request, *, toll_free: bool) -> dict:
     project_id = request.path_params["projectId"]
-    wanted = text_enable_request_from(parse(TextEnableBody, await json_object(request)), toll_free=toll_free)
+    wanted = text_enable_request_from(parse_body(TextEnableBody, await json_object(request)), toll_free=toll_free)
     world = world_of(request)
     with world.transaction():
         return hosting_order_json(world.hosting_orders.text_enable(project_id, wanted))

@@ -207,3 +207,13 @@ def test_concurrent_imports_lose_nothing(client):
         t.join()
     assert sorted(results).count(200) == 24 and results.count(409) == 4
     assert listing(client, campaignId="").json()["totalSize"] == 24
+
+
+@pytest.mark.parametrize("payload,field", [
+    ({**body(), "callbackUrl": None}, "callbackUrl"),
+    ({**body(), "displayName": None}, "displayName"),
+    ({**body(), "smsConfiguration": {"servicePlanId": "p", "campaignId": None}}, "smsConfiguration.campaignId"),
+])
+def test_null_is_refused_naming_the_field(client, payload, field):
+    response = client.post(URL, json=payload)
+    assert response.status_code == 400 and field in violations(response)
