@@ -32,8 +32,11 @@ class Page(Generic[T]):
 
 
 def page_size_from(raw: object) -> int:
-    """0 or absent means the default; larger than the maximum is capped (the spec allows it)."""
-    if raw in (None, ""):
+    """0 or absent means the default; larger than the maximum is capped (the spec allows it).
+
+    An empty value (`pageSize=`) is not an integer: 400, as the schema's `type: integer` says.
+    """
+    if raw is None:
         return DEFAULT_PAGE_SIZE
     try:
         size = int(str(raw))
@@ -47,7 +50,8 @@ def page_size_from(raw: object) -> int:
 
 
 def order_by_from(raw: object) -> str:
-    if raw in (None, ""):
+    """Absent means `createdTime`; an empty value (`orderBy=`) is outside the enum: 400."""
+    if raw is None:
         return "createdTime"
     if raw not in ORDER_FIELDS:
         raise field_error("orderBy", f"{raw!r} is not one of {', '.join(ORDER_FIELDS)}")

@@ -189,7 +189,8 @@ def filter_from(request: Request) -> ImportedNumberFilter:
     if region:
         check_region_code(region)
     pattern = query_one(request, "numberPattern.pattern")
-    search = query_one(request, "numberPattern.searchPattern") or "CONTAIN"
+    search = query_one(request, "numberPattern.searchPattern")
+    search = "CONTAIN" if search is None else search
     if search not in SEARCH_PATTERNS:
         raise field_error("numberPattern.searchPattern", f"must be one of {', '.join(SEARCH_PATTERNS)}")
     if pattern:

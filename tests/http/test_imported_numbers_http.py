@@ -152,6 +152,8 @@ def test_list_filters_by_plan_campaign_region_and_pattern(client):
 
 @pytest.mark.parametrize("params,field", [
     ({"numberPattern.searchPattern": "MIDDLE"}, "numberPattern.searchPattern"),
+    ({"numberPattern.searchPattern": ""}, "numberPattern.searchPattern"),
+    ({"orderBy": ""}, "orderBy"),
     ({"numberPattern.pattern": "12a"}, "numberPattern.pattern"),
     ({"numberPattern.pattern": "+1202", "numberPattern.searchPattern": "END"}, "numberPattern.pattern"),
     ({"orderBy": "phoneNumber"}, "orderBy"),

@@ -1,25 +1,241 @@
-"""Rules and lifecycle of qualified numbers (eligibility, ownership, hosting state)."""
+"""Rules and lifecycle of qualified numbers: eligibility, ownership (voice or invoices), hosting.
+
+Every operation checks everything before it writes anything. Two answers are errors that do
+change state on purpose: a wrong voice code uses up an attempt (the last one blocks the number),
+and an expired one fails the verification. Timed steps are scheduler jobs (see `JOB_KINDS`).
+Qualified numbers send no callbacks: the spec's `CallbackPayload` has no resource type for them
+(docs/errata.md, E-QN-3).
+"""
 
 from __future__ import annotations
 
+import hmac
+import math
+import re
+from collections import Counter
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from mock_server.core.errors import not_found
-from mock_server.domain.provisioning import State
-from mock_server.domain.qualified_numbers.model import GlobalProcessState, QualifiedNumber
+from mock_server.core.errors import (
+    ApiError,
+    FieldViolation,
+    already_exists,
+    failed_precondition,
+    field_error,
+    invalid_argument,
+    not_found,
+    resource_exhausted,
+)
+from mock_server.core.paging import DEFAULT_PAGE_SIZE, Page, order_by_from, paginate
+from mock_server.core.phone import check_region_code, parse_e164
+from mock_server.core.scheduler import Job
+from mock_server.core.timefmt import rfc3339
+from mock_server.domain.qualified_numbers.lifecycle import (
+    INVOICE_REVIEW_FROM,
+    VOICE_SEND_FROM,
+    move,
+    reason,
+)
+from mock_server.domain.qualified_numbers.model import GlobalProcessState, QualifiedNumber, VoiceChallenge
 
 if TYPE_CHECKING:
     from mock_server.domain.world import World
+
+S = GlobalProcessState
+
+ELIGIBILITY_CHECK = "qualified_number.eligibility_check"
+VOICE_CODE_EXPIRY = "qualified_number.voice_code_expiry"
+INVOICE_REVIEW = "qualified_number.invoice_review"
+JOB_KINDS = (ELIGIBILITY_CHECK, VOICE_CODE_EXPIRY, INVOICE_REVIEW)
+
+VOICE_CODE_LENGTH = 4  # the length of the spec's example code, "1234"
+_VOICE_CODE = re.compile(rf"^[0-9]{{{VOICE_CODE_LENGTH}}}$")
+DEFAULT_REGION = "US"  # for numbers phonenumbers cannot place (docs/errata.md, E-QN-1)
+INVOICES_REJECTED = "The invoices did not prove ownership of the number"
 
 
 class QualifiedNumberService:
     def __init__(self, world: "World") -> None:
         self.world = world
+        world.scheduler.register(ELIGIBILITY_CHECK, self._on_eligibility_checked)
+        world.scheduler.register(VOICE_CODE_EXPIRY, self._on_voice_code_expired)
+        world.scheduler.register(INVOICE_REVIEW, self._on_invoices_reviewed)
 
+    # --- reading ------------------------------------------------------------------------------
     def get(self, project_id: str, phone: str) -> QualifiedNumber:
-        number = self.world.project(project_id).qualified_numbers.get(phone)
+        project = self.world.projects.get(project_id)
+        number = project.qualified_numbers.get(phone) if project else None
         if number is None:
             raise not_found(f"The qualified number {phone} could not be found")
+        return number
+
+    def list_numbers(
+        self,
+        project_id: str,
+        states: list[str],
+        *,
+        region_code: str | None = None,
+        order_by: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        page_token: str | None = None,
+    ) -> Page[QualifiedNumber]:
+        wanted = _parse_states(states)
+        region = check_region_code(region_code) if region_code not in (None, "") else ""
+        order = order_by_from(order_by)
+        time_field = "created_time" if order == "createdTime" else "updated_time"
+        project = self.world.projects.get(project_id)
+        numbers = project.qualified_numbers.values() if project else []
+        matching = (n for n in numbers if n.state in wanted and (not region or n.region_code == region))
+        filters = {"states": sorted(s.value for s in wanted), "regionCode": region, "orderBy": order}
+        return paginate(matching, lambda n: [rfc3339(getattr(n, time_field)), n.phone_number],
+                        page_size, page_token, filters)
+
+    def voice_challenge(self, project_id: str, phone: str) -> VoiceChallenge:
+        """The code last "spoken" to the number (control plane)."""
+        challenge = self.get(project_id, phone).voice_challenge
+        if challenge is None:
+            raise not_found(f"No voice challenge has been sent to the qualified number {phone}")
+        return challenge
+
+    # --- qualifying -----------------------------------------------------------------------------
+    def add_numbers(self, project_id: str, phone_numbers: object) -> list[QualifiedNumber]:
+        """`:addNumbers`: all numbers are created, or (on any refusal) none."""
+        phones = self._new_phones(project_id, phone_numbers)
+        now = self.world.clock.now()
+        project = self.world.project(project_id)
+        created = []
+        for phone, region in phones:
+            number = QualifiedNumber(phone_number=phone, project_id=project_id, region_code=region,
+                                     created_time=now, updated_time=now)
+            project.qualified_numbers[phone] = number
+            self.world.scheduler.schedule(ELIGIBILITY_CHECK, project_id, phoneNumber=phone,
+                                          delay=self.world.settings.timings.eligibility_check)
+            created.append(number)
+        return created
+
+    def _new_phones(self, project_id: str, raw: object) -> list[tuple[str, str]]:
+        """The request's numbers with their regions, once every rule of `:addNumbers` holds."""
+        limit = self.world.settings.limits.qualify_batch_numbers
+        if not isinstance(raw, list):
+            raise field_error("phoneNumbers", "is required: an array of E.164 numbers")
+        if not raw:
+            raise field_error("phoneNumbers", "must hold at least one number")
+        if len(raw) > limit:
+            raise field_error("phoneNumbers", f"holds {len(raw)} numbers; at most {limit} may be added at once")
+        parsed, violations = [], []
+        for index, item in enumerate(raw):
+            try:
+                parsed.append(parse_e164(item, f"phoneNumbers[{index}]"))
+            except ApiError as error:
+                violations.extend(error.violations)
+        if violations:
+            raise invalid_argument(f"Invalid phoneNumbers: {', '.join(v.field for v in violations)}", *violations)
+        phones = [p.e164 for p in parsed]
+        repeated = sorted(p for p, count in Counter(phones).items() if count > 1)
+        if repeated:
+            raise invalid_argument(
+                f"The request names these numbers more than once: {', '.join(repeated)}",
+                *(FieldViolation("phoneNumbers", f"{p} is given more than once") for p in repeated))
+        project = self.world.projects.get(project_id)
+        existing = [p for p in phones if project and p in project.qualified_numbers]
+        if existing:
+            raise already_exists(
+                f"Already qualified numbers in project {project_id}: {', '.join(existing)}",
+                *(FieldViolation("phoneNumbers", f"{p} is a qualified number already") for p in existing))
+        return [(p.e164, p.known_region or DEFAULT_REGION) for p in parsed]
+
+    def delete(self, project_id: str, phone: str) -> None:
+        number = self.get(project_id, phone)
+        project = self.world.project(project_id)
+        order_id = project.running_order_by_number.get(phone)
+        if order_id:
+            raise failed_precondition(f"The qualified number {phone} is in the running hosting order "
+                                      f"{order_id}; delete it once the order is completed or rejected")
+        if number.state is S.HOSTING_IN_PROGRESS:
+            raise failed_precondition(f"The qualified number {phone} cannot be deleted: {reason(number)}")
+        del project.qualified_numbers[phone]
+        self._cancel_jobs(project_id, phone, JOB_KINDS)
+
+    # --- ownership by voice ---------------------------------------------------------------------
+    def send_voice_challenge(self, project_id: str, phone: str) -> QualifiedNumber:
+        number = self.get(project_id, phone)
+        if number.state not in VOICE_SEND_FROM:
+            raise failed_precondition(f"Cannot send a voice challenge to {phone}: {reason(number)}")
+        now = self.world.clock.now()
+        timings = self.world.settings.timings
+        last = number.voice_challenge
+        if last is not None:
+            allowed_at = last.sent_at + timedelta(seconds=timings.voice_resend_interval)
+            if now < allowed_at:
+                wait = math.ceil((allowed_at - now).total_seconds())
+                raise resource_exhausted(
+                    f"A voice challenge was sent to {phone} at {rfc3339(last.sent_at)}; "
+                    f"the next one may be sent from {rfc3339(allowed_at)}", wait)
+        challenge = VoiceChallenge(code=self.world.rng.digits(VOICE_CODE_LENGTH), sent_at=now,
+                                   expires_at=now + timedelta(seconds=timings.voice_code_ttl),
+                                   attempts_left=self.world.settings.limits.voice_attempts)
+        self._cancel_jobs(project_id, phone, (VOICE_CODE_EXPIRY,))
+        number.voice_challenge = challenge
+        move(number, S.VERIFICATION_PENDING, now)
+        self.world.scheduler.schedule(VOICE_CODE_EXPIRY, project_id, at=challenge.expires_at,
+                                      phoneNumber=phone, expiresAt=challenge.expires_at.isoformat())
+        return number
+
+    def verify_voice_challenge(self, project_id: str, phone: str, code: object) -> QualifiedNumber:
+        """The right code verifies; a wrong one uses up an attempt; an expired one fails."""
+        if not isinstance(code, str) or not _VOICE_CODE.match(code):
+            raise field_error("code", f"must be the {VOICE_CODE_LENGTH}-digit code of the voice call")
+        number = self.get(project_id, phone)
+        challenge = number.voice_challenge
+        now = self.world.clock.now()
+        if number.state is S.VERIFICATION_PENDING and challenge is not None and now >= challenge.expires_at:
+            self._expire(number)  # its expiry job has not run yet
+        if number.state is not S.VERIFICATION_PENDING or challenge is None:
+            hint = "; send a new voice challenge" if number.state is S.VERIFICATION_FAILED else ""
+            raise failed_precondition(f"Cannot verify a voice code for {phone}: {reason(number)}{hint}")
+        if not hmac.compare_digest(code, challenge.code):
+            raise self._wrong_code(number, challenge, now)
+        self._cancel_jobs(project_id, phone, (VOICE_CODE_EXPIRY, INVOICE_REVIEW))
+        move(number, S.VERIFIED, now)
+        return number
+
+    def _wrong_code(self, number: QualifiedNumber, challenge: VoiceChallenge, now: datetime) -> ApiError:
+        """Use up one attempt (the last one blocks the number); the error to answer."""
+        challenge.attempts_left -= 1
+        if challenge.attempts_left > 0:
+            return invalid_argument(
+                f"The code is wrong; {challenge.attempts_left} attempt(s) left",
+                FieldViolation("code", f"is not the code of the last voice call; "
+                                       f"{challenge.attempts_left} attempt(s) left"))
+        limit = self.world.settings.limits.voice_attempts
+        self._cancel_jobs(number.project_id, number.phone_number, (VOICE_CODE_EXPIRY, INVOICE_REVIEW))
+        move(number, S.VERIFICATION_BLOCKED, now, error=f"{limit} wrong voice codes were entered")
+        return invalid_argument(
+            f"The code is wrong and no attempts are left: {number.phone_number} is now blocked",
+            FieldViolation("code", "is not the code of the last voice call; 0 attempts left"))
+
+    def _expire(self, number: QualifiedNumber) -> None:
+        assert number.voice_challenge is not None
+        expires_at = number.voice_challenge.expires_at
+        self._cancel_jobs(number.project_id, number.phone_number, (VOICE_CODE_EXPIRY,))
+        move(number, S.VERIFICATION_FAILED, expires_at,
+             error=f"The voice code expired at {rfc3339(expires_at)}")
+
+    # --- ownership by invoices (the manual review, driven from the control plane) ---------------
+    def approve_invoices(self, project_id: str, phone: str) -> QualifiedNumber:
+        number = self.get(project_id, phone)
+        if number.state not in INVOICE_REVIEW_FROM:
+            raise failed_precondition(f"Cannot approve the invoices of {phone}: {reason(number)}")
+        self._cancel_jobs(project_id, phone, (VOICE_CODE_EXPIRY, INVOICE_REVIEW))
+        move(number, S.VERIFIED, self.world.clock.now())
+        return number
+
+    def reject_invoices(self, project_id: str, phone: str) -> QualifiedNumber:
+        number = self.get(project_id, phone)
+        if number.state not in INVOICE_REVIEW_FROM:
+            raise failed_precondition(f"Cannot reject the invoices of {phone}: {reason(number)}")
+        self._cancel_jobs(project_id, phone, (VOICE_CODE_EXPIRY, INVOICE_REVIEW))
+        move(number, S.VERIFICATION_FAILED, self.world.clock.now(), error=INVOICES_REJECTED)
         return number
 
     # --- hosting, driven by text-enable hosting orders ----------------------------------------
@@ -28,26 +244,72 @@ class QualifiedNumberService:
         now = self.world.clock.now()
         for phone in phones:
             number = self.get(project_id, phone)
-            number.state = GlobalProcessState.HOSTING_IN_PROGRESS
+            move(number, S.HOSTING_IN_PROGRESS, now)
             number.hosting_order_id = hosting_order_id
-            number.hosted_number.status = 0
-            number.hosted_number.error = ""
-            number.updated_time = now
 
     def finish_hosting(self, project_id: str, phone: str, ok: bool, error: str = "") -> None:
+        """HOSTING_DONE (`hostedNumber.status` 1) or HOSTING_FAILED (2, with `error`)."""
         number = self.get(project_id, phone)
-        number.state = GlobalProcessState.HOSTING_DONE if ok else GlobalProcessState.HOSTING_FAILED
-        number.hosted_number.status = 1 if ok else 2
-        number.hosted_number.error = "" if ok else error
-        number.updated_time = self.world.clock.now()
+        if ok:
+            move(number, S.HOSTING_DONE, self.world.clock.now())
+        else:
+            move(number, S.HOSTING_FAILED, self.world.clock.now(), error=error or "Hosting failed")
 
     def release_from_hosting(self, project_id: str, phones: list[str]) -> None:
-        """The order was rejected: the numbers are VERIFIED again and may be text-enabled anew."""
+        """The order was rejected: its numbers are VERIFIED again and may be text-enabled anew.
+
+        Numbers not in HOSTING_IN_PROGRESS are left as they are.
+        """
         now = self.world.clock.now()
         for phone in phones:
             number = self.get(project_id, phone)
-            number.state = GlobalProcessState.VERIFIED
-            number.ownership_verification.status = State.DONE
-            number.hosted_number.status = 0
-            number.hosted_number.error = ""
-            number.updated_time = now
+            if number.state is S.HOSTING_IN_PROGRESS:
+                move(number, S.VERIFIED, now)
+
+    # --- timed steps ------------------------------------------------------------------------------
+    def _on_eligibility_checked(self, job: Job) -> None:
+        number = self._job_number(job)
+        if number is None or number.state is not S.ELIGIBLE_CHECK_PENDING:
+            return
+        now = self.world.clock.now()
+        error = self.world.outcomes.eligibility_error(number.phone_number)
+        if error:
+            move(number, S.NOT_ELIGIBLE, now, error=error)
+            return
+        move(number, S.ELIGIBLE, now)
+        review_delay = self.world.settings.timings.invoice_auto_review
+        if review_delay is not None:
+            self.world.scheduler.schedule(INVOICE_REVIEW, job.project_id, delay=review_delay,
+                                          phoneNumber=number.phone_number)
+
+    def _on_voice_code_expired(self, job: Job) -> None:
+        number = self._job_number(job)
+        if number is None or number.state is not S.VERIFICATION_PENDING or number.voice_challenge is None:
+            return
+        if number.voice_challenge.expires_at == datetime.fromisoformat(job.data["expiresAt"]):
+            self._expire(number)
+
+    def _on_invoices_reviewed(self, job: Job) -> None:
+        number = self._job_number(job)
+        if number is not None and number.state in INVOICE_REVIEW_FROM:
+            self._cancel_jobs(job.project_id, number.phone_number, (VOICE_CODE_EXPIRY,))
+            move(number, S.VERIFIED, self.world.clock.now())
+
+    def _job_number(self, job: Job) -> QualifiedNumber | None:
+        project = self.world.projects.get(job.project_id)
+        return project.qualified_numbers.get(job.data.get("phoneNumber", "")) if project else None
+
+    def _cancel_jobs(self, project_id: str, phone: str, kinds: tuple[str, ...]) -> None:
+        self.world.scheduler.cancel(lambda job: job.kind in kinds and job.project_id == project_id
+                                    and job.data.get("phoneNumber") == phone)
+
+
+def _parse_states(values: list[str]) -> set[GlobalProcessState]:
+    if not values:
+        raise field_error("states", "is required", "The query parameter states is required")
+    known = {s.value: s for s in GlobalProcessState}
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        raise field_error("states", f"{', '.join(repr(v) for v in unknown)} is not a globalProcessState; "
+                                    f"use {', '.join(known)}")
+    return {known[v] for v in values}
