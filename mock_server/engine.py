@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from mock_server.core.clock import ClockError
 from mock_server.delivery.dispatcher import Dispatcher
 from mock_server.domain.world import World
 
@@ -29,11 +30,7 @@ class Engine:
         self._moving = asyncio.Lock()
 
     async def advance(self, seconds: float) -> datetime:
-        if seconds < 0:
-            from mock_server.core.clock import ClockError
-
-            raise ClockError("the clock only moves forward")
-        return await self.move_to(self.world.clock.now() + timedelta(seconds=seconds))
+        return await self.move_to(self.world.clock.after(seconds))
 
     async def move_to(self, target: datetime) -> datetime:
         """Freeze the clock and play every due job and delivery attempt up to `target`."""
@@ -41,8 +38,6 @@ class Engine:
         async with self._moving:
             with world.lock:
                 if target < world.clock.now():
-                    from mock_server.core.clock import ClockError
-
                     raise ClockError("the clock only moves forward; use /_mock/reset to start over")
                 world.clock.freeze()
                 world.scheduler.run_due()

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
+from mock_server.core.timefmt import LATEST
+
 
 def _system_now() -> datetime:
     # Looked up through the module on every call so freezegun's patch is seen.
@@ -57,9 +59,19 @@ class Clock:
 
     def advance(self, seconds: float) -> datetime:
         """Freeze the clock and move it forward by `seconds` (>= 0)."""
+        return self._move_to(self.after(seconds))
+
+    def after(self, seconds: float) -> datetime:
+        """The instant `seconds` (>= 0) from now, within the instants the mock deals in."""
         if seconds < 0:
             raise ClockError("the clock only moves forward")
-        return self._move_to(self.now() + timedelta(seconds=seconds))
+        try:
+            instant = self.now() + timedelta(seconds=seconds)
+        except OverflowError:
+            instant = LATEST + timedelta(days=1)
+        if instant > LATEST:
+            raise ClockError(f"the clock cannot go past {LATEST.date().isoformat()}")
+        return instant
 
     def set(self, instant: datetime) -> datetime:
         """Freeze the clock and jump forward to `instant`."""
@@ -69,6 +81,8 @@ class Clock:
         return self._move_to(instant)
 
     def _move_to(self, instant: datetime) -> datetime:
+        if instant > LATEST:
+            raise ClockError(f"the clock cannot go past {LATEST.date().isoformat()}")
         self._frozen_at = instant
         return instant
 

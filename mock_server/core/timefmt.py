@@ -10,11 +10,24 @@ def rfc3339(instant: datetime) -> str:
     return instant.strftime("%Y-%m-%dT%H:%M:%S.") + f"{instant.microsecond // 1000:03d}Z"
 
 
+# The instants the mock deals in: anything outside is a client's mistake, and keeping away from
+# datetime's own limits means no delay added to an instant can overflow.
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9998, 12, 31, tzinfo=timezone.utc)
+
+
 def parse_rfc3339(text: str) -> datetime:
-    """Parse an RFC 3339 date-time with an explicit offset; raise ValueError otherwise."""
+    """Parse an RFC 3339 date-time with an explicit offset, between 1970 and 9998 (UTC);
+    raise ValueError otherwise."""
     if not isinstance(text, str) or "T" not in text.upper():
         raise ValueError("not an RFC 3339 date-time")
-    value = datetime.fromisoformat(text.strip().replace("z", "Z").replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        raise ValueError("an RFC 3339 date-time needs a time zone offset or Z")
-    return value.astimezone(timezone.utc)
+    try:
+        value = datetime.fromisoformat(text.strip().replace("z", "Z").replace("Z", "+00:00"))
+        if value.tzinfo is None:
+            raise ValueError("an RFC 3339 date-time needs a time zone offset or Z")
+        value = value.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError("the date-time is out of range") from None
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"must be between the years {EARLIEST.year} and {LATEST.year - 1}")
+    return value

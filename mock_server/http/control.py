@@ -36,7 +36,10 @@ async def advance_clock(request: Request) -> JSONResponse:
     seconds = data.get("seconds")
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
         raise field_error("seconds", "must be a number of seconds, zero or more")
-    await request.app.state.engine.advance(float(seconds))
+    try:
+        await request.app.state.engine.advance(float(seconds))
+    except ClockError as error:
+        raise field_error("seconds", str(error)) from None
     return json_response(clock_body(request))
 
 
@@ -44,8 +47,8 @@ async def set_clock(request: Request) -> JSONResponse:
     data = await json_object(request)
     try:
         instant = parse_rfc3339(data.get("now"))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise field_error("now", "must be an RFC 3339 date-time, e.g. 2026-01-01T00:00:00Z") from None
+    except (TypeError, ValueError) as error:
+        raise field_error("now", f"must be an RFC 3339 date-time, e.g. 2026-01-01T00:00:00Z ({error})") from None
     try:
         await request.app.state.engine.move_to(instant)
     except ClockError as error:

@@ -217,3 +217,14 @@ def test_unexpected_errors_are_500_in_the_error_shape(app):
 
 def test_start_instant_used_by_the_fixtures():
     assert START.isoformat() == "2026-01-05T09:00:00+00:00"
+
+
+@pytest.mark.parametrize("path,body", [
+    ("/_mock/clock:set", {"now": "9999-12-31T23:59:59-01:00"}),
+    ("/_mock/clock:set", {"now": "0001-01-01T00:00:00+00:01"}),
+    ("/_mock/clock:set", {"now": "9999-01-01T00:00:00Z"}),
+    ("/_mock/clock:advance", {"seconds": 1e300}),
+    ("/_mock/clock:advance", {"seconds": 400 * 365 * 86400 * 20}),
+])
+def test_clock_moves_out_of_range_are_400_not_500(anon, path, body):
+    assert_error(anon.post(path, json=body), 400, "INVALID_ARGUMENT")

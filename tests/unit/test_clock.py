@@ -58,3 +58,14 @@ def test_snapshot_round_trip():
     other = Clock()
     other.restore(clock.snapshot())
     assert other.now() == T0 and other.frozen
+
+
+def test_the_clock_never_goes_past_the_latest_instant():
+    from mock_server.core.timefmt import LATEST
+
+    clock = Clock(start=T0, frozen=True)
+    with pytest.raises(ClockError):
+        clock.advance(1e300)
+    with pytest.raises(ClockError):
+        clock.set(LATEST + timedelta(seconds=1))
+    assert clock.now() == T0
