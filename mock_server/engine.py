@@ -38,7 +38,7 @@ class Engine:
         async with self._moving:
             with world.lock:
                 if target < world.clock.now():
-                    raise ClockError("the clock only moves forward; use /_mock/reset to start over")
+                    raise ClockError("the clock only moves forward (a reset does not rewind it; PUT /_mock/state restores a saved time)")
                 world.clock.freeze()
                 world.scheduler.run_due()
             await self.dispatcher.deliver_due(world.clock.now())

@@ -77,7 +77,7 @@ class Clock:
         """Freeze the clock and jump forward to `instant`."""
         instant = instant.astimezone(timezone.utc)
         if instant < self.now():
-            raise ClockError("the clock only moves forward; use /_mock/reset to start over")
+            raise ClockError("the clock only moves forward (a reset does not rewind it; PUT /_mock/state restores a saved time)")
         return self._move_to(instant)
 
     def _move_to(self, instant: datetime) -> datetime:

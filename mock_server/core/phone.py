@@ -31,6 +31,8 @@ class PhoneNumber:
 
 def parse_e164(raw: object, field_name: str = "phoneNumber") -> PhoneNumber:
     """Check the shape (`+1` and ten digits) and what phonenumbers knows of the number."""
+    if raw is None:
+        raise field_error(field_name, "is required")
     if not isinstance(raw, str) or not _E164_NANP.match(raw):
         raise field_error(
             field_name,
@@ -45,6 +47,8 @@ def parse_e164(raw: object, field_name: str = "phoneNumber") -> PhoneNumber:
 
 
 def check_region_code(raw: object, field_name: str = "regionCode") -> str:
+    if raw is None:
+        raise field_error(field_name, "is required; use US or CA")
     if raw not in SUPPORTED_REGIONS:
         raise field_error(field_name, f"{raw!r} is not supported; use US or CA")
     return str(raw)

@@ -29,5 +29,5 @@ def parse_rfc3339(text: str) -> datetime:
     except OverflowError:
         raise ValueError("the date-time is out of range") from None
     if not EARLIEST <= value <= LATEST:
-        raise ValueError(f"must be between the years {EARLIEST.year} and {LATEST.year - 1}")
+        raise ValueError(f"must be between {EARLIEST.date().isoformat()} and {LATEST.date().isoformat()}")
     return value

@@ -34,6 +34,8 @@ async def get_clock(request: Request) -> JSONResponse:
 async def advance_clock(request: Request) -> JSONResponse:
     data = await json_object(request)
     seconds = data.get("seconds")
+    if seconds is None:
+        raise field_error("seconds", "is required: a number of seconds, zero or more")
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
         raise field_error("seconds", "must be a number of seconds, zero or more")
     try:
@@ -45,8 +47,10 @@ async def advance_clock(request: Request) -> JSONResponse:
 
 async def set_clock(request: Request) -> JSONResponse:
     data = await json_object(request)
+    if data.get("now") is None:
+        raise field_error("now", "is required: an RFC 3339 date-time, e.g. 2026-01-01T00:00:00Z")
     try:
-        instant = parse_rfc3339(data.get("now"))  # type: ignore[arg-type]
+        instant = parse_rfc3339(data["now"])
     except (TypeError, ValueError) as error:
         raise field_error("now", f"must be an RFC 3339 date-time, e.g. 2026-01-01T00:00:00Z ({error})") from None
     try:

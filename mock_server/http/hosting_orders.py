@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from mock_server.core.errors import FieldViolation, field_error, invalid_argument
-from mock_server.core.paging import Page, order_by_from, page_size_from
+from mock_server.core.paging import order_by_from, page_size_from
 from mock_server.core.phone import check_region_code, path_number
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.hosting_orders.model import (
@@ -32,7 +32,7 @@ from mock_server.http.hosting_order_bodies import (
     import_request_from,
     text_enable_request_from,
 )
-from mock_server.http.render import carrier_json
+from mock_server.http.render import carrier_json, page_json
 
 
 # --- serialization ----------------------------------------------------------------------------------
@@ -106,13 +106,6 @@ def report_json(report: HostingOrderReport) -> dict:
         "addedToCampaign": report.added_to_campaign,
         "ongoingManualAction": report.ongoing_manual_action,
     }
-
-
-def _page_body(key: str, page: Page, items: list[dict]) -> dict:
-    body: dict = {key: items, "totalSize": page.total_size}
-    if page.next_page_token:
-        body["nextPageToken"] = page.next_page_token
-    return body
 
 
 # --- query parameters -------------------------------------------------------------------------------
@@ -199,7 +192,7 @@ async def list_hosting_orders(request: Request) -> JSONResponse:
     world = world_of(request)
     with world.transaction():
         page = world.hosting_orders.list(project_id, flt, order_by=order_by, page_size=size, page_token=token)
-        body = _page_body("hostingOrders", page, [hosting_order_json(o) for o in page.items])
+        body = page_json("hostingOrders", page, hosting_order_json)
     return json_response(body)
 
 
@@ -229,7 +222,7 @@ async def list_hosting_order_numbers(request: Request) -> JSONResponse:
         page = world.hosting_orders.list_numbers(project_id, order_id, flt, order_by=order_by,
                                                  page_size=size, page_token=token)
         order = world.hosting_orders.get(project_id, order_id)
-        body = _page_body("numbers", page, [hosting_order_number_json(order, n) for n in page.items])
+        body = page_json("numbers", page, lambda number: hosting_order_number_json(order, number))
     return json_response(body)
 
 

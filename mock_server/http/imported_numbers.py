@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, StrictBool
+from typing import Callable, TypeVar
+
+from pydantic import StrictBool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -25,9 +27,11 @@ from mock_server.http.bodies import (
     query_one,
 )
 from mock_server.http.common import empty_response, json_response, world_of
-from mock_server.http.render import carrier_json, provisioning_json
+from mock_server.http.render import carrier_json, page_json, provisioning_json
 
+T = TypeVar("T")
 SEARCH_PATTERNS = ("START", "CONTAIN", "END")
+MAX_DISPLAY_NAME = 256
 
 
 class SmsConfigurationBody(RequestModel):
@@ -42,7 +46,7 @@ class ImportedNumberBody(RequestModel):
     phone_number: str | None = None
     project_id: str | None = None
     region_code: str | None = None
-    display_name: str | None = Field(None, max_length=256)
+    display_name: str | None = None
     sms_configuration: SmsConfigurationBody | None = None
     callback_url: str | None = None
 
@@ -93,27 +97,32 @@ def _callback_url(value: str | None) -> str | None:
     return value
 
 
+def _display_name(value: str | None) -> str | None:
+    if value is not None and len(value) > MAX_DISPLAY_NAME:
+        raise field_error("displayName", f"must be at most {MAX_DISPLAY_NAME} characters")
+    return value
+
+
 def new_number_from(body: ImportedNumberBody) -> NewImportedNumber:
     """Every check of an import request, all violations reported at once."""
     violations: list[FieldViolation] = []
-    region = phone = None
+
+    def checked(check: Callable[..., T], *args: object) -> T | None:
+        try:
+            return check(*args)
+        except ApiError as error:  # keep collecting: every violation is reported at once
+            violations.extend(error.violations)
+            return None
+
     sms = body.sms_configuration
-    try:
-        region = check_region_code(body.region_code)
-    except ApiError as error:  # keep collecting: every violation is reported at once
-        violations += error.violations
-    try:
-        phone = number_in_region(body.phone_number, region or "US")
-    except ApiError as error:
-        violations += error.violations
+    region = checked(check_region_code, body.region_code)
+    phone = checked(number_in_region, body.phone_number, region or "US")
     if sms is None:
         violations.append(FieldViolation("smsConfiguration", "is required"))
     elif not sms.service_plan_id:
         violations.append(FieldViolation("smsConfiguration.servicePlanId", "is required"))
-    try:
-        _callback_url(body.callback_url)
-    except ApiError as error:
-        violations += error.violations
+    checked(_callback_url, body.callback_url)
+    checked(_display_name, body.display_name)
     if violations:
         names = ", ".join(dict.fromkeys(v.field for v in violations))
         raise invalid_argument(f"Invalid import request: {names}", *violations)
@@ -138,7 +147,7 @@ def change_from(body: ImportedNumberBody, number: ImportedNumber) -> ImportedNum
             raise field_error(name, "cannot be changed", f"{name} of an imported number cannot be changed")
     sms = body.sms_configuration
     return ImportedNumberChange(
-        display_name=body.display_name,
+        display_name=_display_name(body.display_name),
         callback_url=_callback_url(body.callback_url),
         service_plan_id=sms.service_plan_id if sms else None,
         campaign_id=sms.campaign_id if sms else None,
@@ -216,10 +225,7 @@ async def list_imported_numbers(request: Request) -> JSONResponse:
             else (lambda n: (n.updated_time, n.phone_number)),
             size, token, filters,
         )
-        body: dict = {"importedNumbers": [imported_number_response_json(n) for n in page.items],
-                      "totalSize": page.total_size}
-    if page.next_page_token:
-        body["nextPageToken"] = page.next_page_token
+        body = page_json("importedNumbers", page, imported_number_response_json)
     return json_response(body)
 
 

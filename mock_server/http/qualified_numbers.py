@@ -16,6 +16,7 @@ from mock_server.core.phone import path_number
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.qualified_numbers.model import QualifiedNumber, VoiceChallenge
 from mock_server.http.bodies import RequestModel, json_object, parse_body, query_many, query_one
+from mock_server.http.render import page_json
 from mock_server.http.common import empty_response, json_response, world_of
 
 V1 = "/v1/projects/{projectId}/qualifiedNumbers"
@@ -65,8 +66,7 @@ async def list_numbers(request: Request) -> JSONResponse:
         page = world.qualified_numbers.list_numbers(project_id, states, region_code=region_code,
                                                     order_by=order_by, page_size=page_size,
                                                     page_token=page_token)
-        body = {"qualifiedNumbers": [qualified_number_json(n) for n in page.items],
-                "nextPageToken": page.next_page_token, "totalSize": page.total_size}
+        body = page_json("qualifiedNumbers", page, qualified_number_json)
     return json_response(body)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
+from mock_server.core.paging import Page
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.provisioning import CarrierState, Provisioning
 
@@ -28,3 +31,9 @@ def carrier_json(carrier: CarrierState, *, with_operation: bool = True) -> dict:
     if with_operation:
         body["operation"] = carrier.operation
     return body
+
+
+def page_json(key: str, page: Page, render: Callable[[Any], dict]) -> dict:
+    """A list answer: the items under `key`, `nextPageToken` (`""` on the last page), `totalSize`."""
+    return {key: [render(item) for item in page.items], "nextPageToken": page.next_page_token,
+            "totalSize": page.total_size}

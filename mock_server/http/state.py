@@ -146,7 +146,7 @@ def _requested_scenario(data: dict[str, Any]) -> tuple[Scenario, str]:
         if not isinstance(value, dict):
             raise invalid_argument("scenario must be an object (the scenario itself, as in a YAML file)",
                                    FieldViolation("scenario", "must be an object"))
-        scenario = parse_data(value, "inline scenario", default_name="inline")
+        scenario = parse_data(value, "(inline)", default_name="inline")
         return scenario, f"inline scenario {scenario.name}"
     if not isinstance(value, str) or not value:
         raise invalid_argument(f"{kind} must be a non-empty string", FieldViolation(kind, "must be a non-empty string"))

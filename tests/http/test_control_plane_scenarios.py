@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+
 from mock_server.domain.outcomes import FAILURE_CODES
 from mock_server.domain.settings import Settings
 
@@ -184,3 +186,10 @@ def test_large_inventory_holds_ten_thousand_numbers_in_several_projects(client, 
     assert imported(client, "inventory-east", "+12125553999")["smsConfiguration"]["campaignId"] == "CEAST001"
     assert client.get("/v1/projects/inventory-east/importedNumbers/+12125554000").status_code == 404
     assert client.get("/_mock/state").json()["jobs"] == [], "all provisioned: nothing pending"
+
+
+@pytest.mark.parametrize("later", ["loa-declined", "toll-free"])
+def test_scenarios_promising_manual_signature_keep_it_after_one_that_signs_automatically(client, later):
+    assert client.post("/_mock/scenarios:load", json={"name": "10dlc-happy-path"}).status_code == 200
+    assert client.post("/_mock/scenarios:load", json={"name": later}).status_code == 200
+    assert client.get("/_mock/state").json()["settings"]["timings"]["loa_auto_sign"] is None

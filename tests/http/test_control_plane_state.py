@@ -156,7 +156,7 @@ def test_a_reset_forgets_keys_and_data_of_scenarios_loaded_later(client, anon):
     ({"name": "nope"}, "scenario nope was not loaded:\n  no shipped scenario is named 'nope'", ["scenario"]),
     ({"path": "/nonexistent/s.yaml"}, "scenario /nonexistent/s.yaml was not loaded:\n  no such file", ["scenario"]),
     ({"scenario": {"projects": [{"id": "p", "imported_numbers": [{"number": "+1"}]}]}},
-     "scenario inline scenario was not loaded:", ["projects[0].imported_numbers[0].service_plan"]),
+     "scenario (inline) was not loaded:", ["projects[0].imported_numbers[0].service_plan"]),
 ])
 def test_a_bad_load_request_is_a_400_naming_the_problem(client, body, message, fields):
     before = client.get("/_mock/state").json()

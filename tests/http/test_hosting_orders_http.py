@@ -185,7 +185,7 @@ def test_numbers_page_with_a_token(client, world):
                         params={"pageSize": 2, "pageToken": first["nextPageToken"]}).json()
     assert [n["phoneNumber"] for n in first["numbers"] + second["numbers"]] == [
         "+13125554000", "+13125554001", "+13125554002"]
-    assert "nextPageToken" not in second
+    assert second["nextPageToken"] == ""
 
 
 def list_params(**changes) -> dict:
@@ -387,3 +387,14 @@ def test_events_of_hosting_order_numbers_go_to_the_order_callback(client, world)
                          ("HOSTING_PROCESS", "FAILED", "CAMPAIGN_NOT_AVAILABLE", "http://127.0.0.1:9/hook")]
     for event in world.events.for_project(P):
         assert_matches(event.payload(), "CallbackPayload")
+
+
+def test_toll_free_numbers_qualified_as_us_can_be_text_enabled_in_canada(client):
+    phone = "+18335550150"
+    assert client.post(f"{BASE}/qualifiedNumbers:addNumbers", json={"phoneNumbers": [phone]}).status_code == 200
+    advance(client, 3600)
+    assert client.post(f"/_mock/projects/{P}/qualifiedNumbers/{phone}:approveInvoices").status_code == 200
+    body = {**example("textEnableTollFreeNumbers"), "regionCode": "CA", "numbers": [phone]}
+    response = client.post(f"{BASE}/hostingOrders:textEnableTollFreeNumbers", json=body)
+    assert response.status_code == 200, response.json()
+    assert response.json()["regionCode"] == "CA"

@@ -115,7 +115,7 @@ def test_a_carrier_failure_shows_on_that_carrier_only(world):
     world.advance(3600)
     assert number.mno["smsAtt"].state == State.FAILED and number.mno["smsAtt"].error_message
     assert number.mno["smsTmo"].state == State.DONE
-    assert number.scheduled_provisioning.status == FAILED
+    assert number.scheduled_provisioning is None  # a carrier follow-up does not fail the change
 
 
 def test_toll_free_numbers_cannot_join_a_10dlc_campaign(world):
@@ -251,3 +251,45 @@ def test_migrate_to_sinch_tmo_resolves_t_mobile_error_60135(world):
     world.advance(3600)
     assert failing.mno["smsTmo"].state == State.FAILED and failing.mno["smsTmo"].error_code == "60135"
     assert migrated.mno["smsTmo"].state == State.DONE and migrated.scheduled_provisioning is None
+
+
+def test_a_service_plan_whose_provisioning_failed_can_be_replaced_without_unlinking(world):
+    number = imported(world, phone="+12025550112", campaign="camp-1")
+    world.advance(3600)
+    world.imported_numbers.update("p1", "+12025550112", ImportedNumberChange(service_plan_id="plan-2"))
+    assert number.sms_provisioning.state == State.IN_PROGRESS and number.service_plan_id == "plan-2"
+    assert number.campaign_id == "camp-1" and number.scheduled_provisioning.status == PENDING
+
+
+def test_a_failed_link_can_be_retried_with_the_same_id(world):
+    number = imported(world, phone="+12025550112")
+    world.advance(3600)
+    world.outcomes.overrides["+12025550112"] = world.outcomes.for_number("+12025550134")  # fixed meanwhile
+    world.imported_numbers.update("p1", "+12025550112", ImportedNumberChange(service_plan_id="plan-1"))
+    world.advance(3600)
+    assert number.sms_provisioning.state == State.DONE and number.scheduled_provisioning is None
+
+
+def test_dropping_links_that_never_took_effect_sends_no_events(world):
+    number = imported(world, phone="+12025550112", campaign="camp-1")
+    world.advance(3600)
+    before = len(world.events.events)
+    world.imported_numbers.update("p1", "+12025550112", ImportedNumberChange(service_plan_id="", campaign_id=""))
+    assert (number.service_plan_id, number.campaign_id, number.sms_provisioning, number.mno) == ("", "", None, {})
+    assert number.scheduled_provisioning is None and len(world.events.events) == before
+
+
+def test_a_failed_campaign_can_be_dropped_keeping_the_service_plan(world):
+    number = imported(world, phone="+12025550110", campaign="camp-1")
+    world.advance(3600)
+    world.imported_numbers.update("p1", "+12025550110", ImportedNumberChange(campaign_id=""))
+    assert number.campaign_id == "" and number.campaign_provisioning is None
+    assert number.scheduled_provisioning is None
+    assert number.sms_provisioning.state == State.DONE  # the service plan stays linked
+
+
+def test_unlinking_the_plan_alone_while_a_campaign_hangs_on_it_says_so(world):
+    number = imported(world, campaign="camp-1")
+    settle(world, number)
+    with pytest.raises(ApiError, match="unlink the campaign too"):
+        world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id=""))

@@ -20,7 +20,7 @@ from mock_server.core.errors import (
     invalid_argument,
     not_found,
 )
-from mock_server.core.phone import PhoneNumber, check_region_code, number_in_region
+from mock_server.core.phone import PhoneNumber, check_region_code, number_in_region, parse_e164
 from mock_server.domain.hosting_orders.model import LetterOfAuthorization, LoaType
 from mock_server.domain.hosting_orders.requests import LOA_FIELDS, TextEnableRequest
 from mock_server.domain.qualified_numbers.model import GlobalProcessState
@@ -152,14 +152,15 @@ def free_to_host(world: "World", project_id: str, phones: list[str]) -> None:
 
 
 def verified(world: "World", project_id: str, phones: list[str], region: str) -> None:
-    """Text-enabled numbers must be VERIFIED qualified numbers of the order's region."""
+    """Text-enabled numbers must be VERIFIED qualified numbers of the order's region (toll-free
+    numbers are shared by US and CA, so they fit either)."""
     known = world.project(project_id).qualified_numbers
     violations: list[FieldViolation] = []
     for index, phone in enumerate(phones):
         number = known[phone]
         if number.state != GlobalProcessState.VERIFIED:
             violations.append(FieldViolation(f"numbers[{index}]", f"{phone} is {number.state.value}, not VERIFIED"))
-        elif number.region_code != region:
+        elif number.region_code != region and not parse_e164(phone).toll_free:
             violations.append(FieldViolation(f"numbers[{index}]", f"{phone} was qualified in {number.region_code}, not {region}"))
     if violations:
         listed = ", ".join(v.description.split(" ")[0] for v in violations)

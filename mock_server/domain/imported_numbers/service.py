@@ -153,26 +153,37 @@ class ImportedNumberService:
 
     # --- update ---------------------------------------------------------------------------
     def update(self, project_id: str, phone: str, change: ImportedNumberChange) -> ImportedNumber:
+        """Apply a PATCH. A link that took effect must be unlinked (`""`) before another is
+        linked; a link whose provisioning failed never took effect, so it may be replaced, retried
+        (the same id again) or dropped (`""`, at once and without events)."""
         number = self.get(project_id, phone)
         plan, campaign = number.service_plan_id, number.campaign_id
+        plan_live = bool(plan) and self._took_effect(number.sms_provisioning)
+        campaign_live = bool(campaign) and self._took_effect(number.campaign_provisioning)
         new_plan = plan if change.service_plan_id is None else change.service_plan_id
         new_campaign = campaign if change.campaign_id is None else change.campaign_id
-        reconfigures = (new_plan, new_campaign) != (plan, campaign)
+        retry = (change.service_plan_id is not None and bool(plan) and not plan_live) or \
+                (change.campaign_id is not None and bool(campaign) and not campaign_live)
+        reconfigures = (new_plan, new_campaign) != (plan, campaign) or retry
 
         if reconfigures:  # every check first: a refused change writes nothing
             if self.busy(number):
                 raise failed_precondition(
                     f"The imported number {phone} has a provisioning operation in progress; "
                     "retry when smsConfiguration.scheduledProvisioning is gone")
-            if plan and new_plan and new_plan != plan:
+            if plan_live and new_plan and new_plan != plan:
                 raise failed_precondition(
                     f"The number is linked to service plan {plan}; unlink it first "
                     "(servicePlanId \"\") before linking another")
-            if campaign and new_campaign and new_campaign != campaign:
+            if campaign_live and new_campaign and new_campaign != campaign:
                 raise failed_precondition(
                     f"The number is linked to campaign {campaign}; unlink it first "
                     "(campaignId \"\") before linking another")
             if new_campaign and not new_plan:
+                if plan:
+                    raise failed_precondition(
+                        f"The number's campaign {new_campaign} needs a service plan: unlink the campaign "
+                        "too (campaignId \"\") to unlink the service plan")
                 raise failed_precondition("A campaign can only be linked to a number linked to a service plan")
 
         now = self.world.clock.now()
@@ -184,15 +195,40 @@ class ImportedNumberService:
         if not reconfigures:
             return number
 
-        unlink_campaign = bool(campaign) and not new_campaign
-        unlink_plan = bool(plan) and not new_plan
-        if unlink_campaign or unlink_plan:
+        unlink_plan = plan_live and not new_plan
+        unlink_campaign = campaign_live and not new_campaign
+        if unlink_plan or unlink_campaign:
+            if campaign and not campaign_live and not new_campaign:
+                self._drop_campaign(number)
             self._start_unlink(number, unlink_plan, unlink_campaign)
-        elif not plan and new_plan:
+        elif new_plan and not plan_live:
             self._start_link(number, new_plan, new_campaign)
-        elif new_campaign and not campaign:
+        elif not new_plan:
+            self._drop_links(number)
+        elif new_campaign:
             self._start_campaign_only(number, new_campaign)
+        else:
+            self._drop_campaign(number)
         return number
+
+    @staticmethod
+    def _took_effect(step: Provisioning | None) -> bool:
+        return step is not None and step.type == "PROVISIONING" and step.state == State.DONE
+
+    @staticmethod
+    def _drop_links(number: ImportedNumber) -> None:
+        """Forget a service plan (and campaign) whose provisioning failed: nothing to undo."""
+        number.service_plan_id = number.campaign_id = ""
+        number.sms_provisioning = number.campaign_provisioning = None
+        number.mno = {}
+        number.scheduled_provisioning = None
+
+    @staticmethod
+    def _drop_campaign(number: ImportedNumber) -> None:
+        """Forget a campaign whose linking failed: nothing to undo."""
+        number.campaign_id = ""
+        number.campaign_provisioning = None
+        number.scheduled_provisioning = None
 
     # --- delete ---------------------------------------------------------------------------
     def delete(self, project_id: str, phone: str) -> None:
@@ -266,9 +302,10 @@ class ImportedNumberService:
         pending = number.scheduled_provisioning
         if pending is None:
             return
+        # A carrier entry that fails shows FAILED there; it does not fail the change (as in
+        # hosting orders, it is a manual follow-up at the carrier).
         codes = [s.error_code for s in steps if s is not None and s.state == State.FAILED]
-        carrier_failed = any(c.state == State.FAILED for c in number.mno.values())
-        if codes or carrier_failed:
+        if codes:
             pending.status = FAILED
             pending.error_codes = [failure_code_number(c) for c in codes if c]
             pending.last_updated_time = self.world.clock.now()
