@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import socket
 import sys
+from typing import Callable
 
-from mock_server.config import CALLBACK_OPTIONS, AccessKey, MockConfig, callback_env_name, set_callback_option
+from mock_server.config import (
+    CALLBACK_OPTIONS,
+    CALLBACK_ORDERS,
+    AccessKey,
+    MockConfig,
+    callback_env_name,
+    port_number,
+    set_callback_option,
+)
 from mock_server.domain.settings import CallbackSettings
 from mock_server.scenarios.errors import ScenarioError
+
+
+GRACEFUL_SHUTDOWN_SECONDS = 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,21 +31,42 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="start the mock server")
     serve.add_argument("--host", help="bind address (env SINCH_MOCK_HOST, default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port, 0 for a free one (env SINCH_MOCK_PORT, default 8080)")
+    serve.add_argument("--port", type=_port,
+                       help="port, 0 for a free one (env SINCH_MOCK_PORT, default 8080)")
     serve.add_argument("--access-key", action="append", default=[], metavar="KEY_ID:KEY_SECRET[:PROJECT_ID]",
                        help="an accepted access key; repeatable (env SINCH_MOCK_ACCESS_KEYS, comma-separated)")
-    serve.add_argument("--scenario", action="append", default=[], metavar="PATH",
+    serve.add_argument("--scenario", action="append", default=[], metavar="PATH_OR_NAME",
                        help="a scenario file to load at start; repeatable (env SINCH_MOCK_SCENARIO)")
-    serve.add_argument("--seed", type=int, help="seed for ids, codes and callback order (env SINCH_MOCK_SEED)")
-    serve.add_argument("--callback-order", choices=["random", "fifo"],
+    serve.add_argument("--seed", type=int, help="seed for ids, codes and callback order "
+                       "(env SINCH_MOCK_SEED; default: a random seed, printed at start)")
+    serve.add_argument("--callback-order", choices=CALLBACK_ORDERS,
                        help="callback delivery order (env SINCH_MOCK_CALLBACK_ORDER, default random)")
     for name, kind in CALLBACK_OPTIONS:
         field = CallbackSettings.model_fields[name]
-        serve.add_argument("--callback-" + name.replace("_", "-"), type=kind, metavar="N",
+        serve.add_argument("--callback-" + name.replace("_", "-"), type=finite(kind), metavar="N",
                            help=f"{field.description} (env {callback_env_name(name)}, default {field.default:g})")
     serve.add_argument("--log-level", default="warning",
                        choices=["critical", "error", "warning", "info", "debug"], help="server log level")
     return parser
+
+
+def _port(text: str) -> int:
+    try:
+        return port_number(text, "port")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("port: ")) from None
+
+
+def finite(kind: type) -> Callable[[str], float]:
+    """An argparse type for a finite int or float (`inf` and `nan` are refused)."""
+    def parse(text: str) -> float:
+        value = kind(text)
+        if not math.isfinite(value):
+            raise ValueError(text)
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
 
 
 def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = None) -> MockConfig:
@@ -76,7 +110,10 @@ def serve(config: MockConfig, log_level: str = "warning") -> None:
     keys = ", ".join(k.key_id for k in config.keys)
     print(f"sinch-mock listening on http://{shown_host}:{port} (seed {config.seed}; access keys: {keys})",
           flush=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="on"))
+    # A stop waits this long for requests in flight (a long clock:advance delivering to a dead
+    # receiver can take a minute), then cancels them: Ctrl-C and `docker stop` stay prompt.
+    server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="on",
+                                           timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS))
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again: let that
     # second delivery end the process with status 0 instead of "killed by a signal".
     signal.signal(signal.SIGTERM, _exit_cleanly)

@@ -54,20 +54,23 @@ class MockConfig:
         if env.get("SINCH_MOCK_HOST"):
             config.host = env["SINCH_MOCK_HOST"]
         if env.get("SINCH_MOCK_PORT"):
-            config.port = int(env["SINCH_MOCK_PORT"])
+            config.port = port_number(env["SINCH_MOCK_PORT"], "SINCH_MOCK_PORT")
         if env.get("SINCH_MOCK_ACCESS_KEYS"):
             config.access_keys = [AccessKey.parse(k) for k in env["SINCH_MOCK_ACCESS_KEYS"].split(",") if k.strip()]
         if env.get("SINCH_MOCK_SCENARIO"):
-            config.scenarios = [s for s in env["SINCH_MOCK_SCENARIO"].split(",") if s.strip()]
+            config.scenarios = [s.strip() for s in env["SINCH_MOCK_SCENARIO"].split(",") if s.strip()]
         if env.get("SINCH_MOCK_SEED"):
-            config.seed = int(env["SINCH_MOCK_SEED"])
+            config.seed = whole_number(env["SINCH_MOCK_SEED"], "SINCH_MOCK_SEED")
         if env.get("SINCH_MOCK_CALLBACK_ORDER"):
-            config.settings.callbacks.order = env["SINCH_MOCK_CALLBACK_ORDER"]  # type: ignore[assignment]
+            config.settings.callbacks.order = callback_order(env["SINCH_MOCK_CALLBACK_ORDER"],
+                                                             "SINCH_MOCK_CALLBACK_ORDER")
         for name, kind in CALLBACK_OPTIONS:
             variable = callback_env_name(name)
             if env.get(variable):
                 try:
                     value = kind(env[variable])
+                    if value != value or value in (float("inf"), float("-inf")):
+                        raise ValueError
                 except ValueError:
                     expected = "an integer" if kind is int else "a number"
                     raise ValueError(f"{variable}: {env[variable]!r} is not {expected}") from None
@@ -84,6 +87,29 @@ CALLBACK_OPTIONS: tuple[tuple[str, type], ...] = (
     ("duplicate_probability", float),
     ("concurrency", int),
 )
+
+
+def whole_number(text: str, source: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ValueError(f"{source}: {text!r} is not an integer") from None
+
+
+def port_number(text: str, source: str) -> int:
+    port = whole_number(text, source)
+    if not 0 <= port <= 65535:
+        raise ValueError(f"{source}: {port} is not a port (0 to 65535; 0 picks a free one)")
+    return port
+
+
+def callback_order(text: str, source: str) -> str:
+    if text not in CALLBACK_ORDERS:
+        raise ValueError(f"{source}: {text!r} is not one of {', '.join(CALLBACK_ORDERS)}")
+    return text
+
+
+CALLBACK_ORDERS = ("random", "fifo")
 
 
 def callback_env_name(name: str) -> str:

@@ -18,6 +18,7 @@ when a fixture is used, so having the plugin installed costs other test suites n
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 import pytest
@@ -64,6 +65,32 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
+def _looks_like_path(entry: str) -> bool:
+    return "/" in entry or "\\" in entry or entry.endswith((".yaml", ".yml"))
+
+
+def _resolved(entry: str, *bases: Path) -> str:
+    """A scenario path relative to the first base where it exists; names pass through."""
+    if not _looks_like_path(entry) or Path(entry).is_absolute():
+        return entry
+    for base in bases:
+        if (base / entry).exists():
+            return str(base / entry)
+    return entry
+
+
+def _ini_scenarios(config: pytest.Config) -> list[str]:
+    """The ini option's scenarios; paths are relative to the ini file, wherever pytest runs."""
+    base = config.inipath.parent if config.inipath else config.rootpath
+    return [_resolved(entry, base) for entry in config.getini("sinch_mock_scenarios")]
+
+
+def _marker_scenarios(request: pytest.FixtureRequest, options: dict[str, Any]) -> list[str]:
+    """The marker's scenarios; paths are relative to the test file, else to the root dir."""
+    return [_resolved(entry, request.path.parent, request.config.rootpath)
+            for entry in _as_list(options.get("scenario"))]
+
+
 def _seed(config: pytest.Config, options: dict[str, Any]) -> int:
     return int(options.get("seed") if options.get("seed") is not None else config.getini("sinch_mock_seed"))
 
@@ -82,7 +109,7 @@ def sinch_mock(request: pytest.FixtureRequest) -> Iterator["SinchMock"]:
     from mock_server.harness import SinchMock
 
     options = _options(request)
-    scenarios = list(request.config.getini("sinch_mock_scenarios")) + _as_list(options.get("scenario"))
+    scenarios = _ini_scenarios(request.config) + _marker_scenarios(request, options)
     mock = SinchMock(seed=_seed(request.config, options), scenarios=scenarios, start=_start(options.get("start")))
     with mock:
         yield mock
@@ -93,7 +120,7 @@ def _sinch_mock_server_session(request: pytest.FixtureRequest) -> Iterator["Sinc
     from mock_server.harness import SinchMockServer
 
     server = SinchMockServer(seed=int(request.config.getini("sinch_mock_seed")),
-                             scenarios=list(request.config.getini("sinch_mock_scenarios")))
+                             scenarios=_ini_scenarios(request.config))
     with server:
         yield server
 
@@ -108,7 +135,7 @@ def sinch_mock_server(request: pytest.FixtureRequest,
         raise pytest.UsageError("sinch_mock_server is shared by the session: only scenario= applies to it")
     server.reset()
     server.resume()
-    for scenario in _as_list(options.get("scenario")):
+    for scenario in _marker_scenarios(request, options):
         server.load_scenario(scenario)
     return server
 

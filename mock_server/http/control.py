@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -36,7 +38,8 @@ async def advance_clock(request: Request) -> JSONResponse:
     seconds = data.get("seconds")
     if seconds is None:
         raise field_error("seconds", "is required: a number of seconds, zero or more")
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds) \
+            or seconds < 0:
         raise field_error("seconds", "must be a number of seconds, zero or more")
     try:
         await request.app.state.engine.advance(float(seconds))

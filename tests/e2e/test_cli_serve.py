@@ -87,3 +87,62 @@ def test_a_bad_access_key_flag_is_a_usage_error():
     result = subprocess.run([sys.executable, "-m", "mock_server", "serve", "--access-key", "nocolon"],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "KEY_ID:KEY_SECRET" in result.stderr
+
+
+@pytest.mark.parametrize("args,env,message", [
+    (["--port", "-1"], {}, "is not a port"),
+    (["--port", "70000"], {}, "is not a port"),
+    (["--callback-timeout", "inf"], {}, "--callback-timeout"),
+    ([], {"SINCH_MOCK_PORT": "abc"}, "SINCH_MOCK_PORT"),
+    ([], {"SINCH_MOCK_SEED": "x"}, "SINCH_MOCK_SEED"),
+    ([], {"SINCH_MOCK_CALLBACK_ORDER": "FIFO"}, "SINCH_MOCK_CALLBACK_ORDER"),
+])
+def test_bad_flags_and_variables_are_usage_errors_that_name_them(args, env, message):
+    result = subprocess.run([sys.executable, "-m", "mock_server", "serve", *args], capture_output=True, text=True,
+                            timeout=30, env={**os.environ, **env})
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_scenario_names_in_the_variable_may_have_spaces_after_commas():
+    from mock_server.config import MockConfig
+
+    config = MockConfig.from_env({"SINCH_MOCK_SCENARIO": "10dlc-happy-path, toll-free"})
+    assert config.scenarios == ["10dlc-happy-path", "toll-free"]
+
+
+def test_a_stop_does_not_wait_for_a_long_advance_to_a_dead_receiver():
+    """An advance delivering to a receiver that never answers runs for about a minute (timeouts
+    and retries); SIGTERM still ends the process within seconds, with status 0."""
+    import socket
+    import threading
+
+    dead = socket.socket()
+    dead.bind(("127.0.0.1", 0))
+    dead.listen(64)  # accepts connections, never answers
+    process, url, _ = start()
+    try:
+        wait_healthy(url)
+        with httpx.Client(base_url=url, auth=AUTH) as api:
+            for phone in ("+12025550134", "+12025550135"):
+                assert api.post("/v1/projects/p/importedNumbers", json={
+                    "phoneNumber": phone, "regionCode": "US", "smsConfiguration": {"servicePlanId": "plan"},
+                    "callbackUrl": f"http://127.0.0.1:{dead.getsockname()[1]}/hook"}).status_code == 200
+
+        def advance():
+            try:
+                httpx.post(f"{url}/_mock/clock:advance", json={"seconds": 600}, timeout=120)
+            except httpx.HTTPError:
+                pass  # the stop cuts it short
+
+        mover = threading.Thread(target=advance, daemon=True)
+        mover.start()
+        time.sleep(1.5)
+        assert mover.is_alive()  # still delivering
+        began = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        assert time.monotonic() - began < 20
+    finally:
+        if process.poll() is None:
+            process.kill()
+        dead.close()

@@ -256,3 +256,17 @@ def test_the_plugin_does_not_import_the_mock_until_a_fixture_is_used(pytester):
             assert "mock_server.harness" not in sys.modules
         """)
     pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_scenario_paths_in_the_ini_file_are_relative_to_it_wherever_pytest_runs(pytester, monkeypatch):
+    pytester.makeini("[pytest]\nsinch_mock_scenarios =\n    scenarios/ours.yaml\n")
+    (pytester.path / "scenarios").mkdir()
+    (pytester.path / "scenarios" / "ours.yaml").write_text(
+        "projects:\n  - id: ours\n    qualified_numbers:\n      - number: '+12025550134'\n        state: verified\n")
+    (pytester.path / "tests").mkdir()
+    (pytester.path / "tests" / "test_ours.py").write_text(textwrap.dedent("""
+        def test_loaded(sinch_mock):
+            assert sinch_mock.client.get("/v1/projects/ours/qualifiedNumbers/+12025550134").status_code == 200
+        """))
+    monkeypatch.chdir(pytester.path / "tests")
+    pytester.runpytest(".").assert_outcomes(passed=1)

@@ -228,3 +228,15 @@ def test_start_instant_used_by_the_fixtures():
 ])
 def test_clock_moves_out_of_range_are_400_not_500(anon, path, body):
     assert_error(anon.post(path, json=body), 400, "INVALID_ARGUMENT")
+
+
+def test_a_nan_advance_is_400(anon):
+    response = anon.post("/_mock/clock:advance", content=b'{"seconds": NaN}', headers={"Content-Type": "application/json"})
+    assert_error(response, 400, "INVALID_ARGUMENT")
+
+
+@pytest.mark.parametrize("path,field", [("/_mock/clock:advance", "seconds"), ("/_mock/clock:set", "now")])
+def test_a_missing_clock_field_is_said_to_be_required(anon, path, field):
+    response = anon.post(path, json={})
+    assert_error(response, 400, "INVALID_ARGUMENT")
+    assert "is required" in response.json()["details"][0]["fieldViolations"][0]["description"]
