@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from mock_server.domain.provisioning import CarrierState, State
 
 Step = Literal["eligibility", "osr", "platform", "campaign", "carrier"]
 
@@ -106,6 +109,16 @@ class Outcomes:
             return None
         match = _CARRIER_ERROR_CODE.search(message)
         return CarrierFailure(match.group(1) if match else CARRIER_DEFAULT_ERROR_CODE, message)
+
+    def configure_carriers(self, e164: str, carriers: dict[str, "CarrierState"], migrate_to_sinch_tmo: bool,
+                           now: datetime) -> None:
+        """Finish every carrier entry of a number: DONE, or FAILED with its code and message."""
+        for name, carrier in carriers.items():
+            failure = self.carrier_failure(e164, name, migrate_to_sinch_tmo)
+            carrier.state = State.FAILED if failure else State.DONE
+            carrier.error_code = failure.error_code if failure else ""
+            carrier.error_message = failure.message if failure else ""
+            carrier.update_time = now
 
     def clear(self) -> None:
         self.overrides.clear()

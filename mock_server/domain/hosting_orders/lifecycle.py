@@ -241,13 +241,8 @@ class HostingOrderLifecycle:
         return None
 
     def _finish_carriers(self, order: HostingOrder, number: HostingOrderNumber) -> None:
-        now = self.world.clock.now()
-        for name, carrier in number.carriers.items():
-            failure = self.world.outcomes.carrier_failure(number.phone_number, name, order.migrate_to_sinch_tmo)
-            carrier.state = State.FAILED if failure else State.DONE
-            carrier.error_code = failure.error_code if failure else ""
-            carrier.error_message = failure.message if failure else ""
-            carrier.update_time = now
+        self.world.outcomes.configure_carriers(number.phone_number, number.carriers, order.migrate_to_sinch_tmo,
+                                               self.world.clock.now())
         self._touch(order, number)
 
     def _host(self, order: HostingOrder, number: HostingOrderNumber) -> None:

@@ -354,14 +354,9 @@ class ImportedNumberService:
         number = self._number_of(job)
         if number is None:
             return
-        now = self.world.clock.now()
-        for name, carrier in number.mno.items():
-            failure = self.world.outcomes.carrier_failure(number.phone_number, name, number.migrate_to_sinch_tmo)
-            carrier.state = State.FAILED if failure else State.DONE
-            carrier.error_code = failure.error_code if failure else ""
-            carrier.error_message = failure.message if failure else ""
-            carrier.update_time = now
-        number.updated_time = now
+        number.updated_time = self.world.clock.now()
+        self.world.outcomes.configure_carriers(number.phone_number, number.mno, number.migrate_to_sinch_tmo,
+                                               number.updated_time)
         self._finish_if_settled(number)
 
     def _campaign_failure(self, number: ImportedNumber) -> str | None:
