@@ -103,14 +103,16 @@ def paginate(
     """
     filters_fp = fingerprint(filters)
     after = _decode(page_token, filters_fp) if page_token else None
-    given_key = sort_key
-    sort_key = lambda item: tuple(given_key(item))  # noqa: E731 (lists are accepted too)
+
+    def key(item: T) -> tuple:
+        return tuple(sort_key(item))  # a list is accepted too
+
     matching = items if isinstance(items, list) else list(items)
     try:
-        remaining = matching if after is None else [i for i in matching if sort_key(i) > after]
+        remaining = matching if after is None else [i for i in matching if key(i) > after]
     except TypeError:  # a token whose key has other types than this list's keys
         raise field_error("pageToken", "is not a token returned by this list") from None
-    chosen = heapq.nsmallest(page_size + 1, remaining, key=sort_key)
+    chosen = heapq.nsmallest(page_size + 1, remaining, key=key)
     page = chosen[:page_size]
-    token = _encode(sort_key(page[-1]), filters_fp) if len(chosen) > page_size else ""
+    token = _encode(key(page[-1]), filters_fp) if len(chosen) > page_size else ""
     return Page(page, token, len(matching))
