@@ -86,6 +86,9 @@ def main() -> int:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"sample client: receiving callbacks on {CALLBACK_URL} (port {LISTEN_PORT})", flush=True)
     wait_for_mock(time.monotonic() + 60)
+    # Start from a clean mock, as an integration test should: a re-run (`docker compose restart
+    # sample-client`) would otherwise find its number imported already (409).
+    call("POST", "/_mock/reset", auth=False)
 
     call("PATCH", f"/v1/projects/{PROJECT}/callbackConfiguration", {"hmacSecret": SECRET})
     created = call("POST", f"/v1/projects/{PROJECT}/importedNumbers", {

@@ -217,6 +217,10 @@ def test_the_sample_client_imports_a_number_and_verifies_its_callbacks(compose):
                       "LISTEN_PORT": str(client_port)}
         result = subprocess.run([sys.executable, str(CLIENT_DIR / "client.py")], env=client_env,
                                 capture_output=True, text=True, timeout=90)
+        assert result.returncode == 0, result.stdout + result.stderr
+        # `docker compose restart sample-client`: a second run against the same mock passes too
+        result = subprocess.run([sys.executable, str(CLIENT_DIR / "client.py")], env=client_env,
+                                capture_output=True, text=True, timeout=90)
     finally:
         server.terminate()
         server.wait(timeout=10)
