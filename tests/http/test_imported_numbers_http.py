@@ -78,6 +78,7 @@ def test_duplicate_import_is_409(client):
     assert client.post(URL, json=body()).status_code == 200
     response = client.post(URL, json=body())
     assert response.status_code == 409 and response.json()["status"] == "ALREADY_EXISTS"
+    assert "phoneNumber" in violations(response)  # like the other 409s of the API
 
 
 def test_get_of_an_absent_number_is_404(client):

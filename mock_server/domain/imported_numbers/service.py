@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mock_server.core.errors import already_exists, failed_precondition, not_found
+from mock_server.core.errors import FieldViolation, already_exists, failed_precondition, not_found
 from mock_server.core.scheduler import Job
 from mock_server.domain.events import EventType, ResourceType
 from mock_server.domain.imported_numbers.model import ImportedNumber, ScheduledProvisioning
@@ -107,10 +107,12 @@ class ImportedNumberService:
     def import_number(self, project_id: str, new: NewImportedNumber) -> ImportedNumber:
         project = self.world.project(project_id)
         if new.phone_number in project.imported_numbers:
-            raise already_exists(f"The imported number {new.phone_number} already exists")
+            raise already_exists(f"The imported number {new.phone_number} already exists",
+                                 FieldViolation("phoneNumber", "is imported in this project already"))
         if new.phone_number in project.running_order_by_number:
             order_id = project.running_order_by_number[new.phone_number]
-            raise already_exists(f"The number {new.phone_number} is being imported by hosting order {order_id}")
+            raise already_exists(f"The number {new.phone_number} is being imported by hosting order {order_id}",
+                                 FieldViolation("phoneNumber", f"is in the running hosting order {order_id}"))
         now = self.world.clock.now()
         number = ImportedNumber(
             phone_number=new.phone_number,
