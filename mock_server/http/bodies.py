@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
-from pydantic_core import PydanticCustomError
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 
 from mock_server.core.errors import ApiError, FieldViolation, field_error, invalid_argument
+from mock_server.core.paging import order_by_from, page_size_from
 
 MAX_BODY_BYTES = 1024 * 1024
 M = TypeVar("M", bound=BaseModel)
@@ -102,6 +104,21 @@ def query_one(request: Request, name: str, *, required: bool = False) -> str | N
     if len(values) > 1:
         raise field_error(name, "may be given only once")
     return values[0]
+
+
+@dataclass(frozen=True)
+class ListParams:
+    """The paging parameters every list operation takes."""
+
+    order_by: str
+    page_size: int
+    page_token: str | None
+
+
+def list_params(request: Request) -> ListParams:
+    return ListParams(order_by=order_by_from(query_one(request, "orderBy")),
+                      page_size=page_size_from(query_one(request, "pageSize")),
+                      page_token=query_one(request, "pageToken"))
 
 
 def query_many(request: Request, name: str, *, required: bool = False) -> list[str]:

@@ -10,7 +10,6 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from mock_server.core.errors import FieldViolation, field_error, invalid_argument
-from mock_server.core.paging import order_by_from, page_size_from
 from mock_server.core.phone import check_region_code, path_number
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.hosting_orders.model import (
@@ -24,7 +23,7 @@ from mock_server.domain.hosting_orders.model import (
 )
 from mock_server.domain.hosting_orders.queries import NumberFilter, OrderFilter
 from mock_server.domain.provisioning import State
-from mock_server.http.bodies import json_object, parse_body, query_many, query_one
+from mock_server.http.bodies import json_object, list_params, parse_body, query_many, query_one
 from mock_server.http.common import json_response, world_of
 from mock_server.http.hosting_order_bodies import (
     ImportNumbersBody,
@@ -186,12 +185,11 @@ async def text_enable_qualified_numbers(request: Request) -> JSONResponse:
 async def list_hosting_orders(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     flt = order_filter_from(request)
-    order_by = order_by_from(query_one(request, "orderBy"))
-    size = page_size_from(query_one(request, "pageSize"))
-    token = query_one(request, "pageToken")
+    paging = list_params(request)
     world = world_of(request)
     with world.transaction():
-        page = world.hosting_orders.list(project_id, flt, order_by=order_by, page_size=size, page_token=token)
+        page = world.hosting_orders.list(project_id, flt, order_by=paging.order_by, page_size=paging.page_size,
+                                         page_token=paging.page_token)
         body = page_json("hostingOrders", page, hosting_order_json)
     return json_response(body)
 
@@ -214,13 +212,11 @@ async def get_report(request: Request) -> JSONResponse:
 async def list_hosting_order_numbers(request: Request) -> JSONResponse:
     project_id, order_id = request.path_params["projectId"], request.path_params["hostingOrderId"]
     flt = number_filter_from(request)
-    order_by = order_by_from(query_one(request, "orderBy"))
-    size = page_size_from(query_one(request, "pageSize"))
-    token = query_one(request, "pageToken")
+    paging = list_params(request)
     world = world_of(request)
     with world.transaction():
-        page = world.hosting_orders.list_numbers(project_id, order_id, flt, order_by=order_by,
-                                                 page_size=size, page_token=token)
+        page = world.hosting_orders.list_numbers(project_id, order_id, flt, order_by=paging.order_by,
+                                                 page_size=paging.page_size, page_token=paging.page_token)
         order = world.hosting_orders.get(project_id, order_id)
         body = page_json("numbers", page, lambda number: hosting_order_number_json(order, number))
     return json_response(body)

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from mock_server.core.errors import ApiError, FieldViolation, field_error, invalid_argument
-from mock_server.core.paging import order_by_from, page_size_from, paginate
+from mock_server.core.paging import paginate
 from mock_server.core.phone import check_region_code, number_in_region, path_number
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.imported_numbers.model import ImportedNumber
@@ -23,6 +23,7 @@ from mock_server.http.bodies import (
     RequestModel,
     is_absolute_http_url,
     json_object,
+    list_params,
     parse_body,
     query_one,
 )
@@ -213,9 +214,8 @@ def filter_from(request: Request) -> ImportedNumberFilter:
 async def list_imported_numbers(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     where = filter_from(request)
-    order_by = order_by_from(query_one(request, "orderBy"))
-    size = page_size_from(query_one(request, "pageSize"))
-    token = query_one(request, "pageToken")
+    paging = list_params(request)
+    order_by = paging.order_by
     filters = {"where": where.__dict__, "orderBy": order_by}
     world = world_of(request)
     with world.transaction():
@@ -223,7 +223,7 @@ async def list_imported_numbers(request: Request) -> JSONResponse:
             world.imported_numbers.matching(project_id, where),
             (lambda n: (n.created_time, n.phone_number)) if order_by == "createdTime"
             else (lambda n: (n.updated_time, n.phone_number)),
-            size, token, filters,
+            paging.page_size, paging.page_token, filters,
         )
         body = page_json("importedNumbers", page, imported_number_response_json)
     return json_response(body)

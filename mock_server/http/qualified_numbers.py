@@ -11,11 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from mock_server.core.paging import page_size_from
 from mock_server.core.phone import path_number
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.qualified_numbers.model import QualifiedNumber, VoiceChallenge
-from mock_server.http.bodies import RequestModel, json_object, parse_body, query_many, query_one
+from mock_server.http.bodies import RequestModel, json_object, list_params, parse_body, query_many, query_one
 from mock_server.http.render import page_json
 from mock_server.http.common import empty_response, json_response, world_of
 
@@ -58,14 +57,12 @@ async def list_numbers(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     states = query_many(request, "states")
     region_code = query_one(request, "regionCode")
-    order_by = query_one(request, "orderBy")
-    page_size = page_size_from(query_one(request, "pageSize"))
-    page_token = query_one(request, "pageToken")
+    paging = list_params(request)
     world = world_of(request)
     with world.transaction():
         page = world.qualified_numbers.list_numbers(project_id, states, region_code=region_code,
-                                                    order_by=order_by, page_size=page_size,
-                                                    page_token=page_token)
+                                                    order_by=paging.order_by, page_size=paging.page_size,
+                                                    page_token=paging.page_token)
         body = page_json("qualifiedNumbers", page, qualified_number_json)
     return json_response(body)
 
