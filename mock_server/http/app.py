@@ -14,6 +14,7 @@ from starlette.routing import Route
 from mock_server.config import MockConfig
 from mock_server.core.clock import Clock
 from mock_server.core.rng import Rng
+from mock_server.delivery.destinations import OwnAddress
 from mock_server.delivery.dispatcher import Dispatcher
 from mock_server.domain.world import World
 from mock_server.engine import Engine
@@ -51,7 +52,8 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     config = config or MockConfig()
     rng = Rng(config.seed)
     world = World(settings=config.settings.model_copy(deep=True), clock=clock or Clock(), rng=rng)
-    engine = Engine(world, Dispatcher(world))
+    own_address = OwnAddress()  # `sinch-mock serve` tells it where it listens
+    engine = Engine(world, Dispatcher(world, own_address=own_address))
     authenticator = Authenticator(config.keys, world.clock, rng)
     scenarios = ScenarioHost(world, authenticator, config.scenarios)  # start-up scenarios; ScenarioError
 
@@ -75,6 +77,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     app.state.config = config
     app.state.world = world
     app.state.engine = engine
+    app.state.own_address = own_address
     app.state.authenticator = authenticator
     app.state.scenarios = scenarios
     return app
