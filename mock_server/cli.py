@@ -20,6 +20,7 @@ from mock_server.config import (
 )
 from mock_server.domain.settings import CallbackSettings
 from mock_server.scenarios.errors import ScenarioError
+from mock_server.state_file import StateFileError
 
 
 
@@ -37,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a scenario file to load at start; repeatable (env SINCH_MOCK_SCENARIO)")
     serve.add_argument("--seed", type=int, help="seed for ids, codes and callback order "
                        "(env SINCH_MOCK_SEED; default: a random seed, printed at start)")
+    serve.add_argument("--state-file", metavar="PATH",
+                       help="load the whole state from PATH at start when it exists, save it there on a "
+                            "clean stop (env SINCH_MOCK_STATE_FILE)")
     serve.add_argument("--callback-order", choices=CALLBACK_ORDERS,
                        help="callback delivery order (env SINCH_MOCK_CALLBACK_ORDER, default random)")
     for name, kind in CALLBACK_OPTIONS:
@@ -80,6 +84,8 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
         config.scenarios = list(args.scenario)
     if args.seed is not None:
         config.seed = args.seed
+    if args.state_file:
+        config.state_file = args.state_file
     if args.callback_order:
         config.settings.callbacks.order = args.callback_order
     for name, _ in CALLBACK_OPTIONS:
@@ -133,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as error:
             print(f"sinch-mock: cannot listen on {config.host}:{config.port}: {error}", file=sys.stderr)
             return 1
-        except ScenarioError as error:  # a start-up scenario that cannot be loaded
+        except (ScenarioError, StateFileError) as error:  # a start-up scenario or state that cannot be loaded
             print(f"sinch-mock: {error}", file=sys.stderr)
             return 2
     return 0
