@@ -167,7 +167,8 @@ class Dispatcher:
                     self._unqueue(item)
                     continue
                 slot = await self._limiter.acquire()
-                attempt = asyncio.get_running_loop().create_task(self._attempt(item, slot, lane.unreachable or lane.round()))
+                unreachable = lane.unreachable or lane.round()  # this round's, even once set
+                attempt = asyncio.get_running_loop().create_task(self._attempt(item, slot, unreachable))
                 self._flying.add(attempt)
                 attempt.add_done_callback(self._flying.discard)
                 done, _ = await asyncio.wait({attempt}, timeout=self._head_of_line())

@@ -31,7 +31,11 @@ def check_destination(request: Request, callback_url: str | None) -> None:
     if not callback_url:
         return
     own: OwnAddress = request.app.state.own_address
-    served_as = [(request.url.hostname or "", request.url.port or (443 if request.url.scheme == "https" else 80))]
+    served_as = []
+    try:  # the Host header, as the client wrote it (a malformed one names nothing)
+        served_as.append((request.url.hostname or "", request.url.port or (443 if request.url.scheme == "https" else 80)))
+    except ValueError:
+        pass
     server = request.scope.get("server")
     if server and server[1] is not None:
         served_as.append((str(server[0]), int(server[1])))

@@ -85,7 +85,8 @@ def keep_alive_race(protocol_class: type) -> bytes:
         state = ServerState()
         loop = asyncio.get_running_loop()
         sock = serving.listening_socket("127.0.0.1", 0)
-        server = await loop.create_server(lambda: protocol_class(config=config, server_state=state, app_state={}), sock=sock)
+        server = await loop.create_server(
+            lambda: protocol_class(config=config, server_state=state, app_state={}), sock=sock)
         client = socket.create_connection(sock.getsockname())
         client.setblocking(False)
         try:
@@ -196,7 +197,7 @@ def test_heavy_control_plane_traffic_never_closes_a_connection_without_an_answer
             thread.join(180)
     finally:
         assert stop(process) == 0
-    assert answered[0] >= 100
+    assert answered[0] >= 48  # every idle client was answered at least once
     assert not errors, f"{sum(errors.values())} of {answered[0] + sum(errors.values())} calls failed: {dict(errors)}"
 
 

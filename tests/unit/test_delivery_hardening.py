@@ -7,6 +7,7 @@ import asyncio
 import errno
 import socket
 import threading
+import time
 from datetime import timedelta
 
 import httpx
@@ -23,7 +24,15 @@ from mock_server.delivery.sender import MAX_ANSWER_BYTES, describe
 from mock_server.domain.events import DeliveryState
 from mock_server.engine import Engine
 from mock_server.testing import CallbackReceiver
-from tests.unit.delivery_support import START, advance, new_world, record, run, seconds_after_start
+from tests.unit.delivery_support import (
+    START,
+    advance,
+    hanging_receiver,
+    new_world,
+    record,
+    run,
+    seconds_after_start,
+)
 
 
 # --- the receiver's answer -------------------------------------------------------------------------
@@ -113,19 +122,10 @@ def test_a_dead_receiver_costs_one_timeout_per_instant_not_one_per_event():
     """20 events wait for a receiver that never answers. The first attempt times out; the 19
     others due at that instant fail at once with that reason, and all follow the retry policy.
     So the receiver sees one request per instant, and every event has both its attempts."""
-    release = threading.Event()
-
-    def hang(call):
-        release.wait(10)
-        return 200
-
     world = new_world(timeout=0.3, max_attempts=2, order="fifo")
-    with CallbackReceiver(respond=hang) as receiver:
+    with hanging_receiver() as receiver:
         events = record(world, receiver.url, 20)
-        try:
-            advance(world, 60, head_of_line=5)  # the lane waits for each answer: no overlap
-        finally:
-            release.set()
+        advance(world, 60, head_of_line=5)  # the lane waits for each answer: no overlap
         requests = len(receiver.received)
     assert requests <= 2 + 1  # one per instant (T and T+5); a late-recorded straggler at most
     for event in events:
@@ -137,20 +137,11 @@ def test_a_dead_receiver_costs_one_timeout_per_instant_not_one_per_event():
 
 
 def test_a_dead_receiver_does_not_make_a_live_one_fail():
-    release = threading.Event()
-
-    def hang(call):
-        release.wait(10)
-        return 200
-
     world = new_world(timeout=0.3, max_attempts=1)
-    with CallbackReceiver(respond=hang) as dead, CallbackReceiver() as alive:
+    with hanging_receiver() as dead, CallbackReceiver() as alive:
         dead_events = record(world, dead.url, 5)
         live_events = record(world, alive.url, 5, project="p2")
-        try:
-            advance(world, 0, head_of_line=5)
-        finally:
-            release.set()
+        advance(world, 0, head_of_line=5)
     assert all(e.state == DeliveryState.FAILED for e in dead_events)
     assert all(e.state == DeliveryState.DELIVERED for e in live_events)
 
@@ -251,10 +242,8 @@ def test_concurrent_advances_each_move_the_clock_by_their_own_amount():
 
 
 def test_a_short_advance_sent_during_a_long_one_waits_its_turn_and_succeeds():
-    release = threading.Event()
-
     def slow(call):
-        release.wait(0.5)
+        time.sleep(0.5)
         return 200
 
     world = new_world()
@@ -274,14 +263,8 @@ def test_a_short_advance_sent_during_a_long_one_waits_its_turn_and_succeeds():
 def test_an_interrupted_advance_answers_unavailable_and_keeps_the_event_pending():
     from mock_server.core.errors import ApiError
 
-    release = threading.Event()
-
-    def hang(call):
-        release.wait(10)
-        return 200
-
     world = new_world(timeout=5)
-    with CallbackReceiver(respond=hang) as receiver:
+    with hanging_receiver() as receiver:
         event, = record(world, receiver.url)
 
         async def cut_short(engine: Engine) -> ApiError:
@@ -294,10 +277,7 @@ def test_an_interrupted_advance_answers_unavailable_and_keeps_the_event_pending(
                 return error
             raise AssertionError("the advance was not cut short")
 
-        try:
-            error = run(world, cut_short)
-        finally:
-            release.set()
+        error = run(world, cut_short)
     assert (error.http_status, error.status) == (503, "UNAVAILABLE")
     assert event.state == DeliveryState.PENDING and event.attempts == []
     assert event.next_attempt_at == START
