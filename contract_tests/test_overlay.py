@@ -20,6 +20,7 @@ from contract_tests.overlay import (
     ERRATA_ID,
     Entry,
     OverlayError,
+    escape,
     apply_overlay,
     errata_entries,
     exists,
@@ -124,8 +125,12 @@ def test_each_patch_is_about_what_its_twin_describes(entry: Entry):
     twin = ERRATA.get(entry.errata_id, "")
     for patch in entry.patches:
         tokens = pointer_tokens(patch["path"])
-        assert tokens[0] == "components" and tokens[1] in ("schemas", "parameters"), "schemas and parameters only"
-        named = tokens[2] if tokens[1] == "schemas" else f"/components/parameters/{tokens[2]}"
+        if tokens[0] == "paths":  # an operation's parameter list, named by the twin's pointer
+            assert tokens[3] == "parameters", "an operation's parameters only"
+            named = f"/paths/{escape(tokens[1])}/{tokens[2]}/parameters"
+        else:
+            assert tokens[0] == "components" and tokens[1] in ("schemas", "parameters"), "schemas and parameters only"
+            named = tokens[2] if tokens[1] == "schemas" else f"/components/parameters/{tokens[2]}"
         if named.startswith("Overlay"):
             continue  # a schema the overlay itself adds (its twin explains what it is for)
         assert named in twin, f"{entry.errata_id} patches {named}, which its errata entry does not mention"

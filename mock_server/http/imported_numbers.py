@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Callable, TypeVar
 
 from pydantic import StrictBool
@@ -32,6 +33,7 @@ from mock_server.http.render import carrier_json, page_json, provisioning_json
 
 T = TypeVar("T")
 SEARCH_PATTERNS = ("START", "CONTAIN", "END")
+_PATTERN = re.compile(r"\+?[0-9]{1,11}")  # ASCII digits only: str.isdigit() takes "٣" too
 MAX_DISPLAY_NAME = 256
 
 
@@ -193,8 +195,10 @@ async def delete_imported_number(request: Request) -> Response:
 
 
 def filter_from(request: Request) -> ImportedNumberFilter:
-    plan = query_one(request, "servicePlanId", required=True)
-    campaign = query_one(request, "campaignId", required=True)
+    """The list's filters. `servicePlanId` and `campaignId` are optional (E-IMP-4): absent, no
+    filter; empty, numbers without one."""
+    plan = query_one(request, "servicePlanId")
+    campaign = query_one(request, "campaignId")
     region = query_one(request, "regionCode")
     if region:
         check_region_code(region)
@@ -204,11 +208,14 @@ def filter_from(request: Request) -> ImportedNumberFilter:
     if search not in SEARCH_PATTERNS:
         raise field_error("numberPattern.searchPattern", f"must be one of {', '.join(SEARCH_PATTERNS)}")
     if pattern:
-        digits = pattern[1:] if pattern.startswith("+") else pattern
-        if not digits.isdigit() or len(pattern) > 12 or (pattern.startswith("+") and search != "START"):
+        if not _PATTERN.fullmatch(pattern):
+            raise field_error("numberPattern.pattern", "must be up to 11 digits 0-9, after a + with START")
+        if search == "START" and not pattern.startswith("+"):
             raise field_error("numberPattern.pattern",
-                              "must be digits (a leading + only with searchPattern START)")
-    return ImportedNumberFilter(plan or "", campaign or "", region or None, pattern or None, search)
+                              "must begin with + (URL-encoded %2B) with searchPattern START, e.g. %2B1206")
+        if search != "START" and pattern.startswith("+"):
+            raise field_error("numberPattern.pattern", "may begin with + only with searchPattern START")
+    return ImportedNumberFilter(plan, campaign, region or None, pattern or None, search)
 
 
 async def list_imported_numbers(request: Request) -> JSONResponse:
@@ -223,7 +230,7 @@ async def list_imported_numbers(request: Request) -> JSONResponse:
             world.imported_numbers.matching(project_id, where),
             (lambda n: (n.created_time, n.phone_number)) if order_by == "createdTime"
             else (lambda n: (n.updated_time, n.phone_number)),
-            paging.page_size, paging.page_token, filters,
+            paging.page_size, paging.page_token, filters, project_id=project_id,
         )
         body = page_json("importedNumbers", page, imported_number_response_json)
     return json_response(body)

@@ -160,7 +160,7 @@ class HostingOrderService:
         project = self.world.projects.get(project_id)
         orders = project.hosting_orders.values() if project else []
         return paginate(matching_orders(orders, flt), order_sort_key(order_by), page_size, page_token,
-                        {**flt.fingerprint(), "orderBy": order_by})
+                        {**flt.fingerprint(), "orderBy": order_by}, project_id=project_id)
 
     def report(self, project_id: str, hosting_order_id: str) -> HostingOrderReport:
         return HostingOrderReport.of(self.get(project_id, hosting_order_id))
@@ -169,7 +169,8 @@ class HostingOrderService:
                      page_size: int, page_token: str | None) -> Page[HostingOrderNumber]:
         order = self.get(project_id, hosting_order_id)
         return paginate(matching_numbers(order, flt), number_sort_key(order_by), page_size, page_token,
-                        {**flt.fingerprint(), "orderBy": order_by, "order": hosting_order_id})
+                        {**flt.fingerprint(), "orderBy": order_by, "order": hosting_order_id},
+                        project_id=project_id)
 
     def get_number(self, project_id: str, hosting_order_id: str, phone: str) -> HostingOrderNumber:
         order = self.get(project_id, hosting_order_id)

@@ -60,21 +60,25 @@ class ImportedNumberChange:
 
 @dataclass(frozen=True)
 class ImportedNumberFilter:
-    service_plan_id: str
-    campaign_id: str
+    """None: no filter. `""` for a service plan or campaign: numbers linked to none."""
+
+    service_plan_id: str | None = None
+    campaign_id: str | None = None
     region_code: str | None = None
     pattern: str | None = None
     search_pattern: str = "CONTAIN"  # START | CONTAIN | END
 
     def matches(self, number: ImportedNumber) -> bool:
-        if number.service_plan_id != self.service_plan_id or number.campaign_id != self.campaign_id:
+        if self.service_plan_id is not None and number.service_plan_id != self.service_plan_id:
+            return False
+        if self.campaign_id is not None and number.campaign_id != self.campaign_id:
             return False
         if self.region_code and number.region_code != self.region_code:
             return False
         if self.pattern:
             phone = number.phone_number
             if self.search_pattern == "START":
-                return phone.startswith(self.pattern) or phone[1:].startswith(self.pattern)
+                return phone.startswith(self.pattern)
             if self.search_pattern == "END":
                 return phone.endswith(self.pattern)
             return self.pattern in phone

@@ -88,7 +88,7 @@ class QualifiedNumberService:
         matching = (n for n in numbers if n.state in wanted and (not region or n.region_code == region))
         filters = {"states": sorted(s.value for s in wanted), "regionCode": region, "orderBy": order}
         return paginate(matching, lambda n: [rfc3339(getattr(n, time_field)), n.phone_number],
-                        page_size, page_token, filters)
+                        page_size, page_token, filters, project_id=project_id)
 
     def voice_challenge(self, project_id: str, phone: str) -> VoiceChallenge:
         """The code last "spoken" to the number (control plane)."""
