@@ -15,6 +15,7 @@ from mock_server.core.paging import paginate
 from mock_server.core.phone import check_region_code, number_in_region, path_number
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.imported_numbers.model import ImportedNumber
+from mock_server.domain.service_plans import blank_plan, is_blank
 from mock_server.domain.imported_numbers.service import (
     ImportedNumberChange,
     ImportedNumberFilter,
@@ -40,7 +41,8 @@ MAX_DISPLAY_NAME = 256
 class SmsConfigurationBody(RequestModel):
     service_plan_id: str | None = None
     campaign_id: str | None = None
-    migrate_to_sinch_tmo: StrictBool | None = None  # readOnly in the schema, sent by its example
+    # Read-only (E-IMP-1): type-checked, then ignored; only hostingOrders:importNumbers sets it.
+    migrate_to_sinch_tmo: StrictBool | None = None
 
 
 class ImportedNumberBody(RequestModel):
@@ -122,8 +124,8 @@ def new_number_from(body: ImportedNumberBody) -> NewImportedNumber:
     phone = checked(number_in_region, body.phone_number, region or "US")
     if sms is None:
         violations.append(FieldViolation("smsConfiguration", "is required"))
-    elif not sms.service_plan_id:
-        violations.append(FieldViolation("smsConfiguration.servicePlanId", "is required"))
+    elif is_blank(sms.service_plan_id):
+        violations.extend(blank_plan("smsConfiguration.servicePlanId").violations)
     checked(_callback_url, body.callback_url)
     checked(_display_name, body.display_name)
     if violations:
@@ -137,7 +139,6 @@ def new_number_from(body: ImportedNumberBody) -> NewImportedNumber:
         campaign_id=sms.campaign_id or "",
         display_name=body.display_name or "",
         callback_url=body.callback_url or "",
-        migrate_to_sinch_tmo=bool(sms.migrate_to_sinch_tmo),
         toll_free=phone.toll_free,
     )
 

@@ -58,7 +58,7 @@ class HostingOrderSpec(NumberSet):
     campaign: str = Field("", description="campaignId (10DLC); empty: none")
     display_name: str = ""
     callback_url: str = Field("", description="where the order's callbacks go; empty: none")
-    migrate_to_sinch_tmo: bool = False
+    migrate_to_sinch_tmo: bool = Field(False, description="import orders only")
     loa: LoaSpec | None = Field(None, description="text-enable orders: the LOA (defaults filled in)")
     state: OrderState = Field("submitted", description="where the order stands after loading")
 
@@ -72,10 +72,13 @@ class HostingOrderSpec(NumberSet):
         allowed = STATES_BY_TYPE[self.type]
         if self.state not in allowed:
             raise ValueError(f"an {self.type} order cannot be {self.state}; use one of {', '.join(allowed)}")
+        if self.type != "import" and self.migrate_to_sinch_tmo:
+            raise ValueError("migrate_to_sinch_tmo is set by import orders only (read-only elsewhere)")
         if self.type == "import" and self.loa is not None:
             raise ValueError("an import order has no LOA; loa is for text_enable orders")
-        if self.type == "text_enable" and not self.campaign:
-            raise ValueError("a text_enable order needs a campaign (10DLC)")
+        region = self.region_code or self.region_of(self.phones()[0])
+        if self.type == "text_enable" and not self.campaign and region == "US":
+            raise ValueError("a text_enable order of US numbers needs a campaign (10DLC)")
         if self.type == "text_enable_toll_free" and self.campaign:
             raise ValueError("toll-free numbers are not linked to 10DLC campaigns; leave campaign out")
         toll_free = [p.e164 for p in self.phones() if p.toll_free]

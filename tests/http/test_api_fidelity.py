@@ -35,8 +35,7 @@ def test_a_trailing_slash_is_404_not_a_redirect(client, path):
     (QUALIFIED, {"states": "GLOBAL_PROCESS_STATE_ELIGIBLE_CHECK_PENDING"}),
 ])
 def test_a_page_token_of_one_project_is_refused_by_another(client, url, params):
-    phones = ["+12025550134", "+12025550135", "+12025550136"]
-    for project in ("p1", "p2"):
+    for project, phones in (("p1", ["+12025550134", "+12025550135"]), ("p2", ["+12025550136", "+12025550137"])):
         if url == IMPORTED:
             for phone in phones:
                 assert imported(client, project, phone).status_code == 200
@@ -54,8 +53,8 @@ def test_a_page_token_of_one_project_is_refused_by_another(client, url, params):
 def test_a_hosting_order_list_token_is_bound_to_its_project(client):
     params = {"states": "HOSTING_ORDER_STATE_UNSPECIFIED", "type": "HOSTING_ORDER_TYPE_UNSPECIFIED",
               "servicePlanId": "plan-1", "campaignId": "", "pageSize": 1}
-    for project in ("p1", "p2"):
-        for phone in ("+12025550134", "+12025550135"):
+    for project, phones in (("p1", ["+12025550134", "+12025550135"]), ("p2", ["+12025550136", "+12025550137"])):
+        for phone in phones:
             assert client.post(f"/v1/projects/{project}/hostingOrders:importNumbers", json={
                 "regionCode": "US", "numbers": [phone], "servicePlanId": "plan-1"}).status_code == 200
     token = client.get("/v1/projects/p1/hostingOrders", params=params).json()["nextPageToken"]

@@ -90,8 +90,8 @@ def test_patch_unlinks_with_empty_strings_and_refuses_relinking(client):
     client.post(URL, json=body(campaign="camp-1"))
     refused = client.patch(f"{URL}/{NUMBER}", json={"displayName": "x"})
     assert refused.status_code == 200  # display name changes are fine while provisioning runs
-    busy = client.patch(f"{URL}/{NUMBER}", json={"smsConfiguration": {"campaignId": ""}})
-    assert busy.status_code == 400 and busy.json()["status"] == "FAILED_PRECONDITION"
+    busy = client.patch(f"{URL}/{NUMBER}", json={"smsConfiguration": {"campaignId": "camp-2"}})
+    assert busy.status_code == 400 and busy.json()["status"] == "FAILED_PRECONDITION"  # queued or not
     client.post("/_mock/clock:advance", json={"seconds": 600})
     relink = client.patch(f"{URL}/{NUMBER}", json={"smsConfiguration": {"campaignId": "camp-2"}})
     assert relink.status_code == 400 and "unlink it first" in relink.json()["message"]

@@ -290,8 +290,9 @@ def test_toll_free_orders_hold_only_toll_free_numbers_and_10dlc_ones_none():
 
 
 def test_a_10dlc_text_enable_order_needs_a_campaign_and_a_toll_free_one_none():
-    assert "a text_enable order needs a campaign (10DLC)" in problems(
+    assert "a text_enable order of US numbers needs a campaign (10DLC)" in problems(
         order('type: text_enable, number: "+12065552000", service_plan: x'))[0]
+    assert parse(order('type: text_enable, number: "+14165552000", service_plan: x')).projects  # CA: optional
     assert "toll-free numbers are not linked to 10DLC campaigns" in problems(
         order('type: text_enable_toll_free, number: "+18005552000", service_plan: x, campaign: C'))[0]
 
@@ -300,6 +301,19 @@ def test_a_blanket_loa_is_never_waiting_or_declined():
     assert "an order with a blanket LOA is never rejected" in problems(
         order('type: text_enable, number: "+12065552000", service_plan: x, campaign: C, loa: {type: blanket}, '
               'state: rejected'))[0]
+
+
+def test_a_blanket_loa_order_needs_the_project_to_declare_it():
+    text = order('type: text_enable, number: "+12065552000", service_plan: x, campaign: C, loa: {type: blanket}')
+    assert "declare blanket_loa: true" in problems(text)[0]
+    assert parse(text.replace("- id: p", "- id: p\n            blanket_loa: true")).projects[0].blanket_loa
+
+
+def test_declared_service_plans_cover_the_plans_the_project_uses():
+    text = order('number: "+12065552000", service_plan: x')
+    assert "service plan x is used but not in service_plans" in problems(
+        text.replace("- id: p", "- id: p\n            service_plans: [y]"))[0]
+    assert parse(text.replace("- id: p", "- id: p\n            service_plans: [x]")).projects[0].service_plans == ["x"]
 
 
 def test_a_reseller_loa_names_the_business():
