@@ -126,7 +126,7 @@ def test_each_patch_is_about_what_its_twin_describes(entry: Entry):
     for patch in entry.patches:
         tokens = pointer_tokens(patch["path"])
         if tokens[0] == "paths":  # an operation's parameter list, named by the twin's pointer
-            assert tokens[3] == "parameters", "an operation's parameters only"
+            assert tokens[3:] == ["parameters"], "an operation's parameter list only"
             named = f"/paths/{escape(tokens[1])}/{tokens[2]}/parameters"
         else:
             assert tokens[0] == "components" and tokens[1] in ("schemas", "parameters"), "schemas and parameters only"

@@ -229,3 +229,18 @@ def test_migrate_to_sinch_tmo_is_read_only_but_in_import_orders(client):
     assert client.get(adopted).json()["smsConfiguration"]["migrateToSinchTmo"] is True
     patched = client.patch(adopted, json={"smsConfiguration": {"migrateToSinchTmo": False}})
     assert patched.status_code == 200 and patched.json()["smsConfiguration"]["migrateToSinchTmo"] is True
+
+
+# --- point 5: impossible numbers ---------------------------------------------------------------------
+@pytest.mark.parametrize("phone", ["+10000000000", "+11111111111", "+19999999999", "+12021234567"])
+def test_impossible_us_numbers_are_refused_everywhere(client, phone):
+    assert imported(client, "p1", phone).status_code == 400
+    assert client.post(QUALIFIED.format("p1") + ":addNumbers", json={"phoneNumbers": [phone]}).status_code == 400
+    order = client.post("/v1/projects/p1/hostingOrders:importNumbers", json={
+        "regionCode": "US", "numbers": [phone], "servicePlanId": "plan-1"})
+    assert order.status_code == 400 and field_of(order) == ["numbers[0]"]
+    assert client.get(IMPORTED.format("p1") + f"/{phone}").status_code == 400
+
+
+def test_the_spec_s_own_example_number_is_still_accepted(client):
+    assert imported(client, "p1", "+11234567890").status_code == 200

@@ -131,9 +131,12 @@ def test_a_range_is_checked():
     assert "start '+1206' is not '+1' followed by ten digits" in problems(entry('range: {start: "+1206", count: 2}'))[0]
     assert "greater than or equal to 1" in problems(entry('range: {start: "+12065552000", count: 0}'))[0]
     assert "the range runs past +19999999999" in problems(entry('range: {start: "+19999999998", count: 3}'))[0]
-    # every exchange of a range is checked: this one runs from Washington into Jamaica's 876
-    assert "range: +18760000000 belongs to region JM" in problems(
-        entry('range: {start: "+18759999999", count: 2}'))[0]
+    # every exchange of a range is checked: this one steps from Hawaii's 808 into the Dominican Republic's 809
+    assert "range: +18092000000 belongs to region DO" in problems(
+        entry('range: {start: "+18082000000", count: 2, step: 10000000}'))[0]
+    # and this one runs from Washington's 202-999 into 203-000, an exchange the NANP does not have
+    assert "range: +12030000000 is not a valid number of the North American Numbering Plan" in problems(
+        entry('range: {start: "+12029999999", count: 2}'))[0]
 
 
 def test_a_region_code_defaults_to_the_number_s_own_region():
