@@ -244,3 +244,12 @@ def test_impossible_us_numbers_are_refused_everywhere(client, phone):
 
 def test_the_spec_s_own_example_number_is_still_accepted(client):
     assert imported(client, "p1", "+11234567890").status_code == 200
+
+
+def test_the_harness_approves_and_revokes_a_blanket_loa():
+    from mock_server.harness import SinchMock
+
+    with SinchMock(seed=5) as mock:
+        assert mock.approve_blanket_loa("p1") == {"projectId": "p1", "blanketLoa": True}
+        assert mock.revoke_blanket_loa("p1") == {"projectId": "p1", "blanketLoa": False}
+        assert mock.state()["projects"]["p1"]["blanket_loa"] is False
