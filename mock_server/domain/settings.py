@@ -40,6 +40,7 @@ class Limits(_Model):
     text_enable_numbers: int = Field(500, ge=1, description="numbers per text-enable request")
     qualify_batch_numbers: int = Field(500, ge=1, description="numbers per qualifiedNumbers:addNumbers request")
     voice_attempts: int = Field(3, ge=1, description="wrong codes before a number is blocked")
+    queued_changes: int = Field(10, ge=1, description="smsConfiguration changes queued behind a running one")
 
 
 class CallbackSettings(_Model):

@@ -391,3 +391,15 @@ def test_a_project_with_declared_service_plans_refuses_others_as_documented(worl
                                                                      "Invalid servicePlanId")]
     assert imported(world, plan="plan-1").service_plan_id == "plan-1"
     assert imported(world, phone="+12025550135", plan="plan-x", project="p2").service_plan_id == "plan-x"
+
+
+def test_the_queue_of_changes_is_bounded_and_a_refusal_writes_nothing(world):
+    world.settings.limits.queued_changes = 2
+    number = imported(world)
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id=""))
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id="plan-2"))
+    with pytest.raises(ApiError, match="2 smsConfiguration changes queued"):
+        world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(display_name="x", service_plan_id=""))
+    assert len(number.queued_changes) == 2 and number.display_name == ""
+    settle(world, number)
+    assert number.service_plan_id == "plan-2" and not number.queued_changes

@@ -200,6 +200,11 @@ class ImportedNumberService:
         reconfigures = (new_plan, new_campaign) != (plan, campaign) or retry
         if reconfigures:  # every check first: a refused change writes nothing
             self._check_change(number, plan, campaign, plan_live, campaign_live, new_plan, new_campaign)
+            limit = self.world.settings.limits.queued_changes
+            if queue and len(number.queued_changes) >= limit:
+                raise failed_precondition(
+                    f"The imported number {phone} has {limit} smsConfiguration changes queued already; "
+                    "retry when smsConfiguration.scheduledProvisioning shows fewer")
 
         now = self.world.clock.now()
         if change.display_name is not None:
