@@ -23,7 +23,6 @@ from mock_server.domain.hosting_orders.model import (
 )
 from mock_server.domain.hosting_orders.queries import NumberFilter, OrderFilter
 from mock_server.domain.provisioning import State
-from mock_server.domain.world import World
 from mock_server.http.bodies import json_object, list_params, parse_body, query_many, query_one
 from mock_server.http.common import json_response, world_of
 from mock_server.http.hosting_order_bodies import (
@@ -250,27 +249,15 @@ async def decline_loa(request: Request) -> JSONResponse:
     return json_response(body)
 
 
-def blanket_loa_json(world: World, project_id: str) -> dict:
-    return {"projectId": project_id, "blanketLoa": world.project(project_id).blanket_loa}
-
-
-async def approve_blanket_loa(request: Request) -> JSONResponse:
-    """A blanket LOA is on file for the project: its text-enable orders may use `blanketLoaInfo`."""
+async def set_blanket_loa(request: Request) -> JSONResponse:
+    """`:approveBlanketLoa` / `:revokeBlanketLoa`: whether the project's orders may use
+    `blanketLoaInfo`. Answers `{"projectId", "blanketLoa"}`."""
     project_id = request.path_params["projectId"]
+    approved = request.url.path.endswith(":approveBlanketLoa")
     world = world_of(request)
     with world.transaction():
-        world.hosting_orders.approve_blanket_loa(project_id)
-        body = blanket_loa_json(world, project_id)
-    return json_response(body)
-
-
-async def revoke_blanket_loa(request: Request) -> JSONResponse:
-    project_id = request.path_params["projectId"]
-    world = world_of(request)
-    with world.transaction():
-        world.hosting_orders.revoke_blanket_loa(project_id)
-        body = blanket_loa_json(world, project_id)
-    return json_response(body)
+        world.hosting_orders.set_blanket_loa(project_id, approved)
+    return json_response({"projectId": project_id, "blanketLoa": approved})
 
 
 _ORDERS = "/v1/projects/{projectId}/hostingOrders"
@@ -293,8 +280,8 @@ routes: list[BaseRoute] = [
 _CONTROL = "/_mock/projects/{projectId}/hostingOrders/{hostingOrderId}"
 
 control_routes: list[BaseRoute] = [
-    Route("/_mock/projects/{projectId}:approveBlanketLoa", approve_blanket_loa, methods=["POST"]),
-    Route("/_mock/projects/{projectId}:revokeBlanketLoa", revoke_blanket_loa, methods=["POST"]),
+    Route("/_mock/projects/{projectId}:approveBlanketLoa", set_blanket_loa, methods=["POST"]),
+    Route("/_mock/projects/{projectId}:revokeBlanketLoa", set_blanket_loa, methods=["POST"]),
     Route(f"{_CONTROL}:signLoa", sign_loa, methods=["POST"]),
     Route(f"{_CONTROL}:declineLoa", decline_loa, methods=["POST"]),
 ]

@@ -5,8 +5,8 @@ WAITING_FOR_LOA_SIGNATURE). The control plane signs or declines it (`:signLoa`, 
 a scenario may sign every LOA automatically `loa_auto_sign` seconds after it was sent. Signing
 is allowed as soon as the order exists: an order signed while still SUBMITTED starts at pick-up.
 A blanket LOA is on file with the account and is never signed per order; a project may use
-`blanketLoaInfo` only once its blanket LOA is approved (`approve_blanket`, from a scenario or the
-control plane's `:approveBlanketLoa`; `revoke_blanket` withdraws it for later orders).
+`blanketLoaInfo` only once its blanket LOA is approved (`set_blanket`, from a scenario or the
+control plane's `:approveBlanketLoa`; `:revokeBlanketLoa` withdraws it for later orders).
 
 Toll-free orders: if the LOA is signed after `scheduledZipwhipProvisioningTime`, that time
 moves to the day after the signature, at the same time of day (UTC), as the spec says.
@@ -49,12 +49,10 @@ class LettersOfAuthorization:
         world.scheduler.register(JOB_AUTO_SIGN, self._on_auto_sign)
 
     # --- the blanket LOA of a project ------------------------------------------------------
-    def approve_blanket(self, project_id: str) -> None:
-        self.world.project(project_id).blanket_loa = True
-
-    def revoke_blanket(self, project_id: str) -> None:
-        """Orders that used it keep it; new orders with `blanketLoaInfo` are refused."""
-        self.world.project(project_id).blanket_loa = False
+    def set_blanket(self, project_id: str, approved: bool) -> None:
+        """Approve or revoke the project's blanket LOA. Orders that used it keep it; once it is
+        revoked, new orders with `blanketLoaInfo` are refused."""
+        self.world.project(project_id).blanket_loa = approved
 
     def check_blanket_on_file(self, project_id: str, letter: LetterOfAuthorization) -> None:
         if letter.loa_type is LoaType.BLANKET and not self.world.project(project_id).blanket_loa:

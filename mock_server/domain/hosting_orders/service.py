@@ -187,9 +187,9 @@ class HostingOrderService:
     def decline_loa(self, project_id: str, hosting_order_id: str) -> HostingOrder:
         return self.letters.decline(self.get(project_id, hosting_order_id))
 
-    def approve_blanket_loa(self, project_id: str) -> None:
-        self.letters.approve_blanket(project_id)
+    def set_blanket_loa(self, project_id: str, approved: bool) -> None:
+        self.letters.set_blanket(project_id, approved)
 
-    def revoke_blanket_loa(self, project_id: str) -> None:
-        self.letters.revoke_blanket(project_id)
+    def approve_blanket_loa(self, project_id: str) -> None:
+        self.set_blanket_loa(project_id, True)
 
