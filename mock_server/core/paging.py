@@ -101,13 +101,14 @@ def paginate(
     page_token: str | None,
     filters: dict[str, Any],
     *,
-    project_id: str,
+    project_id: str | None,
 ) -> Page[T]:
     """One page of `items` (already filtered), ordered by `sort_key`.
 
     A sort key is a tuple of strings, numbers and datetimes that ends with something unique
     (the phone number, the order id). Costs one pass over the matching items and a heap of
-    `page_size`; nothing is sorted whole. A token works only for the list of `project_id`.
+    `page_size`; nothing is sorted whole. A token works only for the list of `project_id`
+    (None: a list of no one project, such as a control-plane list across projects).
     """
     filters_fp = fingerprint(filters)
     project_fp = fingerprint({"project": project_id})
