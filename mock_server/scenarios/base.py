@@ -28,3 +28,12 @@ def check_url(value: str) -> str:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"{value!r} is not an absolute http(s) URL")
     return value
+
+
+def check_service_plan_id(value: str) -> str:
+    """A service plan id that is not blank (the API refuses a blank one the same way)."""
+    from mock_server.domain.service_plans import BLANK, is_blank
+
+    if is_blank(value):
+        raise ValueError(f"service_plan {BLANK}")
+    return value

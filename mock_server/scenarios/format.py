@@ -12,7 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from mock_server.domain.provisioning import CARRIERS
 from mock_server.domain.settings import CallbackSettings, Limits, Timings
-from mock_server.scenarios.base import ID_PATTERN, KEY_PATTERN, FailureCode, Model, check_url
+from mock_server.scenarios.base import (
+    ID_PATTERN,
+    KEY_PATTERN,
+    FailureCode,
+    Model,
+    check_service_plan_id,
+    check_url,
+)
 from mock_server.scenarios.numbers import NumberSet
 from mock_server.scenarios.orders import HostingOrderSpec
 
@@ -114,6 +121,11 @@ class ImportedNumberSpec(NumberSet):
     @classmethod
     def _absolute_url(cls, value: str) -> str:
         return check_url(value)
+
+    @field_validator("service_plan")
+    @classmethod
+    def _plan_not_blank(cls, value: str) -> str:
+        return check_service_plan_id(value)
 
 
 class ProjectLimitsSpec(Model):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from mock_server.scenarios.base import Model, check_url
+from mock_server.scenarios.base import Model, check_service_plan_id, check_url
 from mock_server.scenarios.numbers import NumberSet
 
 OrderType = Literal["import", "text_enable", "text_enable_toll_free"]
@@ -66,6 +66,11 @@ class HostingOrderSpec(NumberSet):
     @classmethod
     def _absolute_url(cls, value: str) -> str:
         return check_url(value)
+
+    @field_validator("service_plan")
+    @classmethod
+    def _plan_not_blank(cls, value: str) -> str:
+        return check_service_plan_id(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> "HostingOrderSpec":

@@ -421,3 +421,13 @@ def test_every_key_of_the_format_is_documented():
     missing = sorted(k for k in model_keys(Scenario) | set(CAMPAIGN_STATES) | set(SERVICE_PLAN_STATES)
                      if f"`{k}`" not in text)
     assert missing == []
+
+
+@pytest.mark.parametrize("kind", ["imported_numbers", "hosting_orders"])
+def test_a_blank_service_plan_is_refused_in_a_scenario(kind):
+    text = f"""
+        projects:
+          - id: p
+            {kind}: [{{number: "+12065552000", service_plan: "   "}}]
+        """
+    assert "service_plan is required and must not be blank" in problems(text)[0]
