@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict
 
 from mock_server.domain.outcomes import FAILURE_CODES
+from mock_server.domain.service_plans import BLANK, is_blank
 
 FailureCode = Literal[FAILURE_CODES]  # type: ignore[valid-type]
 
@@ -32,8 +33,6 @@ def check_url(value: str) -> str:
 
 def check_service_plan_id(value: str) -> str:
     """A service plan id that is not blank (the API refuses a blank one the same way)."""
-    from mock_server.domain.service_plans import BLANK, is_blank
-
     if is_blank(value):
         raise ValueError(f"service_plan {BLANK}")
     return value
