@@ -187,9 +187,7 @@ class ImportedNumberService:
                 (number.service_plan_id, number.campaign_id)
             plan_live, campaign_live = bool(plan), bool(campaign)
         else:
-            plan, campaign = number.service_plan_id, number.campaign_id
-            plan_live = bool(plan) and self._took_effect(number.sms_provisioning)
-            campaign_live = bool(campaign) and self._took_effect(number.campaign_provisioning)
+            plan, campaign, plan_live, campaign_live = self._links_now(number)
         new_plan = plan if change.service_plan_id is None else change.service_plan_id
         new_campaign = campaign if change.campaign_id is None else change.campaign_id
         if change.service_plan_id == "" and change.campaign_id is None:
@@ -272,9 +270,7 @@ class ImportedNumberService:
         if not number.queued_changes:
             return
         wanted = number.queued_changes.pop(0)
-        plan, campaign = number.service_plan_id, number.campaign_id
-        plan_live = bool(plan) and self._took_effect(number.sms_provisioning)
-        campaign_live = bool(campaign) and self._took_effect(number.campaign_provisioning)
+        plan, campaign, plan_live, campaign_live = self._links_now(number)
         target = (wanted.service_plan_id, wanted.campaign_id)
         retry = (bool(target[0]) and target[0] == plan and not plan_live) or \
                 (bool(target[1]) and target[1] == campaign and not campaign_live)
@@ -297,6 +293,13 @@ class ImportedNumberService:
         if queued:  # the newest configuration asked for stays on show
             number.scheduled_provisioning.service_plan_id = queued[-1].service_plan_id
             number.scheduled_provisioning.campaign_id = queued[-1].campaign_id
+
+    @classmethod
+    def _links_now(cls, number: ImportedNumber) -> tuple[str, str, bool, bool]:
+        """The number's plan and campaign, and whether each link took effect."""
+        plan, campaign = number.service_plan_id, number.campaign_id
+        return (plan, campaign, bool(plan) and cls._took_effect(number.sms_provisioning),
+                bool(campaign) and cls._took_effect(number.campaign_provisioning))
 
     @staticmethod
     def _took_effect(step: Provisioning | None) -> bool:
