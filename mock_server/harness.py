@@ -164,6 +164,13 @@ class MockControl:
         return self._call("POST", f"/_mock/projects/{_segment(project_id)}/hostingOrders/"
                                   f"{_segment(hosting_order_id)}:declineLoa")
 
+    def approve_blanket_loa(self, project_id: str) -> dict:
+        """A blanket LOA is on file for the project: its orders may use `blanketLoaInfo`."""
+        return self._call("POST", f"/_mock/projects/{_segment(project_id)}:approveBlanketLoa")
+
+    def revoke_blanket_loa(self, project_id: str) -> dict:
+        return self._call("POST", f"/_mock/projects/{_segment(project_id)}:revokeBlanketLoa")
+
 
 class SinchMock(MockControl):
     """An in-process mock with its own state. `client` is an authenticated TestClient

@@ -101,6 +101,8 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
     )
+    # A trailing slash is an unknown path (404), as at the real API's gateway: no redirect.
+    app.router.redirect_slashes = False
     app.state.config = config
     app.state.world = world
     app.state.engine = engine

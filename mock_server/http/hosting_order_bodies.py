@@ -113,7 +113,7 @@ class TextEnableBody(RequestModel):
     nnid: str | None = None
     display_name: DisplayName | None = None
     callback_url: CallbackUrl | None = None
-    # readOnly in the schema, sent by its examples
+    # read-only in the schema, sent by its examples: type-checked, then ignored (E-HO-5)
     migrate_to_sinch_tmo: StrictBool | None = None
     scheduled_osr_update_time: Instant | None = None
     scheduled_zipwhip_provisioning_time: Instant | None = None
@@ -153,9 +153,7 @@ def text_enable_request_from(body: TextEnableBody, *, toll_free: bool) -> TextEn
     inner = [b for _, b in given if isinstance(b, DirectLoaInfoBody)]
     zipwhip = body.scheduled_zipwhip_provisioning_time or next(
         (b.scheduled_zipwhip_provisioning_time for b in inner if b.scheduled_zipwhip_provisioning_time), None)
-    migrate = body.migrate_to_sinch_tmo
-    if migrate is None:
-        migrate = next((b.migrate_to_sinch_tmo for b in inner if b.migrate_to_sinch_tmo is not None), False)
+    # migrateToSinchTmo is read-only but in hostingOrders:importNumbers (E-HO-5): checked, ignored.
     return TextEnableRequest(
         region_code=body.region_code,
         numbers=body.numbers,
@@ -166,7 +164,6 @@ def text_enable_request_from(body: TextEnableBody, *, toll_free: bool) -> TextEn
         nnid=body.nnid or "",
         display_name=body.display_name or "",
         callback_url=body.callback_url or "",
-        migrate_to_sinch_tmo=bool(migrate),
         scheduled_osr_update_time=body.scheduled_osr_update_time,
         scheduled_zipwhip_provisioning_time=zipwhip,
     )

@@ -251,6 +251,17 @@ async def decline_loa(request: Request) -> JSONResponse:
     return json_response(body)
 
 
+async def set_blanket_loa(request: Request) -> JSONResponse:
+    """`:approveBlanketLoa` / `:revokeBlanketLoa`: whether the project's orders may use
+    `blanketLoaInfo`. Answers `{"projectId", "blanketLoa"}`."""
+    project_id = request.path_params["projectId"]
+    approved = request.url.path.endswith(":approveBlanketLoa")
+    world = world_of(request)
+    with world.transaction():
+        world.hosting_orders.set_blanket_loa(project_id, approved)
+    return json_response({"projectId": project_id, "blanketLoa": approved})
+
+
 _ORDERS = "/v1/projects/{projectId}/hostingOrders"
 _ORDER = _ORDERS + "/{hostingOrderId}"
 _QUALIFIED = "/v1/projects/{projectId}/qualifiedNumbers"
@@ -271,6 +282,8 @@ routes: list[BaseRoute] = [
 _CONTROL = "/_mock/projects/{projectId}/hostingOrders/{hostingOrderId}"
 
 control_routes: list[BaseRoute] = [
+    Route("/_mock/projects/{projectId}:approveBlanketLoa", set_blanket_loa, methods=["POST"]),
+    Route("/_mock/projects/{projectId}:revokeBlanketLoa", set_blanket_loa, methods=["POST"]),
     Route(f"{_CONTROL}:signLoa", sign_loa, methods=["POST"]),
     Route(f"{_CONTROL}:declineLoa", decline_loa, methods=["POST"]),
 ]

@@ -104,7 +104,8 @@ def _apply_outcomes(world: World, scenario: Scenario) -> None:
     for campaign, state in scenario.campaigns.items():
         _set_or_clear(outcomes.campaign_failures, campaign, CAMPAIGN_STATES[state])
     for entry in scenario.outcomes:
-        outcome = NumberOutcome(not_eligible=entry.not_eligible, osr=entry.osr, platform=entry.platform,
+        outcome = NumberOutcome(not_eligible=entry.not_eligible, invoices_rejected=entry.invoices_rejected,
+                                osr=entry.osr, platform=entry.platform,
                                 campaign=entry.campaign, carrier=dict(entry.carrier))
         for phone in entry.phones():
             outcomes.overrides[phone.e164] = outcome
@@ -124,6 +125,10 @@ def _apply_project(world: World, spec: ProjectSpec, path: str, result: LoadResul
         project.limits.import_order_numbers = spec.limits.import_order_numbers
     if spec.callback_secret is not None:
         project.callback_configuration.hmac_secret = spec.callback_secret
+    if spec.blanket_loa:
+        world.hosting_orders.approve_blanket_loa(spec.id)
+    if spec.service_plans is not None:
+        project.service_plans = list(spec.service_plans)
     result.access_keys += [AccessKey(k.key_id, k.key_secret, spec.id) for k in spec.access_keys]
 
     for index, entry in enumerate(spec.qualified_numbers):

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from mock_server.delivery.destinations import callback_url_problem
 from mock_server.domain.outcomes import FAILURE_CODES
+from mock_server.domain.service_plans import BLANK, is_blank
 
 FailureCode = Literal[FAILURE_CODES]  # type: ignore[valid-type]
 
@@ -26,4 +27,11 @@ def check_url(value: str) -> str:
     problem = callback_url_problem(value) if value else None
     if problem:
         raise ValueError(f"callback URL {problem}")
+    return value
+
+
+def check_service_plan_id(value: str) -> str:
+    """A service plan id that is not blank (the API refuses a blank one the same way)."""
+    if is_blank(value):
+        raise ValueError(f"service_plan {BLANK}")
     return value
