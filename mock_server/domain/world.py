@@ -19,6 +19,7 @@ from mock_server.domain.events import EventLog
 from mock_server.domain.outcomes import Outcomes
 from mock_server.domain.project import Project
 from mock_server.domain.settings import Settings
+from mock_server.domain.sinks import Sinks
 
 
 class World:
@@ -34,6 +35,7 @@ class World:
         self.projects: dict[str, Project] = {}
         self.events = EventLog(self)
         self.journal: list[dict[str, Any]] = []
+        self.sinks = Sinks()  # the built-in callback receiver (not part of the exported state)
         # Run at the end of every reset (the app re-applies its start-up scenarios here).
         self.reset_hooks: list[Callable[[], None]] = []
 
@@ -92,6 +94,7 @@ class World:
             self.events.clear()
             self.journal.clear()
             self.outcomes.clear()
+            self.sinks.clear()
             self.settings = self.initial_settings.model_copy(deep=True)
             self.rng.reseed()
             for hook in self.reset_hooks:
