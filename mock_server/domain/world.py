@@ -16,6 +16,7 @@ from mock_server.core.clock import Clock
 from mock_server.core.rng import Rng
 from mock_server.core.scheduler import Scheduler
 from mock_server.domain.events import EventLog
+from mock_server.domain.faults import FaultRules
 from mock_server.domain.outcomes import Outcomes
 from mock_server.domain.project import Project
 from mock_server.domain.settings import Settings
@@ -36,6 +37,7 @@ class World:
         self.events = EventLog(self)
         self.journal: list[dict[str, Any]] = []
         self.sinks = Sinks()  # the built-in callback receiver (not part of the exported state)
+        self.faults = FaultRules()  # fault and latency injection (not part of the exported state)
         # Run at the end of every reset (the app re-applies its start-up scenarios here).
         self.reset_hooks: list[Callable[[], None]] = []
 
@@ -95,6 +97,7 @@ class World:
             self.journal.clear()
             self.outcomes.clear()
             self.sinks.clear()
+            self.faults.clear()
             self.settings = self.initial_settings.model_copy(deep=True)
             self.rng.reseed()
             for hook in self.reset_hooks:

@@ -18,7 +18,7 @@ from mock_server.delivery.dispatcher import Dispatcher
 from mock_server.domain.world import World
 from mock_server.engine import Engine
 from mock_server.http import callbacks, control, hosting_orders, imported_numbers, qualified_numbers
-from mock_server.http import sink, state
+from mock_server.http import faults, sink, state
 from mock_server.http.auth import AuthMiddleware, Authenticator, token_endpoint
 from mock_server.http.errors import EXCEPTION_HANDLERS
 from mock_server.http.journal import JournalMiddleware
@@ -39,6 +39,7 @@ def build_routes() -> list:
         *imported_numbers.control_routes,
         *state.control_routes,
         *sink.control_routes,
+        *faults.control_routes,
         Route("/oauth2/token", token_endpoint, methods=["POST"]),
         Route("/openapi.yaml", openapi_yaml, methods=["GET"]),
         *imported_numbers.routes,
@@ -68,11 +69,13 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         routes=build_routes(),
         middleware=[
             Middleware(JournalMiddleware, world=world),
+            Middleware(faults.FaultMiddleware, world=world),
             Middleware(AuthMiddleware, authenticator=authenticator),
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
     )
+    faults.quiet_dropped_connections()
     app.state.config = config
     app.state.world = world
     app.state.engine = engine

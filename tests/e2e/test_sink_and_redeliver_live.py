@@ -72,3 +72,16 @@ def test_redeliver_over_sockets_to_the_original_and_to_the_sink(server):
     one = server._control.get(f"/_mock/events/{event_id}").json()
     assert [(a["redelivery"], a["url"]) for a in one["attempts"]] == [
         (False, None), (True, None), (True, f"{server.base_url}/_mock/sink/copy")]
+
+
+def test_the_harness_helpers_for_events_sinks_and_redelivery(server):
+    server.reset()
+    server.freeze()
+    import_number(server, "+12025550137", f"{server.base_url}/_mock/sink/helpers")
+    server.advance(30)
+    event_id = server.events(PROJECT)[0]["eventId"]
+    assert server.event(event_id)["state"] == "delivered"
+    entry = server.redeliver(event_id, url=f"{server.base_url}/_mock/sink/other")
+    assert entry["attempts"][-1]["redelivery"] is True
+    assert [c["eventId"] for c in server.sink("helpers")["callbacks"]] == [event_id]
+    assert [c["eventId"] for c in server.sink("other")["callbacks"]] == [event_id]
