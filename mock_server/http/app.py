@@ -18,7 +18,7 @@ from mock_server.delivery.dispatcher import Dispatcher
 from mock_server.domain.world import World
 from mock_server.engine import Engine
 from mock_server.http import callbacks, control, hosting_orders, imported_numbers, qualified_numbers
-from mock_server.http import faults, sink, state
+from mock_server.http import faults, sink, state, trigger
 from mock_server.http.auth import AuthMiddleware, Authenticator, token_endpoint
 from mock_server.http.errors import EXCEPTION_HANDLERS
 from mock_server.http.journal import JournalMiddleware
@@ -40,6 +40,7 @@ def build_routes() -> list:
         *state.control_routes,
         *sink.control_routes,
         *faults.control_routes,
+        *trigger.control_routes,
         Route("/oauth2/token", token_endpoint, methods=["POST"]),
         Route("/openapi.yaml", openapi_yaml, methods=["GET"]),
         *imported_numbers.routes,
