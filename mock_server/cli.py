@@ -9,6 +9,7 @@ import socket
 import sys
 from typing import Callable
 
+from mock_server import cli_client
 from mock_server.config import (
     CALLBACK_OPTIONS,
     CALLBACK_ORDERS,
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help=f"{field.description} (env {callback_env_name(name)}, default {field.default:g})")
     serve.add_argument("--log-level", default="warning",
                        choices=["critical", "error", "warning", "info", "debug"], help="server log level")
+    cli_client.add_commands(commands)
     return parser
 
 
@@ -128,6 +130,8 @@ def _exit_cleanly(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in cli_client.COMMANDS:
+        return cli_client.run(args)
     try:
         config = config_from_args(args)
     except ValueError as error:
