@@ -10,6 +10,7 @@ import sys
 from typing import Callable
 
 from mock_server import cli_client
+from mock_server.conform import cli as conform_cli
 from mock_server.config import (
     CALLBACK_OPTIONS,
     CALLBACK_ORDERS,
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="warning",
                        choices=["critical", "error", "warning", "info", "debug"], help="server log level")
     cli_client.add_commands(commands)
+    conform_cli.add_command(commands)
     return parser
 
 
@@ -132,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in cli_client.COMMANDS:
         return cli_client.run(args)
+    if args.command == "conform":
+        return conform_cli.run(args)
     try:
         config = config_from_args(args)
     except ValueError as error:
