@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
         field = CallbackSettings.model_fields[name]
         serve.add_argument("--callback-" + name.replace("_", "-"), type=finite(kind), metavar="N",
                            help=f"{field.description} (env {callback_env_name(name)}, default {field.default:g})")
+    serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate (chain) "
+                       "(env SINCH_MOCK_TLS_CERT; needs --tls-key)")
+    serve.add_argument("--tls-key", metavar="FILE", help="the certificate's PEM private key (env SINCH_MOCK_TLS_KEY)")
     serve.add_argument("--log-level", default="warning",
                        choices=["critical", "error", "warning", "info", "debug"], help="server log level")
     cli_client.add_commands(commands)
@@ -88,11 +91,30 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
         config.seed = args.seed
     if args.callback_order:
         config.settings.callbacks.order = args.callback_order
+    if args.tls_cert:
+        config.tls_cert = args.tls_cert
+    if args.tls_key:
+        config.tls_key = args.tls_key
+    check_tls(config)
     for name, _ in CALLBACK_OPTIONS:
         value = getattr(args, "callback_" + name, None)
         if value is not None:
             set_callback_option(config.settings, name, value, "--callback-" + name.replace("_", "-"))
     return config
+
+
+def check_tls(config: MockConfig) -> None:
+    """Both TLS files or neither, and they must load: a ValueError naming the problem."""
+    if bool(config.tls_cert) != bool(config.tls_key):
+        raise ValueError("--tls-cert and --tls-key go together (or SINCH_MOCK_TLS_CERT and SINCH_MOCK_TLS_KEY)")
+    if config.tls_cert and config.tls_key:
+        import ssl
+
+        try:
+            ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(config.tls_cert, config.tls_key)
+        except (OSError, ssl.SSLError) as error:
+            raise ValueError(f"the TLS certificate {config.tls_cert} and key {config.tls_key} cannot be used: "
+                             f"{error}") from None
 
 
 def serve(config: MockConfig, log_level: str = "warning") -> None:
@@ -112,12 +134,14 @@ def serve(config: MockConfig, log_level: str = "warning") -> None:
     port = sock.getsockname()[1]
     shown_host = f"[{config.host}]" if family == socket.AF_INET6 else config.host
     keys = ", ".join(k.key_id for k in config.keys)
-    print(f"sinch-mock listening on http://{shown_host}:{port} (seed {config.seed}; access keys: {keys})",
+    scheme = "https" if config.tls_cert else "http"
+    print(f"sinch-mock listening on {scheme}://{shown_host}:{port} (seed {config.seed}; access keys: {keys})",
           flush=True)
     # A stop waits this long for requests in flight (a long clock:advance delivering to a dead
     # receiver can take a minute), then cancels them: Ctrl-C and `docker stop` stay prompt.
     server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="on",
-                                           timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS))
+                                           timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+                                           ssl_certfile=config.tls_cert, ssl_keyfile=config.tls_key))
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again: let that
     # second delivery end the process with status 0 instead of "killed by a signal".
     signal.signal(signal.SIGTERM, _exit_cleanly)

@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import re
+import ssl
 import sys
 import time
 from pathlib import Path
@@ -54,7 +55,8 @@ def parse_duration(text: str) -> float:
 
 # --- talking to the mock ----------------------------------------------------------------------------
 class MockClient:
-    def __init__(self, url: str, token: str | None = None, verify: bool | str = True, timeout: float = 120) -> None:
+    def __init__(self, url: str, token: str | None = None, verify: bool | ssl.SSLContext = True,
+                 timeout: float = 120) -> None:
         self.url = url.rstrip("/")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.http = httpx.Client(base_url=self.url, headers=headers, verify=verify, timeout=timeout,
@@ -331,7 +333,13 @@ def run(args: argparse.Namespace, environ: dict[str, str] | None = None, out: Te
     url = option(args, "mock") or env.get("SINCH_MOCK_URL") or DEFAULT_URL
     token = option(args, "control_token") or env.get("SINCH_MOCK_CONTROL_TOKEN") or None
     ca_cert = option(args, "ca_cert") or env.get("SINCH_MOCK_CA_CERT")
-    verify: bool | str = False if option(args, "insecure") else (ca_cert or True)
+    verify: bool | ssl.SSLContext = not option(args, "insecure")
+    if ca_cert and verify:
+        try:
+            verify = ssl.create_default_context(cafile=ca_cert)
+        except (OSError, ssl.SSLError) as error:
+            print(f"sinch-mock {args.command}: cannot use the CA certificate {ca_cert}: {error}", file=sys.stderr)
+            return 2
     args.json = bool(option(args, "json"))
     client = MockClient(url, token, verify)
     try:

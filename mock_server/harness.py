@@ -259,7 +259,7 @@ class SinchMock(MockControl):
         self.close()
 
 
-_LISTENING = re.compile(r"listening on (http://\S+)")
+_LISTENING = re.compile(r"listening on (https?://\S+)")
 
 
 class SinchMockServer(MockControl):

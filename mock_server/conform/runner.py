@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import time
 from dataclasses import dataclass, field
 
@@ -107,7 +108,7 @@ def _timing(results: list[CaseResult], threshold: float) -> CaseResult:
 
 def check_handler(url: str, secret: str, *, project_id: str = DEFAULT_PROJECT, threshold: float = DEFAULT_THRESHOLD,
                   timeout: float = DEFAULT_TIMEOUT, seed: int | None = None,
-                  verify: bool | str = True) -> Report:
+                  verify: bool | ssl.SSLContext = True) -> Report:
     """Run every case against the callback handler at `url`, whose HMAC secret is `secret`."""
     rng = Rng(seed)
     battery = Battery(secret=secret, project_id=project_id, now=Clock().now(), rng=rng)
