@@ -3,9 +3,10 @@
 `POST /_mock/sink/{name}` is a callback URL the mock serves itself, so a user with no receiver
 of their own (a docker-compose setup, a frontend developer) can point `callbackUrl` at
 `http://sinch-mock:8080/_mock/sink/mine` and look at what arrived. Everything here is bounded:
-at most `MAX_SINKS` sinks, each keeping its latest `MAX_CALLBACKS_PER_SINK` callbacks, bodies of
-at most `MAX_BODY_BYTES` and at most `MAX_HEADERS` headers of `MAX_HEADER_BYTES` each
-(docs/limits.md).
+at most `MAX_SINKS` sinks, each keeping its latest callbacks up to `MAX_CALLBACKS_PER_SINK` of
+them and `MAX_SINK_BYTES` of bodies and headers, bodies of at most `MAX_BODY_BYTES`, headers
+up to `MAX_HEADERS` and `MAX_HEADER_BYTES` in all (docs/limits.md). So all sinks together
+hold at most `MAX_SINKS * MAX_SINK_BYTES` (100 MiB).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ SINK_PATH_PREFIX = "/_mock/sink/"
 
 MAX_SINKS = 100
 MAX_CALLBACKS_PER_SINK = 200
+MAX_SINK_BYTES = 1024 * 1024
 MAX_BODY_BYTES = 64 * 1024
 MAX_HEADERS = 64
-MAX_HEADER_BYTES = 4096
+MAX_HEADER_BYTES = 16 * 1024  # names and values of the headers kept, together
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -57,13 +59,26 @@ class SinkCallback:
     answered: int  # the status the sink answered
     truncated_headers: bool = False
 
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers)
+
 
 @dataclass
 class Sink:
     name: str
     status: int = 200  # what it answers; PUT changes it (500 to make the mock retry)
-    callbacks: deque[SinkCallback] = field(default_factory=lambda: deque(maxlen=MAX_CALLBACKS_PER_SINK))
+    callbacks: deque[SinkCallback] = field(default_factory=deque)
     received: int = 0  # every callback ever received, kept or not
+    size: int = 0  # bytes of the callbacks kept
+
+    def keep(self, callback: SinkCallback) -> None:
+        """Keep the callback; drop the oldest ones beyond the count and byte budgets."""
+        self.callbacks.append(callback)
+        self.received += 1
+        self.size += callback.size
+        while len(self.callbacks) > MAX_CALLBACKS_PER_SINK or self.size > MAX_SINK_BYTES:
+            self.size -= self.callbacks.popleft().size
 
     @property
     def dropped(self) -> int:
@@ -101,10 +116,15 @@ class Sinks:
         if len(body) > MAX_BODY_BYTES:
             raise ApiError(413, "INVALID_ARGUMENT", f"A sink keeps bodies of at most {MAX_BODY_BYTES} bytes")
         sink = self._open(name)
-        kept = [(k, v) for k, v in headers if len(k) + len(v) <= MAX_HEADER_BYTES][:MAX_HEADERS]
+        kept: list[tuple[str, str]] = []
+        room = MAX_HEADER_BYTES
+        for name, value in headers[:MAX_HEADERS]:
+            if len(name) + len(value) > room:
+                break
+            kept.append((name, value))
+            room -= len(name) + len(value)
         callback = SinkCallback(now, kept, body, sink.status, truncated_headers=len(kept) < len(headers))
-        sink.callbacks.append(callback)
-        sink.received += 1
+        sink.keep(callback)
         return callback
 
     def delete(self, name: str) -> None:

@@ -20,6 +20,7 @@ from mock_server.http.bodies import RequestModel, is_absolute_http_url, json_obj
 from mock_server.http.common import json_response, world_of
 
 STATES = tuple(state.value for state in DeliveryState)
+MAX_URL_LENGTH = 2048
 
 
 class CallbackConfigurationBody(RequestModel):
@@ -108,8 +109,8 @@ async def redeliver_event(request: Request) -> JSONResponse:
     attempt is the last of its `attempts`."""
     data = await json_object(request, required=False)
     url = data.get("url")
-    if url is not None and (not isinstance(url, str) or not is_absolute_http_url(url)):
-        raise field_error("url", "must be an absolute http or https URL")
+    if url is not None and (not isinstance(url, str) or len(url) > MAX_URL_LENGTH or not is_absolute_http_url(url)):
+        raise field_error("url", f"must be an absolute http or https URL of at most {MAX_URL_LENGTH} characters")
     world = world_of(request)
     with world.lock:
         event = world.events.get(request.path_params["eventId"])

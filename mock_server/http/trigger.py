@@ -12,7 +12,7 @@ from starlette.routing import Route
 from mock_server.core.errors import field_error
 from mock_server.domain.triggers import trigger
 from mock_server.http.bodies import is_absolute_http_url, json_object
-from mock_server.http.callbacks import ledger_entry_json
+from mock_server.http.callbacks import MAX_URL_LENGTH, ledger_entry_json
 from mock_server.http.common import json_response, world_of
 
 _PROJECT_ID = re.compile(r"^[^/:?#\s]{1,200}$")
@@ -24,8 +24,8 @@ def _text(data: dict, name: str, *, required: bool = False) -> str | None:
         if required:
             raise field_error(name, "is required")
         return None
-    if not isinstance(value, str) or not value or len(value) > 2048:
-        raise field_error(name, "must be a non-empty string")
+    if not isinstance(value, str) or not value or len(value) > MAX_URL_LENGTH:
+        raise field_error(name, f"must be a non-empty string of at most {MAX_URL_LENGTH} characters")
     return value
 
 

@@ -104,3 +104,19 @@ def test_the_sink_path_prefix_is_one_constant():
     assert not sinks.is_sink_path("/_mock/sink/")
     assert not sinks.is_sink_path("/_mock/sink/a/b")
     assert not sinks.is_sink_path("/_mock/reset")
+
+
+def test_a_sink_keeps_at_most_its_byte_budget(anon, monkeypatch):
+    monkeypatch.setattr(sinks, "MAX_SINK_BYTES", 3000)
+    for n in range(10):
+        anon.post("/_mock/sink/bytes", content=b"x" * 1000 + str(n).encode())
+    shown = anon.get("/_mock/sink/bytes").json()
+    assert shown["received"] == 10 and 1 <= len(shown["callbacks"]) <= 2
+    assert shown["callbacks"][-1]["body"].endswith("9")
+
+
+def test_headers_beyond_the_bound_are_not_kept_and_flagged(anon, monkeypatch):
+    monkeypatch.setattr(sinks, "MAX_HEADER_BYTES", 300)
+    anon.post("/_mock/sink/h", content=b"{}", headers={"X-Big": "y" * 400})
+    callback, = anon.get("/_mock/sink/h").json()["callbacks"]
+    assert callback["headersTruncated"] is True and "x-big" not in callback["headers"]
