@@ -60,11 +60,13 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         world = self.world
-        match = _PROJECT_IN_PATH.match(path)
-        call = Call(scope["method"], path, operation_id(scope["method"], path),
-                    unquote(match.group(1)) if match else None)
-        with world.lock:
-            rule = world.faults.pick(call, world.rng) if world.faults.rules else None
+        rule = None
+        if world.faults.rules:  # no rules (the usual case): nothing to look up
+            match = _PROJECT_IN_PATH.match(path)
+            call = Call(scope["method"], path, operation_id(scope["method"], path),
+                        unquote(match.group(1)) if match else None)
+            with world.lock:
+                rule = world.faults.pick(call, world.rng)
         if rule is None:
             await self.app(scope, receive, send)
             return

@@ -107,3 +107,16 @@ def test_the_same_seed_fails_the_same_calls(anon):
     assert statuses(21) == statuses(21)
     assert statuses(21) != statuses(22)
     assert set(statuses(21)) == {200, 500}
+
+
+def test_a_scenario_whose_faults_would_pass_the_bound_is_refused_whole(anon, monkeypatch):
+    from mock_server.domain import faults
+
+    monkeypatch.setattr(faults, "MAX_RULES", 2)
+    add(anon, action={"type": "error", "status": 500})
+    rule = {"action": {"type": "delay", "seconds": 1}}
+    refused = anon.post("/_mock/scenarios:load", json={"scenario": {
+        "projects": [{"id": "p-bound"}], "faults": [rule, rule]}})
+    assert refused.status_code == 400 and "at most 2 fault rules" in refused.text
+    assert len(anon.get("/_mock/faults").json()["faults"]) == 1
+    assert "p-bound" not in anon.get("/_mock/state").json()["projects"]

@@ -90,6 +90,10 @@ def test_the_error_action_is_an_api_error_with_retry_after():
     {"action": {"type": "error", "status": 500}, "path": "v1/no-slash"},
     {"action": {"type": "error", "status": 500}, "operationId": "NoSuchOperation"},
     {"action": {"type": "error", "status": 500}, "colour": "red"},
+    {"action": {"type": "error", "status": 429, "retryAfter": 86_401}},
+    {"action": {"type": "error", "status": 500, "message": "m" * 501}},
+    {"action": {"type": "error", "status": 500}, "path": "/" + "p" * 500},
+    {"action": {"type": "error", "status": 500}, "times": faults.MAX_TIMES + 1},
     {},
 ])
 def test_bad_rules_are_refused(bad):
