@@ -71,12 +71,18 @@ def test_the_mock_serves_https_with_the_given_certificate(certificates):
         assert cli.returncode == 0, cli.stderr
 
 
-def test_the_environment_variables_work_too(certificates):
+def test_the_environment_variables_work_too_and_the_docker_healthcheck_follows_them(certificates):
+    from mock_server.healthcheck import health_url, healthy
+
     env = {"SINCH_MOCK_TLS_CERT": str(certificates["cert"]), "SINCH_MOCK_TLS_KEY": str(certificates["key"])}
     with https_mock(env=env) as url:
         assert url.startswith("https://")
         with httpx.Client(verify=ssl.create_default_context(cafile=str(certificates["ca"])), trust_env=False) as client:
             assert client.get(f"{url}/_mock/health").status_code == 200
+        port = url.rsplit(":", 1)[1]
+        probe = health_url({**env, "SINCH_MOCK_PORT": port})
+        assert probe == f"https://127.0.0.1:{port}/_mock/health" and healthy(probe)
+        assert not healthy(probe.replace("https://", "http://"))
 
 
 @pytest.mark.parametrize("args, message", [
