@@ -104,6 +104,9 @@ def test_scenario_list_and_load_by_name_and_by_local_file(server, tmp_path):
     assert refused.returncode == 1 and "projects[0].colour" in refused.stderr
     missing = cli("scenario", "load", str(tmp_path / "nope.yaml"), "--mock", server.base_url)
     assert missing.returncode == 2 and "does not exist here" in missing.stderr
+    on_server = cli("scenario", "load", "--on-server", str(bad), "--mock", server.base_url)
+    assert on_server.returncode == 1 and f"scenario {bad} was not loaded" in on_server.stderr
+    assert "(line 1)" in on_server.stderr  # the mock read the file itself: line numbers in its message
 
 
 def test_state_save_reset_load(server, tmp_path):
