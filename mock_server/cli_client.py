@@ -1,4 +1,4 @@
-"""`sinch-mock clock|scenario|reset|state|events|requests|trigger|redeliver`: a running mock from
+"""`sinch-mock clock|scenario|reset|state|events|requests|trigger|redeliver|sink`: a running mock from
 the command line (docs/cli.md).
 
 Every command talks to the mock at `--mock URL` (env `SINCH_MOCK_URL`, default
@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any, Callable, TextIO
+from urllib.parse import quote
 
 import httpx
 
@@ -242,15 +243,32 @@ def cmd_trigger(client: MockClient, args: argparse.Namespace, out: TextIO) -> An
 
 
 def cmd_redeliver(client: MockClient, args: argparse.Namespace, out: TextIO) -> Any:
-    answer = client.call("POST", f"/_mock/events/{args.event_id}:redeliver", {"url": args.to} if args.to else None)
+    answer = client.call("POST", f"/_mock/events/{quote(args.event_id, safe='')}:redeliver",
+                         {"url": args.to} if args.to else None)
     if not args.json:
         out.write(event_line(answer) + "\n" + attempt_line(answer["attempts"][-1]) + "\n")
+    return answer
+
+
+def cmd_sink(client: MockClient, args: argparse.Namespace, out: TextIO) -> Any:
+    path = f"/_mock/sink/{quote(args.name, safe='')}"
+    if args.status is not None:
+        client.call("PUT", path, {"status": args.status})
+    answer = client.call("GET", path)
+    if not args.json:
+        out.write(f"sink {answer['name']}: answers {answer['status']}; {answer['received']} received, "
+                  f"{answer['dropped']} no longer kept\n")
+        for callback in answer["callbacks"]:
+            valid = {True: "signature valid", False: "signature INVALID", None: "signature not checked"}
+            out.write(f"{callback['receivedAt']}  {callback['eventId'] or '-'}  answered {callback['answeredStatus']}"
+                      f"  {valid[callback['signatureValid']]}  {callback['body'] or callback['bodyBase64']}\n")
     return answer
 
 
 COMMANDS: dict[str, Callable[[MockClient, argparse.Namespace, TextIO], Any]] = {
     "clock": cmd_clock, "scenario": cmd_scenario, "reset": cmd_reset, "state": cmd_state,
     "events": cmd_events, "requests": cmd_requests, "trigger": cmd_trigger, "redeliver": cmd_redeliver,
+    "sink": cmd_sink,
 }
 
 
@@ -325,6 +343,10 @@ def add_commands(commands: Any) -> None:
     redeliver = commands.add_parser("redeliver", parents=[common], help="send an event of the ledger again")
     redeliver.add_argument("event_id", metavar="EVENT_ID")
     redeliver.add_argument("--to", metavar="URL", help="send here instead of the event's destination")
+
+    sink = commands.add_parser("sink", parents=[common], help="what the built-in sink /_mock/sink/NAME received")
+    sink.add_argument("name", metavar="NAME")
+    sink.add_argument("--status", type=int, metavar="CODE", help="first set what the sink answers (500: retries)")
 
 
 def run(args: argparse.Namespace, environ: dict[str, str] | None = None, out: TextIO | None = None) -> int:

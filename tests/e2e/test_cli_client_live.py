@@ -169,3 +169,15 @@ def test_events_follow_prints_new_events_as_they_come(server):
         follower.wait(timeout=10)
     assert "PROVISIONING_TO_SMS_PLATFORM" in first and "+12025550199" in first
     assert second.strip().startswith("attempt") and ": 200" in second
+
+
+def test_sink_shows_what_arrived_and_sets_the_answer(server):
+    server.client.patch(f"/v1/projects/{PROJECT}/callbackConfiguration", json={"hmacSecret": "s"})
+    set_ = cli("sink", "mine", "--status", "503", "--mock", server.base_url)
+    assert set_.returncode == 0 and "sink mine: answers 503; 0 received" in set_.stdout
+    cli("trigger", "DELETE", "--project", PROJECT, "--number", "+12025550134",
+        "--to", f"{server.base_url}/_mock/sink/mine", "--mock", server.base_url)
+    shown = cli("sink", "mine", "--mock", server.base_url)
+    assert "1 received" in shown.stdout and "answered 503  signature valid" in shown.stdout
+    bad = cli("sink", "mine", "--status", "99", "--mock", server.base_url)
+    assert bad.returncode == 1 and "status: must be an HTTP status code" in bad.stderr
