@@ -57,7 +57,8 @@ def make_handler(secret: bytes) -> type[BaseHTTPRequestHandler]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--secret", default=os.environ.get("CALLBACK_SECRET"), required="CALLBACK_SECRET" not in os.environ)
+    parser.add_argument("--secret", default=os.environ.get("CALLBACK_SECRET"),
+                        required="CALLBACK_SECRET" not in os.environ, help="the HMAC secret (env CALLBACK_SECRET)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3001)
     args = parser.parse_args()

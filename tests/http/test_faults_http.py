@@ -30,8 +30,8 @@ def test_an_error_rule_answers_the_apis_error_shape_and_is_marked_in_the_journal
 
 def test_an_injected_error_changes_nothing(client, anon):
     add(anon, method="POST", path="/v1/projects/*/importedNumbers", action={"type": "error", "status": 500})
-    refused = client.post("/v1/projects/p-faults/importedNumbers", json={"phoneNumber": "+12025550134", "regionCode": "US",
-                                      "smsConfiguration": {"servicePlanId": "plan"}})
+    refused = client.post("/v1/projects/p-faults/importedNumbers", json={
+        "phoneNumber": "+12025550134", "regionCode": "US", "smsConfiguration": {"servicePlanId": "plan"}})
     assert refused.status_code == 500 and refused.json()["status"] == "INTERNAL"
     assert client.get("/v1/projects/p-faults/importedNumbers/+12025550134").status_code == 404
 
