@@ -22,9 +22,8 @@ from mock_server.config import (
 )
 from mock_server.domain.settings import CallbackSettings
 from mock_server.scenarios.errors import ScenarioError
+from mock_server.state_file import StateFileError
 
-
-GRACEFUL_SHUTDOWN_SECONDS = 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a scenario file to load at start; repeatable (env SINCH_MOCK_SCENARIO)")
     serve.add_argument("--seed", type=int, help="seed for ids, codes and callback order "
                        "(env SINCH_MOCK_SEED; default: a random seed, printed at start)")
+    serve.add_argument("--state-file", metavar="PATH",
+                       help="load the whole state from PATH at start when it exists, save it there on a "
+                            "clean stop (env SINCH_MOCK_STATE_FILE)")
     serve.add_argument("--callback-order", choices=CALLBACK_ORDERS,
                        help="callback delivery order (env SINCH_MOCK_CALLBACK_ORDER, default random)")
     for name, kind in CALLBACK_OPTIONS:
@@ -89,6 +91,8 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
         config.scenarios = list(args.scenario)
     if args.seed is not None:
         config.seed = args.seed
+    if args.state_file:
+        config.state_file = args.state_file
     if args.callback_order:
         config.settings.callbacks.order = args.callback_order
     if args.tls_cert:
@@ -118,30 +122,28 @@ def check_tls(config: MockConfig) -> None:
 
 
 def serve(config: MockConfig, log_level: str = "warning") -> None:
-    import uvicorn
-
     from mock_server.core.rng import fresh_seed
     from mock_server.http.app import create_app
+    from mock_server.serving import Server, listening_socket, server_config
 
     if config.seed is None:
         config.seed = fresh_seed()
-    app = create_app(config)
-    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((config.host, config.port))
-    sock.listen(128)
-    port = sock.getsockname()[1]
-    shown_host = f"[{config.host}]" if family == socket.AF_INET6 else config.host
+    sock = listening_socket(config.host, config.port)
+    config.port = sock.getsockname()[1]  # the port it got (with --port 0): the app knows its own address
+    try:
+        app = create_app(config)
+    except BaseException:
+        sock.close()
+        raise
+    app.state.own_address.listening(config.host, config.port)
+    shown_host = f"[{config.host}]" if sock.family == socket.AF_INET6 else config.host
     keys = ", ".join(k.key_id for k in config.keys)
     scheme = "https" if config.tls_cert else "http"
-    print(f"sinch-mock listening on {scheme}://{shown_host}:{port} (seed {config.seed}; access keys: {keys})",
+    print(f"sinch-mock listening on {scheme}://{shown_host}:{config.port} (seed {config.seed}; access keys: {keys})",
           flush=True)
-    # A stop waits this long for requests in flight (a long clock:advance delivering to a dead
-    # receiver can take a minute), then cancels them: Ctrl-C and `docker stop` stay prompt.
-    server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="on",
-                                           timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-                                           ssl_certfile=config.tls_cert, ssl_keyfile=config.tls_key))
+    settings = server_config(app, log_level)
+    settings.ssl_certfile, settings.ssl_keyfile = config.tls_cert, config.tls_key  # HTTPS when given
+    server = Server(settings, on_stop=app.state.engine.interrupt)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again: let that
     # second delivery end the process with status 0 instead of "killed by a signal".
     signal.signal(signal.SIGTERM, _exit_cleanly)
@@ -170,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as error:
             print(f"sinch-mock: cannot listen on {config.host}:{config.port}: {error}", file=sys.stderr)
             return 1
-        except ScenarioError as error:  # a start-up scenario that cannot be loaded
+        except (ScenarioError, StateFileError) as error:  # a start-up scenario or state that cannot be loaded
             print(f"sinch-mock: {error}", file=sys.stderr)
             return 2
     return 0

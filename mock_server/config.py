@@ -39,6 +39,7 @@ class MockConfig:
     access_keys: list[AccessKey] = field(default_factory=list)
     scenarios: list[str] = field(default_factory=list)
     seed: int | None = None
+    state_file: str | None = None  # where the state is loaded from at start and saved at a clean stop
     settings: Settings = field(default_factory=Settings)
     # Run the real-time worker (due transitions and callback deliveries) while the app serves.
     background: bool = True
@@ -61,6 +62,8 @@ class MockConfig:
             config.access_keys = [AccessKey.parse(k) for k in env["SINCH_MOCK_ACCESS_KEYS"].split(",") if k.strip()]
         if env.get("SINCH_MOCK_SCENARIO"):
             config.scenarios = [s.strip() for s in env["SINCH_MOCK_SCENARIO"].split(",") if s.strip()]
+        if env.get("SINCH_MOCK_STATE_FILE"):
+            config.state_file = env["SINCH_MOCK_STATE_FILE"]
         if env.get("SINCH_MOCK_SEED"):
             config.seed = whole_number(env["SINCH_MOCK_SEED"], "SINCH_MOCK_SEED")
         config.tls_cert = env.get("SINCH_MOCK_TLS_CERT") or None

@@ -12,7 +12,7 @@ from typing import Any
 
 from mock_server.conform.junit import junit_xml
 from mock_server.conform.runner import DEFAULT_PROJECT, DEFAULT_THRESHOLD, DEFAULT_TIMEOUT, check_handler
-from mock_server.http.bodies import is_absolute_http_url
+from mock_server.delivery.destinations import callback_url_problem
 
 
 def _positive(text: str) -> float:
@@ -38,8 +38,9 @@ def add_command(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not is_absolute_http_url(args.url):
-        print(f"sinch-mock conform: {args.url!r} is not an absolute http or https URL", file=sys.stderr)
+    problem = callback_url_problem(args.url)
+    if problem:
+        print(f"sinch-mock conform: the URL {args.url!r} {problem}", file=sys.stderr)
         return 2
     if not args.secret:
         print("sinch-mock conform: --secret must not be empty", file=sys.stderr)

@@ -19,7 +19,7 @@ from datetime import datetime
 from mock_server.core.errors import ApiError, field_error
 
 # Every URL under this prefix is a receiver the mock serves: the one path on the mock's own
-# address that a callbackUrl may name.
+# address that a callbackUrl may name (`RECEIVER_PATHS` in mock_server/delivery/destinations.py).
 SINK_PATH_PREFIX = "/_mock/sink/"
 
 MAX_SINKS = 100
@@ -29,11 +29,6 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_HEADERS = 64
 MAX_HEADER_BYTES = 16 * 1024  # names and values of the headers kept, together
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-def is_sink_path(path: str) -> bool:
-    """True for a path the built-in receiver serves (`/_mock/sink/{name}`)."""
-    return path.startswith(SINK_PATH_PREFIX) and bool(NAME_PATTERN.match(path[len(SINK_PATH_PREFIX):]))
 
 
 def check_name(name: str) -> str:

@@ -14,13 +14,13 @@ from starlette.routing import BaseRoute, Route
 
 from mock_server.core.errors import FieldViolation, failed_precondition, field_error
 from mock_server.core.timefmt import rfc3339
+from mock_server.delivery.destinations import callback_url_problem
 from mock_server.domain.events import CallbackEvent, DeliveryAttempt, DeliveryState
 from mock_server.domain.project import CallbackConfiguration
-from mock_server.http.bodies import RequestModel, is_absolute_http_url, json_object, parse_body, query_one
-from mock_server.http.common import json_response, world_of
+from mock_server.http.bodies import RequestModel, json_object, parse_body, query_one
+from mock_server.http.common import check_destination, json_response, world_of
 
 STATES = tuple(state.value for state in DeliveryState)
-MAX_URL_LENGTH = 2048
 
 
 class CallbackConfigurationBody(RequestModel):
@@ -98,6 +98,16 @@ async def list_events(request: Request) -> JSONResponse:
     return json_response({"events": events})
 
 
+def check_url(request: Request, url: object) -> None:
+    """A `url` given to send an event to: a usable callback URL, not the mock itself (except its sink)."""
+    if url is None:
+        return
+    problem = "must be a string" if not isinstance(url, str) else callback_url_problem(url)
+    if problem:
+        raise field_error("url", problem)
+    check_destination(request, str(url), "url")
+
+
 async def get_event(request: Request) -> JSONResponse:
     world = world_of(request)
     with world.lock:
@@ -109,8 +119,7 @@ async def redeliver_event(request: Request) -> JSONResponse:
     attempt is the last of its `attempts`."""
     data = await json_object(request, required=False)
     url = data.get("url")
-    if url is not None and (not isinstance(url, str) or len(url) > MAX_URL_LENGTH or not is_absolute_http_url(url)):
-        raise field_error("url", f"must be an absolute http or https URL of at most {MAX_URL_LENGTH} characters")
+    check_url(request, url)
     world = world_of(request)
     with world.lock:
         event = world.events.get(request.path_params["eventId"])

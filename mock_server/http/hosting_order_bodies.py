@@ -15,7 +15,8 @@ from pydantic import AfterValidator, BeforeValidator, StrictBool, StringConstrai
 from mock_server.core.timefmt import parse_rfc3339
 from mock_server.domain.hosting_orders.model import Address, AuthorisedPerson, LetterOfAuthorization, LoaType
 from mock_server.domain.hosting_orders.requests import ImportNumbersRequest, TextEnableRequest
-from mock_server.http.bodies import RequestModel, is_absolute_http_url
+from mock_server.delivery.destinations import callback_url_problem
+from mock_server.http.bodies import RequestModel
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -42,8 +43,9 @@ def _rfc3339(value: object) -> datetime:
 
 
 def _callback_url(value: str) -> str:
-    if value and not is_absolute_http_url(value):
-        raise ValueError("must be an absolute http or https URL")
+    problem = callback_url_problem(value) if value else None
+    if problem:
+        raise ValueError(problem)
     return value
 
 

@@ -24,7 +24,7 @@ from mock_server.domain.hosting_orders.model import (
 from mock_server.domain.hosting_orders.queries import NumberFilter, OrderFilter
 from mock_server.domain.provisioning import State
 from mock_server.http.bodies import json_object, list_params, parse_body, query_many, query_one
-from mock_server.http.common import json_response, world_of
+from mock_server.http.common import check_destination, json_response, world_of
 from mock_server.http.hosting_order_bodies import (
     ImportNumbersBody,
     TextEnableBody,
@@ -152,6 +152,7 @@ def number_filter_from(request: Request) -> NumberFilter:
 async def import_numbers(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     wanted = import_request_from(parse_body(ImportNumbersBody, await json_object(request)))
+    check_destination(request, wanted.callback_url)
     world = world_of(request)
     with world.transaction():
         body = hosting_order_json(world.hosting_orders.import_numbers(project_id, wanted))
@@ -161,6 +162,7 @@ async def import_numbers(request: Request) -> JSONResponse:
 async def _text_enable(request: Request, *, toll_free: bool) -> dict:
     project_id = request.path_params["projectId"]
     wanted = text_enable_request_from(parse_body(TextEnableBody, await json_object(request)), toll_free=toll_free)
+    check_destination(request, wanted.callback_url)
     world = world_of(request)
     with world.transaction():
         return hosting_order_json(world.hosting_orders.text_enable(project_id, wanted))

@@ -13,6 +13,7 @@ from mock_server.core.errors import ApiError, FieldViolation, field_error, inval
 from mock_server.core.paging import paginate
 from mock_server.core.phone import check_region_code, number_in_region, path_number
 from mock_server.core.timefmt import rfc3339
+from mock_server.delivery.destinations import callback_url_problem
 from mock_server.domain.imported_numbers.model import ImportedNumber
 from mock_server.domain.imported_numbers.service import (
     ImportedNumberChange,
@@ -21,13 +22,12 @@ from mock_server.domain.imported_numbers.service import (
 )
 from mock_server.http.bodies import (
     RequestModel,
-    is_absolute_http_url,
     json_object,
     list_params,
     parse_body,
     query_one,
 )
-from mock_server.http.common import empty_response, json_response, world_of
+from mock_server.http.common import check_destination, empty_response, json_response, world_of
 from mock_server.http.render import carrier_json, page_json, provisioning_json
 
 T = TypeVar("T")
@@ -93,8 +93,9 @@ def imported_number_response_json(number: ImportedNumber) -> dict:
 
 # --- request checks -------------------------------------------------------------------------------
 def _callback_url(value: str | None) -> str | None:
-    if value not in (None, "") and not is_absolute_http_url(value):
-        raise field_error("callbackUrl", "must be an absolute http or https URL")
+    problem = callback_url_problem(value) if value else None
+    if problem:
+        raise field_error("callbackUrl", problem)
     return value
 
 
@@ -159,6 +160,7 @@ def change_from(body: ImportedNumberBody, number: ImportedNumber) -> ImportedNum
 async def import_number(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     new = new_number_from(parse_body(ImportedNumberBody, await json_object(request)))
+    check_destination(request, new.callback_url)
     world = world_of(request)
     with world.transaction():
         number = world.imported_numbers.import_number(project_id, new)
@@ -177,6 +179,7 @@ async def update_imported_number(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     phone = path_number(request.path_params["phoneNumber"]).e164
     body = parse_body(ImportedNumberBody, await json_object(request))
+    check_destination(request, body.callback_url)
     world = world_of(request)
     with world.transaction():
         current = world.imported_numbers.get(project_id, phone)

@@ -11,11 +11,12 @@ from starlette.routing import Route
 
 from mock_server.core.errors import field_error
 from mock_server.domain.triggers import trigger
-from mock_server.http.bodies import is_absolute_http_url, json_object
-from mock_server.http.callbacks import MAX_URL_LENGTH, ledger_entry_json
+from mock_server.http.bodies import json_object
+from mock_server.http.callbacks import check_url, ledger_entry_json
 from mock_server.http.common import json_response, world_of
 
 _PROJECT_ID = re.compile(r"^[^/:?#\s]{1,200}$")
+MAX_FIELD_LENGTH = 2048
 
 
 def _text(data: dict, name: str, *, required: bool = False) -> str | None:
@@ -24,8 +25,8 @@ def _text(data: dict, name: str, *, required: bool = False) -> str | None:
         if required:
             raise field_error(name, "is required")
         return None
-    if not isinstance(value, str) or not value or len(value) > MAX_URL_LENGTH:
-        raise field_error(name, f"must be a non-empty string of at most {MAX_URL_LENGTH} characters")
+    if not isinstance(value, str) or not value or len(value) > MAX_FIELD_LENGTH:
+        raise field_error(name, f"must be a non-empty string of at most {MAX_FIELD_LENGTH} characters")
     return value
 
 
@@ -36,9 +37,8 @@ async def trigger_event(request: Request) -> JSONResponse:
     project_id = _text(data, "projectId", required=True)
     if not _PROJECT_ID.match(project_id or ""):
         raise field_error("projectId", "must be a project id (no '/', ':', '?', '#' or spaces)")
-    url = _text(data, "url")
-    if url is not None and not is_absolute_http_url(url):
-        raise field_error("url", "must be an absolute http or https URL")
+    url = data.get("url")
+    check_url(request, url)
     world = world_of(request)
     with world.transaction():
         event = trigger(world, project_id or "", _text(data, "eventType", required=True) or "",

@@ -91,7 +91,8 @@ def test_redeliver_refuses_bad_input_and_changes_nothing(client):
     assert entry["state"] == "no_destination"
     refused = client.post(f"/_mock/events/{entry['eventId']}:redeliver")
     assert refused.status_code == 400 and refused.json()["status"] == "FAILED_PRECONDITION"
-    for body in ({"url": "ftp://x/y"}, {"url": 5}, {"url": "not a url"}, {"url": "http://h.test/" + "a" * 2048}):
+    for body in ({"url": "ftp://x/y"}, {"url": 5}, {"url": "not a url"}, {"url": "http://h.test/" + "a" * 2048},
+                 {"url": "http://testserver/_mock/reset"}):  # the mock itself, outside its sink
         bad = client.post(f"/_mock/events/{entry['eventId']}:redeliver", json=body)
         assert bad.status_code == 400 and bad.json()["details"][0]["fieldViolations"][0]["field"] == "url"
     assert client.post("/_mock/events/nope:redeliver").status_code == 404

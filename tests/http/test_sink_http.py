@@ -99,11 +99,11 @@ def test_non_utf8_bodies_are_shown_in_base64_and_reset_empties_sinks(anon):
     assert anon.get("/_mock/sink/raw").json()["received"] == 0
 
 
-def test_the_sink_path_prefix_is_one_constant():
-    assert sinks.is_sink_path("/_mock/sink/mine")
-    assert not sinks.is_sink_path("/_mock/sink/")
-    assert not sinks.is_sink_path("/_mock/sink/a/b")
-    assert not sinks.is_sink_path("/_mock/reset")
+def test_the_sink_is_the_receiver_path_callbacks_may_name_on_the_mocks_own_address():
+    from mock_server.delivery.destinations import RECEIVER_PATHS, is_receiver_path
+
+    assert RECEIVER_PATHS == (sinks.SINK_PATH_PREFIX,) == ("/_mock/sink/",)
+    assert is_receiver_path("/_mock/sink/mine") and not is_receiver_path("/_mock/reset")
 
 
 def test_a_sink_keeps_at_most_its_byte_budget(anon, monkeypatch):

@@ -46,6 +46,7 @@ def test_bad_triggers_are_400_and_record_nothing(client):
         ({"status": "FAILED", "failureCode": "NOPE"}, "failureCode"),
         ({"resourceId": "12345"}, "resourceId"),
         ({"url": "ftp://x"}, "url"),
+        ({"url": "http://testserver/_mock/reset"}, "url"),
         ({"projectId": "a/b"}, "projectId"),
         ({"resourceType": "ORDER"}, "resourceType"),
         ({"url": None}, "url"),  # no callbackUrl known for the number

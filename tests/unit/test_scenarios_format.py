@@ -215,7 +215,7 @@ def test_an_outcome_with_nothing_failing_is_allowed_and_overrides_the_magic_tabl
 
 
 def test_an_imported_number_s_callback_url_must_be_absolute():
-    assert "'/callbacks' is not an absolute http(s) URL" in problems(
+    assert "callback URL must be an absolute http or https URL" in problems(
         entry('number: "+12065552000"\n                callback_url: /callbacks'))[0]
 
 

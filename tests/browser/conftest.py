@@ -1,0 +1,113 @@
+"""Browser tests: Playwright (from PyPI) driving Debian's Chromium, never a downloaded browser.
+
+Every test here is marked `browser`. Without /usr/bin/chromium (Debian packages `chromium` and
+`chromium-driver`: `apt-get install chromium chromium-driver`) or without the `playwright`
+package they skip, saying which is missing. `.ci/run` installs Chromium, so in CI they run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+
+CHROMIUM = Path(os.environ.get("SINCH_MOCK_CHROMIUM", "/usr/bin/chromium"))
+# The flags keep Chromium off the network: this machine reaches no host but loopback.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator["object"]:
+    """One headless Debian Chromium for the session."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's Chromium with "
+                    "`apt-get install chromium chromium-driver`")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is missing: `make test` installs it (.[test])")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator["object"]:
+    """A fresh page; console errors are collected in `page.console_errors` for the test to check."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.console_errors = errors  # type: ignore[attr-defined]
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+class LiveMock:
+    """`sinch-mock serve --port 0` as a real process, as a user runs it."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mock_server", "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, **(env or {})},
+        )
+        line = self.process.stdout.readline() if self.process.stdout else ""
+        match = re.search(r"https?://[^\s]+:(\d+)", line)
+        if not match:
+            self.stop()
+            raise AssertionError(f"no URL in {line!r}")
+        self.url = match.group(0)
+        self.port = int(match.group(1))
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/_mock/health", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.05)
+        self.stop()
+        raise AssertionError("the mock never became healthy")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture
+def live_mock() -> Iterator[LiveMock]:
+    """A fresh `sinch-mock serve` process on a free port (seed 7), stopped after the test."""
+    mock = LiveMock("--seed", "7")
+    try:
+        yield mock
+    finally:
+        mock.stop()
