@@ -9,6 +9,8 @@ import socket
 import sys
 from typing import Callable
 
+from mock_server import cli_client
+from mock_server.conform import cli as conform_cli
 from mock_server.config import (
     CALLBACK_OPTIONS,
     CALLBACK_ORDERS,
@@ -47,8 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
         field = CallbackSettings.model_fields[name]
         serve.add_argument("--callback-" + name.replace("_", "-"), type=finite(kind), metavar="N",
                            help=f"{field.description} (env {callback_env_name(name)}, default {field.default:g})")
+    serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate (chain) "
+                       "(env SINCH_MOCK_TLS_CERT; needs --tls-key)")
+    serve.add_argument("--tls-key", metavar="FILE", help="the certificate's PEM private key (env SINCH_MOCK_TLS_KEY)")
     serve.add_argument("--log-level", default="warning",
                        choices=["critical", "error", "warning", "info", "debug"], help="server log level")
+    cli_client.add_commands(commands)
+    conform_cli.add_command(commands)
     return parser
 
 
@@ -88,11 +95,30 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
         config.state_file = args.state_file
     if args.callback_order:
         config.settings.callbacks.order = args.callback_order
+    if args.tls_cert:
+        config.tls_cert = args.tls_cert
+    if args.tls_key:
+        config.tls_key = args.tls_key
+    check_tls(config)
     for name, _ in CALLBACK_OPTIONS:
         value = getattr(args, "callback_" + name, None)
         if value is not None:
             set_callback_option(config.settings, name, value, "--callback-" + name.replace("_", "-"))
     return config
+
+
+def check_tls(config: MockConfig) -> None:
+    """Both TLS files or neither, and they must load: a ValueError naming the problem."""
+    if bool(config.tls_cert) != bool(config.tls_key):
+        raise ValueError("--tls-cert and --tls-key go together (or SINCH_MOCK_TLS_CERT and SINCH_MOCK_TLS_KEY)")
+    if config.tls_cert and config.tls_key:
+        import ssl
+
+        try:
+            ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(config.tls_cert, config.tls_key)
+        except (OSError, ssl.SSLError) as error:
+            raise ValueError(f"the TLS certificate {config.tls_cert} and key {config.tls_key} cannot be used: "
+                             f"{error}") from None
 
 
 def serve(config: MockConfig, log_level: str = "warning") -> None:
@@ -112,9 +138,12 @@ def serve(config: MockConfig, log_level: str = "warning") -> None:
     app.state.own_address.listening(config.host, config.port)
     shown_host = f"[{config.host}]" if sock.family == socket.AF_INET6 else config.host
     keys = ", ".join(k.key_id for k in config.keys)
-    print(f"sinch-mock listening on http://{shown_host}:{config.port} (seed {config.seed}; access keys: {keys})",
+    scheme = "https" if config.tls_cert else "http"
+    print(f"sinch-mock listening on {scheme}://{shown_host}:{config.port} (seed {config.seed}; access keys: {keys})",
           flush=True)
-    server = Server(server_config(app, log_level), on_stop=app.state.engine.interrupt)
+    settings = server_config(app, log_level)
+    settings.ssl_certfile, settings.ssl_keyfile = config.tls_cert, config.tls_key  # HTTPS when given
+    server = Server(settings, on_stop=app.state.engine.interrupt)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again: let that
     # second delivery end the process with status 0 instead of "killed by a signal".
     signal.signal(signal.SIGTERM, _exit_cleanly)
@@ -129,6 +158,10 @@ def _exit_cleanly(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in cli_client.COMMANDS:
+        return cli_client.run(args)
+    if args.command == "conform":
+        return conform_cli.run(args)
     try:
         config = config_from_args(args)
     except ValueError as error:

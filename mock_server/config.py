@@ -43,6 +43,8 @@ class MockConfig:
     settings: Settings = field(default_factory=Settings)
     # Run the real-time worker (due transitions and callback deliveries) while the app serves.
     background: bool = True
+    tls_cert: str | None = None  # serve HTTPS with this certificate (PEM) and key
+    tls_key: str | None = None
 
     @property
     def keys(self) -> list[AccessKey]:
@@ -64,6 +66,8 @@ class MockConfig:
             config.state_file = env["SINCH_MOCK_STATE_FILE"]
         if env.get("SINCH_MOCK_SEED"):
             config.seed = whole_number(env["SINCH_MOCK_SEED"], "SINCH_MOCK_SEED")
+        config.tls_cert = env.get("SINCH_MOCK_TLS_CERT") or None
+        config.tls_key = env.get("SINCH_MOCK_TLS_KEY") or None
         if env.get("SINCH_MOCK_CALLBACK_ORDER"):
             config.settings.callbacks.order = callback_order(env["SINCH_MOCK_CALLBACK_ORDER"],
                                                              "SINCH_MOCK_CALLBACK_ORDER")

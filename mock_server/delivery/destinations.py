@@ -20,10 +20,12 @@ import socket
 from typing import Iterable
 from urllib.parse import SplitResult, urlsplit
 
+from mock_server.domain.sinks import SINK_PATH_PREFIX
+
 MAX_CALLBACK_URL_LENGTH = 2048
 # Path prefixes the mock serves for receiving callbacks: the only paths a callback may name on
-# the mock's own address.
-RECEIVER_PATHS: tuple[str, ...] = ("/_mock/sink/",)
+# the mock's own address (the built-in sink, mock_server/domain/sinks.py).
+RECEIVER_PATHS: tuple[str, ...] = (SINK_PATH_PREFIX,)
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
 OWN_ADDRESS_MESSAGE = ("must not point at the mock itself (on its own address a callback URL may only "

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterator
 
@@ -36,13 +37,26 @@ from mock_server.delivery.limiter import Limiter, Slot
 from mock_server.delivery.planning import Item, arrange, with_duplicates
 from mock_server.delivery.policy import Outcome, apply_outcome
 from mock_server.delivery.signing import SIGNATURE_HEADER, body_bytes, request_headers
-from mock_server.domain.events import CallbackEvent, DeliveryState
+from mock_server.domain.events import CallbackEvent, DeliveryAttempt, DeliveryState
 from mock_server.domain.world import World
 
 log = logging.getLogger("sinch_mock.delivery")
 
 HEAD_OF_LINE_SECONDS = 1.0
 OWN_ADDRESS_ERROR = "refused: the mock's own address (a callback may not call the mock itself)"
+
+
+@dataclass(frozen=True)
+class _Request:
+    body: bytes
+    headers: dict[str, str]
+    started: datetime
+    timeout: float
+    sequence: int
+
+    @property
+    def signature(self) -> str | None:
+        return self.headers.get(SIGNATURE_HEADER)
 
 
 class Lane:
@@ -186,25 +200,42 @@ class Dispatcher:
             with world.lock:
                 if not self._sendable(item):
                     return
-                project = world.projects.get(event.project_id)
-                secret = project.callback_configuration.hmac_secret if project else ""
-                body = body_bytes(event.payload())
-                headers = request_headers(body, secret)
-                started = world.clock.now()
-                timeout = world.settings.callbacks.timeout
-                sequence = self._next_sequence()
-            outcome = await self._send(event.destination or "", body, headers, timeout, unreachable)
+                request = self._request(event)
+            outcome = await self._send(event.destination or "", request.body, request.headers, request.timeout,
+                                       unreachable)
             with world.lock:
                 if world.events.by_id.get(event.event_id) is not event:
                     return  # the ledger was reset or replaced meanwhile
-                apply_outcome(event, outcome, started=started, ended=world.clock.now(),
-                              signature=headers.get(SIGNATURE_HEADER), settings=world.settings.callbacks,
-                              duplicate=item.duplicate, sequence=sequence)
+                apply_outcome(event, outcome, started=request.started, ended=world.clock.now(),
+                              signature=request.signature, settings=world.settings.callbacks,
+                              duplicate=item.duplicate, sequence=request.sequence)
         except Exception:  # one broken attempt must not stop the lane or the engine
             log.exception("callback attempt for event %s failed", event.event_id)
         finally:
             slot.release()
             self._unqueue(item)
+
+    async def redeliver(self, event: CallbackEvent, url: str | None = None) -> DeliveryAttempt:
+        """Send `event` once more, now: the same body with a signature made with the project's
+        current secret, to `url` or else its destination. The attempt is noted in the ledger
+        (`redelivery: true`) and changes neither the event's state nor its retries."""
+        self._bind_loop()
+        world = self.world
+        destination = url or event.destination or ""
+        slot = await self._limiter.acquire()
+        try:
+            with world.lock:
+                request = self._request(event)
+            alone: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()  # a round of its own
+            outcome = await self._send(destination, request.body, request.headers, request.timeout, alone)
+            with world.lock:
+                apply_outcome(event, outcome, started=request.started, ended=world.clock.now(),
+                              signature=request.signature, settings=world.settings.callbacks,
+                              sequence=request.sequence, redelivery=True,
+                              url=destination if destination != event.destination else None)
+                return event.attempts[-1]
+        finally:
+            slot.release()
 
     async def _send(self, url: str, body: bytes, headers: dict[str, str], timeout: float,
                     unreachable: asyncio.Future[Outcome]) -> Outcome:
@@ -229,6 +260,15 @@ class Dispatcher:
         return outcome
 
     # --- helpers --------------------------------------------------------------------------------
+    def _request(self, event: CallbackEvent) -> "_Request":
+        """What one attempt sends, signed with the project's secret as it is now (under the lock)."""
+        world = self.world
+        project = world.projects.get(event.project_id)
+        secret = project.callback_configuration.hmac_secret if project else ""
+        body = body_bytes(event.payload())
+        headers = request_headers(body, secret)
+        return _Request(body, headers, world.clock.now(), world.settings.callbacks.timeout, self._next_sequence())
+
     def _sendable(self, item: Item) -> bool:
         event = item.event
         if self.world.events.by_id.get(event.event_id) is not event:

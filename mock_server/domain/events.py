@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Callable
 
 from pydantic import BaseModel, ConfigDict
 
+from mock_server.core.errors import not_found
 from mock_server.core.timefmt import rfc3339
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class DeliveryAttempt(BaseModel):
     duplicate: bool = False
     signature: str | None = None  # the X-Sinch-Signature header sent with this attempt
     sequence: int = 0  # running number across the ledger: the order in which attempts were made
+    redelivery: bool = False  # sent by `POST /_mock/events/{eventId}:redeliver`: changes no state
+    url: str | None = None  # where a redelivery went when that was not the event's destination
 
 
 class CallbackEvent(BaseModel):
@@ -132,6 +135,13 @@ class EventLog:
         self.by_id[event.event_id] = event
         for listener in self._listeners:
             listener(event)
+        return event
+
+    def get(self, event_id: str) -> CallbackEvent:
+        """The event with this id; a 404 ApiError when the ledger holds none."""
+        event = self.by_id.get(event_id)
+        if event is None:
+            raise not_found(f"No callback event {event_id!r} in the ledger")
         return event
 
     def for_project(self, project_id: str | None) -> list[CallbackEvent]:

@@ -20,7 +20,7 @@ from mock_server.delivery.dispatcher import Dispatcher
 from mock_server.domain.world import World
 from mock_server.engine import Engine
 from mock_server.http import callbacks, control, hosting_orders, imported_numbers, qualified_numbers
-from mock_server.http import state
+from mock_server.http import faults, sink, state, trigger
 from mock_server.http.auth import AuthMiddleware, Authenticator, token_endpoint
 from mock_server.http.errors import EXCEPTION_HANDLERS
 from mock_server.http.journal import JournalMiddleware
@@ -44,6 +44,9 @@ def build_routes() -> list:
         *callbacks.control_routes,
         *imported_numbers.control_routes,
         *state.control_routes,
+        *sink.control_routes,
+        *faults.control_routes,
+        *trigger.control_routes,
         Route("/oauth2/token", token_endpoint, methods=["POST"]),
         Route("/openapi.yaml", openapi_yaml, methods=["GET"]),
         *imported_numbers.routes,
@@ -96,6 +99,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         routes=build_routes(),
         middleware=[
             Middleware(JournalMiddleware, world=world),
+            Middleware(faults.FaultMiddleware, world=world),
             Middleware(AuthMiddleware, authenticator=authenticator),
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
@@ -103,6 +107,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     )
     # A trailing slash is an unknown path (404), as at the real API's gateway: no redirect.
     app.router.redirect_slashes = False
+    faults.quiet_dropped_connections()
     app.state.config = config
     app.state.world = world
     app.state.engine = engine

@@ -25,7 +25,7 @@ def empty_response() -> Response:
     return Response(status_code=200)
 
 
-def check_destination(request: Request, callback_url: str | None) -> None:
+def check_destination(request: Request, callback_url: str | None, field_name: str = "callbackUrl") -> None:
     """Refuse (400) a callback URL that would make the mock call itself: its listening address,
     or the host and port this request reached it as (docs/callbacks.md)."""
     if not callback_url:
@@ -40,4 +40,4 @@ def check_destination(request: Request, callback_url: str | None) -> None:
     if server and server[1] is not None:
         served_as.append((str(server[0]), int(server[1])))
     if own.refuses(callback_url, served_as):
-        raise field_error("callbackUrl", OWN_ADDRESS_MESSAGE)
+        raise field_error(field_name, OWN_ADDRESS_MESSAGE)

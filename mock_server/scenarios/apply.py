@@ -31,6 +31,7 @@ class LoadResult:
     qualified_numbers: int = 0
     imported_numbers: int = 0
     hosting_orders: list[OrderMade] = field(default_factory=list)
+    faults: list[str] = field(default_factory=list)  # ids of the fault rules added
 
     def summary(self) -> dict:
         return {
@@ -40,6 +41,7 @@ class LoadResult:
             "qualifiedNumbers": self.qualified_numbers,
             "importedNumbers": self.imported_numbers,
             "hostingOrders": [o.summary() for o in self.hosting_orders],
+            "faults": self.faults,
         }
 
 
@@ -81,7 +83,18 @@ def _apply(world: World, scenario: Scenario) -> LoadResult:
     result.access_keys += [AccessKey(k.key_id, k.key_secret, k.project_id) for k in scenario.access_keys]
     for index, spec in enumerate(scenario.projects):
         _apply_project(world, spec, f"projects[{index}]", result)
+    result.faults = _apply_faults(world, scenario)
     return result
+
+
+def _apply_faults(world: World, scenario: Scenario) -> list[str]:
+    """Last, so nothing after it can be refused: the rules are not part of the saved state."""
+    from mock_server.domain.faults import MAX_RULES
+
+    if len(world.faults.rules) + len(scenario.faults) > MAX_RULES:
+        raise _Failure("faults", f"at most {MAX_RULES} fault rules exist at once; "
+                                 f"{len(world.faults.rules)} exist already")
+    return [world.faults.add(spec).id for spec in scenario.faults]
 
 
 def _apply_settings(world: World, scenario: Scenario) -> None:

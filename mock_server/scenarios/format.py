@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
+from mock_server.domain.faults import MAX_RULES as MAX_FAULT_RULES
+from mock_server.domain.faults import FaultSpec
 from mock_server.domain.provisioning import CARRIERS
 from mock_server.domain.settings import CallbackSettings, Limits, Timings
 from mock_server.scenarios.base import (
@@ -193,6 +195,8 @@ class Scenario(Model):
     campaigns: dict[str, CampaignState] = Field(default_factory=dict)
     outcomes: list[OutcomeSpec] = Field(default_factory=list)
     projects: list[ProjectSpec] = Field(default_factory=list)
+    faults: list[FaultSpec] = Field(default_factory=list, max_length=MAX_FAULT_RULES,
+                                    description="fault and latency rules (docs/faults.md)")
 
     @model_validator(mode="after")
     def _unique(self) -> "Scenario":

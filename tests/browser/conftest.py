@@ -35,9 +35,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator["object"]:
-    """One headless Debian Chromium for the session."""
+    """One headless Debian Chromium for the browser tests. Package scope, not session: the sync
+    Playwright API keeps an event loop running in the main thread while it is open, which would
+    make every later `asyncio.run` in the session fail."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's Chromium with "
                     "`apt-get install chromium chromium-driver`")
