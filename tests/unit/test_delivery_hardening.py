@@ -127,7 +127,9 @@ def test_a_dead_receiver_costs_one_timeout_per_instant_not_one_per_event():
         events = record(world, receiver.url, 20)
         advance(world, 60, head_of_line=5)  # the lane waits for each answer: no overlap
         requests = len(receiver.received)
-    assert requests <= 2 + 1  # one per instant (T and T+5); a late-recorded straggler at most
+    # One per instant (T and T+5), and under a loaded machine a straggler per instant at most
+    # (an attempt that left before the first timeout was known): never one per event (40).
+    assert requests <= 2 * 2
     for event in events:
         assert event.state == DeliveryState.FAILED
         assert [a.error for a in event.attempts] == ["timed out: no answer within 0.3 s"] * 2
