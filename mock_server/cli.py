@@ -17,6 +17,7 @@ from mock_server.config import (
     callback_env_name,
     port_number,
     set_callback_option,
+    stream_limit,
 )
 from mock_server.domain.settings import CallbackSettings
 from mock_server.scenarios.errors import ScenarioError
@@ -45,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
         field = CallbackSettings.model_fields[name]
         serve.add_argument("--callback-" + name.replace("_", "-"), type=finite(kind), metavar="N",
                            help=f"{field.description} (env {callback_env_name(name)}, default {field.default:g})")
+    serve.add_argument("--ui-max-streams", type=_ui_streams, metavar="N",
+                       help="live streams of the sandbox console open at a time "
+                            "(env SINCH_MOCK_UI_MAX_STREAMS, default 16)")
     serve.add_argument("--log-level", default="warning",
                        choices=["critical", "error", "warning", "info", "debug"], help="server log level")
     return parser
@@ -55,6 +59,13 @@ def _port(text: str) -> int:
         return port_number(text, "port")
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error).removeprefix("port: ")) from None
+
+
+def _ui_streams(text: str) -> int:
+    try:
+        return stream_limit(text, "limit")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("limit: ")) from None
 
 
 def finite(kind: type) -> Callable[[str], float]:
@@ -82,6 +93,8 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
         config.scenarios = list(args.scenario)
     if args.seed is not None:
         config.seed = args.seed
+    if args.ui_max_streams is not None:
+        config.ui_max_streams = args.ui_max_streams
     if args.callback_order:
         config.settings.callbacks.order = args.callback_order
     for name, _ in CALLBACK_OPTIONS:

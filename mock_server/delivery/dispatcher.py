@@ -170,6 +170,7 @@ class Dispatcher:
                 apply_outcome(event, outcome, started=started, ended=world.clock.now(),
                               signature=headers.get(SIGNATURE_HEADER), settings=world.settings.callbacks,
                               duplicate=item.duplicate, sequence=sequence)
+                world.events.touch()
         except Exception:  # one broken attempt must not stop the lane or the engine
             log.exception("callback attempt for event %s failed", event.event_id)
         finally:

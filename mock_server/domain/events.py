@@ -95,6 +95,8 @@ class EventLog:
         # Bumped whenever the log is emptied (reset, state import): deliveries in flight then
         # belong to a past the ledger no longer holds.
         self.generation = 0
+        # Bumped on every new event and every delivery attempt noted: a change notice.
+        self.changes = 0
 
     def subscribe(self, listener: Callable[[CallbackEvent], None]) -> None:
         self._listeners.append(listener)
@@ -130,9 +132,14 @@ class EventLog:
         )
         self.events.append(event)
         self.by_id[event.event_id] = event
+        self.changes += 1
         for listener in self._listeners:
             listener(event)
         return event
+
+    def touch(self) -> None:
+        """Note that an event changed (a delivery attempt was made)."""
+        self.changes += 1
 
     def for_project(self, project_id: str | None) -> list[CallbackEvent]:
         return [e for e in self.events if project_id is None or e.project_id == project_id]
