@@ -129,6 +129,10 @@ function orderForm(project) {
   h('p', { class: 'form-error error', role: 'alert' }),
   h('p', { class: 'form-ok ok-text', role: 'status' }),
   h('button', { type: 'submit' }, 'Create order'));
+  const operation = form.elements.operation;
+  const showLoa = () => { loaFields.hidden = operation.value === 'importNumbers'; };
+  operation.addEventListener('change', showLoa);
+  showLoa();
   return form;
 }
 

@@ -109,7 +109,7 @@ async function imported(project) {
     h('td', {}, badge(n.smsProvisioning?.state || 'NOT_STARTED'), h('small', {}, n.smsConfiguration.servicePlanId)),
     h('td', {}, n.campaignProvisioning ? badge(n.campaignProvisioning.state) : '—', h('small', {}, n.smsConfiguration.campaignId)),
     CARRIERS.map(([name]) => h('td', {}, n.mnoConfiguration?.[name] ? badge(n.mnoConfiguration[name].state) : '—')),
-    h('td', {}, when(n.smsProvisioning?.updateTime)),
+    h('td', { class: 'time' }, when(n.smsProvisioning?.updateTime)),
     h('td', {}, jsonDetails('JSON', n))));
   return h('section', { 'aria-label': 'Imported numbers' },
     filterForm(key, ['NOT_STARTED', 'WAITING', 'IN_PROGRESS', 'DONE', 'FAILED']),
@@ -252,11 +252,13 @@ function eventCard(project, e) {
       payload.failureCode ? [h('dt', {}, 'Failure code'), h('dd', {}, payload.failureCode)] : null,
       h('dt', {}, 'Time'), h('dd', {}, when(payload.timestamp)),
       h('dt', {}, 'Destination'), h('dd', {}, e.destination || 'none (no callbackUrl)'),
-      h('dt', {}, 'Signature'), h('dd', {}, h('code', {}, e.signature || 'unsigned (no HMAC secret)')),
+      h('dt', {}, 'Signature'), h('dd', {}, h('code', {}, e.signature
+        || (e.attempts.length ? 'unsigned (no HMAC secret)' : 'none yet (not sent)'))),
       e.nextAttemptAt ? [h('dt', {}, 'Next attempt'), h('dd', {}, when(e.nextAttemptAt))] : null),
     e.attempts.length ? h('ol', { class: 'attempts', 'aria-label': 'Delivery attempts' }, e.attempts.map((a) =>
       h('li', {}, when(a.time), ' ', a.statusCode ? badge(String(a.statusCode), a.statusCode < 300 ? 'ok' : 'bad')
-        : badge(a.error || 'error', 'bad'), a.duplicate ? ' (duplicate)' : ''))) : h('p', { class: 'hint' }, 'No attempt yet.'),
+        : badge(a.error || 'error', 'bad'), a.duplicate ? ' (duplicate)' : '')))
+      : h('p', { class: 'hint' }, e.state === 'no_destination' ? 'Not sent: no callbackUrl was given.' : 'No attempt yet.'),
     h('details', {}, h('summary', {}, 'Exact body'), h('pre', {}, e.body)),
     h('form', { class: 'inline', onsubmit: async (event) => {
       event.preventDefault();
@@ -311,7 +313,7 @@ async function requests(project) {
       h('caption', {}, 'API calls for this project, newest first (GET /_mock/requests)'),
       h('thead', {}, h('tr', {}, ['Time', 'Method', 'Path', 'Status'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, data.requests.map((r) => h('tr', {},
-        h('td', {}, when(r.time)), h('td', {}, r.method),
+        h('td', { class: 'time' }, when(r.time)), h('td', {}, r.method),
         h('td', {}, h('code', {}, r.path + (r.query ? `?${r.query}` : ''))),
         h('td', {}, badge(String(r.status), r.status < 400 ? 'ok' : 'bad'))))))),
     pager(key, data, 'requests', 'requests'));
