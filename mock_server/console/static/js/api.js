@@ -52,7 +52,7 @@ export const act = (method, path, options = {}) => request(method, path, { ...op
 // The message of an error answer, in words (the API's error body, or what happened).
 export function messageOf(answer) {
   const error = answer.data && (answer.data.error || answer.data);
-  if (error && error.message) return `${answer.status} ${error.code ?? error.status ?? ''}: ${error.message}`.replace(' :', ':');
+  if (error && error.message) return `${answer.status} ${error.status || error.code || ''}: ${error.message}`.replace(' :', ':');
   if (answer.status === 0) return answer.text;
   return `${answer.status}: ${answer.text.slice(0, 300) || 'no body'}`;
 }

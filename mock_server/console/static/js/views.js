@@ -198,16 +198,16 @@ function orderCard(project, entry, extra) {
       h('dt', {}, 'Id'), h('dd', {}, h('code', {}, id)),
       h('dt', {}, 'Type'), h('dd', {}, order.type, order.regionCode ? ` · ${order.regionCode}` : ''),
       h('dt', {}, 'Created'), h('dd', {}, when(order.createdTime)),
-      h('dt', {}, 'Report'), h('dd', {}, `${entry.report.total} numbers · ${entry.report.osrUpdated} OSR updated · `
+      h('dt', {}, 'Report'), h('dd', {}, `${entry.report.total} ${entry.report.total === 1 ? 'number' : 'numbers'} · ${entry.report.osrUpdated} OSR updated · `
         + `${entry.report.smsProvisioned} SMS provisioned · ${entry.report.addedToCampaign} in campaign · `
         + `${entry.report.ongoingManualAction} need manual action`),
       h('dt', {}, 'LOA'), h('dd', {}, loa
         ? [`${loa.loaType} `, badge(loa.status), loa.sentTime ? ` sent ${when(loa.sentTime)}` : '',
           loa.signedTime ? ` · signed ${when(loa.signedTime)}` : '', loa.declinedTime ? ` · declined ${when(loa.declinedTime)}` : '']
         : 'none (import order)')),
-    loa ? h('div', { class: 'actions' },
-      h('button', { type: 'button', disabled: !waiting, onclick: () => run(noteKey, 'POST', `${control}:signLoa`) }, 'Sign LOA'),
-      h('button', { type: 'button', disabled: !waiting, onclick: () => run(noteKey, 'POST', `${control}:declineLoa`) }, 'Decline LOA'))
+    waiting ? h('div', { class: 'actions' },
+      h('button', { type: 'button', onclick: () => run(noteKey, 'POST', `${control}:signLoa`) }, 'Sign LOA'),
+      h('button', { type: 'button', onclick: () => run(noteKey, 'POST', `${control}:declineLoa`) }, 'Decline LOA'))
       : null,
     note(noteKey),
     h('ol', { class: 'order-numbers', 'aria-label': 'Numbers of the order' }, numbers.map(timeline)),
@@ -260,7 +260,7 @@ function eventCard(project, e) {
         : badge(a.error || 'error', 'bad'), a.duplicate ? ' (duplicate)' : '')))
       : h('p', { class: 'hint' }, e.state === 'no_destination' ? 'Not sent: no callbackUrl was given.' : 'No attempt yet.'),
     h('details', {}, h('summary', {}, 'Exact body'), h('pre', {}, e.body)),
-    h('form', { class: 'inline', onsubmit: async (event) => {
+    e.attempts.length ? h('form', { class: 'inline', onsubmit: async (event) => {
       event.preventDefault();
       const answer = await request('POST', '/_mock/ui/api/signature:check',
         { body: { eventId: e.eventId, secret: document.getElementById(secretId).value } });
@@ -272,9 +272,10 @@ function eventCard(project, e) {
     } },
     h('label', { for: secretId }, 'Secret'),
     h('input', { id: secretId, type: 'password', autocomplete: 'off', maxlength: 1024 }),
-    h('button', { type: 'submit' }, 'Check signature'),
-    h('button', { type: 'button', onclick: () => run(noteKey, 'POST', `/_mock/events/${enc(e.eventId)}:redeliver`) },
-      'Redeliver')),
+    h('button', { type: 'submit' }, 'Check signature')) : null,
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', onclick: () => run(noteKey, 'POST', `/_mock/events/${enc(e.eventId)}:redeliver`) },
+        'Redeliver')),
     note(noteKey));
 }
 
