@@ -221,3 +221,30 @@ def test_ten_thousand_numbers_are_paged_never_rendered_whole(console, live_mock)
     page.get_by_role("button", name="Filter").click()
     expect(page.locator(".pager")).to_contain_text("1–1 of 1 imported numbers")
     assert page.console_errors == []
+
+
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea, button')]
+  .filter((el) => el.offsetParent !== null || el.closest('details'))
+  .filter((el) => el.tagName === 'BUTTON' ? !el.textContent.trim() && !el.getAttribute('aria-label')
+                                          : !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+  .map((el) => el.outerHTML.slice(0, 120))"""
+
+
+def test_keyboard_alone_drives_the_clock_and_every_control_has_a_label(console, happy):
+    page = console
+    for tab in ("imported", "qualified", "orders", "callbacks", "requests", "create"):
+        open_project(page, happy, "happy-10dlc", tab)
+        expect(page.locator(".tab-body")).not_to_be_empty()
+        assert page.evaluate(UNLABELLED) == [], tab
+    page.goto(happy.url + "/")
+    expect(page.locator("#live")).to_have_text("live")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "+1 min":
+            break
+    else:
+        pytest.fail("+1 min is not reachable with Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#last-call-text")).to_have_text('POST /_mock/clock:advance\n{"seconds":60}')
+    expect(page.locator("#clock-mode")).to_have_text("frozen")
+    assert page.console_errors == []
