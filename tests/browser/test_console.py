@@ -187,7 +187,7 @@ def test_the_control_token_goes_with_every_control_call_and_the_stream(console, 
     sent: list[tuple[str, str | None]] = []
     page.on("request", lambda r: sent.append((r.url, r.headers.get("authorization"))))
     page.goto(live_mock.url + "/")
-    page.get_by_text("Credentials").click()
+    page.locator("summary", has_text="Credentials").click()
     page.get_by_label("Control token").fill("s3cret")
     sent.clear()
     page.get_by_role("button", name="Save").click()
@@ -247,4 +247,39 @@ def test_keyboard_alone_drives_the_clock_and_every_control_has_a_label(console, 
     page.keyboard.press("Enter")
     expect(page.locator("#last-call-text")).to_have_text('POST /_mock/clock:advance\n{"seconds":60}')
     expect(page.locator("#clock-mode")).to_have_text("frozen")
+    assert page.console_errors == []
+
+
+def test_scenarios_state_and_reset_from_the_page_and_open_details_survive_a_refresh(console, live_mock, tmp_path):
+    page = console
+    page.goto(live_mock.url + "/")
+    expect(page.locator("#live")).to_have_text("live")
+    page.locator("summary", has_text="Scenarios and state").click()
+    page.get_by_label("Scenario").select_option("10dlc-happy-path")
+    page.get_by_role("button", name="Load", exact=True).click()
+    expect(page.locator("#projects")).to_contain_text("happy-10dlc")
+    assert last_call(page) == 'POST /_mock/scenarios:load\n{"name":"10dlc-happy-path"}'
+    expect(page.locator("#imported-table")).to_contain_text("+12065552000")  # it opened the loaded project
+
+    row = page.locator('#imported-table tr[data-number="+12065552100"]')
+    row.locator("summary", has_text="JSON").click()
+    httpx.post(f"{live_mock.url}/_mock/clock:advance", json={"seconds": 600})  # a change: the view is read again
+    expect(row.locator("td").first).to_contain_text("DONE")
+    expect(row.locator("details")).to_have_attribute("open", "")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download state").click()
+    saved = tmp_path / "state.json"
+    download.value.save_as(saved)
+    assert json.loads(saved.read_text())["version"] == 1
+    assert last_call(page) == "GET /_mock/state"
+
+    page.get_by_role("button", name="Reset the mock").click()
+    expect(page.locator("#projects")).to_contain_text("No projects yet.")
+    assert last_call(page) == "POST /_mock/reset\n{}"
+
+    page.get_by_label("Upload a saved state").set_input_files(saved)
+    expect(page.locator("#projects")).to_contain_text("happy-10dlc")
+    expect(page.locator("#last-call-status")).to_have_text("→ 200 OK")
+    assert page.locator("#last-call-text").inner_text().startswith("PUT /_mock/state\n{")
     assert page.console_errors == []

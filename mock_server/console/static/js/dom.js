@@ -53,11 +53,20 @@ export function keepInputs(root) {
     if (el.type !== 'file') kept.set(el.id, el.value);
   }
   const active = document.activeElement && root.contains(document.activeElement) ? document.activeElement.id : null;
+  const open = new Set([...root.querySelectorAll('details[open]')].map(detailsKey));
   return () => {
     for (const [id, value] of kept) {
       const el = document.getElementById(id);
       if (el && root.contains(el) && value !== '') el.value = value;
     }
+    for (const details of root.querySelectorAll('details')) if (open.has(detailsKey(details))) details.open = true;
     if (active) document.getElementById(active)?.focus();
   };
+}
+
+// A <details> is known again after a refresh by the resource it belongs to and its summary.
+function detailsKey(details) {
+  const owner = details.closest('[data-number], [data-order], [data-event]');
+  const id = owner ? owner.dataset.number || owner.dataset.order || owner.dataset.event : '';
+  return `${id}|${details.querySelector('summary')?.textContent || ''}`;
 }

@@ -104,7 +104,7 @@ const uiBase = (project) => `/_mock/ui/api/projects/${enc(project)}`;
 async function imported(project) {
   const key = `imported:${project}`;
   const data = await load(key, `${uiBase(project)}/importedNumbers`, filters.get(key));
-  const rows = data.importedNumbers.map((n) => h('tr', {},
+  const rows = data.importedNumbers.map((n) => h('tr', { 'data-number': n.phoneNumber },
     h('th', { scope: 'row' }, n.phoneNumber, n.displayName ? h('small', {}, n.displayName) : null),
     h('td', {}, badge(n.smsProvisioning?.state || 'NOT_STARTED'), h('small', {}, n.smsConfiguration.servicePlanId)),
     h('td', {}, n.campaignProvisioning ? badge(n.campaignProvisioning.state) : '—', h('small', {}, n.smsConfiguration.campaignId)),
