@@ -13,12 +13,13 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from mock_server.console.notices import ChangeNotices, WriteNoticeMiddleware
+from mock_server.console.pages import is_public
 from mock_server.console.pages import routes as page_routes
 from mock_server.console.stream import StreamGate
 from mock_server.console.stream import routes as stream_routes
 from mock_server.console.views import routes as view_routes
 
-__all__ = ["install"]
+__all__ = ["install", "is_public"]
 
 
 def install(app: Starlette, *, max_streams: int) -> None:

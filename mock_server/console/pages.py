@@ -19,9 +19,14 @@ from starlette.staticfiles import StaticFiles
 from mock_server.config import SANDBOX_KEY_ID, SANDBOX_KEY_SECRET
 
 STATIC = Path(__file__).parent / "static"
-# Paths a control-token check must let through: the page and its files carry no state.
-PUBLIC_PATHS = ("/", "/_mock/ui", "/_mock/ui/")
+# What a control-token check must let through: the page and its files carry no state.
+PUBLIC_PATHS = frozenset({"/", "/_mock/ui", "/_mock/ui/"})
 PUBLIC_PREFIX = "/_mock/ui/static/"
+
+
+def is_public(path: str) -> bool:
+    """Whether `path` is the console's page or one of its files (served without the control token)."""
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIX)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

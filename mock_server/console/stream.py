@@ -17,6 +17,7 @@ from typing import AsyncIterator
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from mock_server.core.errors import resource_exhausted
 from mock_server.core.timefmt import rfc3339
@@ -51,33 +52,44 @@ def _message(request: Request, revision: tuple) -> str:
     return f"event: change\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
 
 
-async def _events(request: Request, gate: StreamGate) -> AsyncIterator[str]:
+async def _events(request: Request) -> AsyncIterator[str]:
     notices = request.app.state.console_notices
-    try:
-        last = notices.revision()
-        yield "retry: 1000\n" + _message(request, last)
-        started = beat = time.monotonic()
-        while time.monotonic() - started < STREAM_SECONDS:
-            await asyncio.sleep(POLL_SECONDS)
-            if await request.is_disconnected():
-                return
-            current = notices.revision()
-            if current != last:
-                last = current
-                beat = time.monotonic()
-                yield _message(request, current)
-            elif time.monotonic() - beat >= HEARTBEAT_SECONDS:
-                beat = time.monotonic()
-                yield ": keep-alive\n\n"
-    finally:
-        gate.leave()
+    last = notices.revision()
+    yield "retry: 1000\n" + _message(request, last)
+    started = beat = time.monotonic()
+    while time.monotonic() - started < STREAM_SECONDS:
+        await asyncio.sleep(POLL_SECONDS)
+        if await request.is_disconnected():
+            return
+        current = notices.revision()
+        if current != last:
+            last = current
+            beat = time.monotonic()
+            yield _message(request, current)
+        elif time.monotonic() - beat >= HEARTBEAT_SECONDS:
+            beat = time.monotonic()
+            yield ": keep-alive\n\n"
+
+
+class GatedStream(StreamingResponse):
+    """A stream that gives its place back however it ends (done, disconnected, cancelled)."""
+
+    def __init__(self, content: AsyncIterator[str], gate: StreamGate) -> None:
+        super().__init__(content, media_type="text/event-stream",
+                         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+        self.gate = gate
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.gate.leave()
 
 
 async def stream(request: Request) -> StreamingResponse:
     gate: StreamGate = request.app.state.console_streams
     gate.enter()
-    return StreamingResponse(_events(request, gate), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    return GatedStream(_events(request), gate)
 
 
 routes = [Route("/_mock/ui/stream", stream, methods=["GET"])]

@@ -46,11 +46,8 @@ def mock_with(*args: str) -> LiveMock:
 
 @pytest.fixture
 def happy() -> Iterator[LiveMock]:
-    mock = mock_with("--scenario", "10dlc-happy-path")
-    try:
+    with mock_with("--scenario", "10dlc-happy-path") as mock:
         yield mock
-    finally:
-        mock.stop()
 
 
 def open_project(page, mock: LiveMock, project: str, tab: str = "imported") -> None:
@@ -101,8 +98,7 @@ def test_advancing_the_clock_completes_the_order_and_its_callbacks_reach_the_led
 
 
 def test_signing_the_loa_from_the_page_starts_the_order(console):
-    mock = mock_with("--scenario", "loa-declined")
-    try:
+    with mock_with("--scenario", "loa-declined") as mock:
         page = console
         open_project(page, mock, "loa-declined", "orders")
         waiting = page.locator("article.order", has_text="WAITING_FOR_LOA_SIGNATURE")
@@ -115,13 +111,10 @@ def test_signing_the_loa_from_the_page_starts_the_order(console):
         api = httpx.get(f"{mock.url}/v1/projects/loa-declined/hostingOrders/{order_id}", auth=AUTH).json()
         assert api["state"] == "IN_PROGRESS"
         assert page.console_errors == []
-    finally:
-        mock.stop()
 
 
 def test_the_voice_code_entered_on_the_page_verifies_the_number(console):
-    mock = mock_with("--scenario", "voice-challenge-lockout")
-    try:
+    with mock_with("--scenario", "voice-challenge-lockout") as mock:
         page = console
         open_project(page, mock, "voice-lockout", "qualified")
         card = page.locator('article.qualified[data-number="+16175552003"]')
@@ -140,8 +133,6 @@ def test_the_voice_code_entered_on_the_page_verifies_the_number(console):
         api = httpx.get(f"{mock.url}/v1/projects/voice-lockout/qualifiedNumbers/%2B16175552003", auth=AUTH).json()
         assert api["globalProcessState"] == "GLOBAL_PROCESS_STATE_VERIFIED"
         assert page.console_errors == []
-    finally:
-        mock.stop()
 
 
 def test_a_number_imported_by_an_outside_call_appears_without_reload(console, live_mock):

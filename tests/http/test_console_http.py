@@ -43,6 +43,13 @@ def test_the_page_is_served_at_the_root_and_under_the_control_plane(anon):
     assert anon.get("/_mock/ui/static/../pages.py").status_code == 404
 
 
+def test_only_the_page_and_its_files_are_public_under_a_control_token():
+    from mock_server.console import is_public
+
+    assert all(is_public(p) for p in ("/", "/_mock/ui", "/_mock/ui/", "/_mock/ui/static/js/main.js"))
+    assert not any(is_public(p) for p in ("/_mock/ui/stream", "/_mock/ui/api/overview", "/_mock/state", "/v1/x"))
+
+
 # --- read views -------------------------------------------------------------------------------------
 def test_overview_counts_states_per_project_and_names_what_falls_due(client):
     import_number(client, "p1", "+12025550134")
