@@ -27,6 +27,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/listing.py
 	$(BIN)/python benchmarks/callback_delivery.py
+	$(BIN)/python benchmarks/console_views.py
 
 # The screenshots of docs/sandbox.md, taken from the real console in Debian's Chromium.
 screenshots: $(VENV)/.installed-test

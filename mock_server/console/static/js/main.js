@@ -99,7 +99,8 @@ function renderProjects(projects) {
     h('a', { href: projectHref(p.projectId), 'aria-current': p.projectId === state.route.project ? 'true' : null },
       p.projectId),
     h('span', { class: 'counts' },
-      `${total(p.importedNumbers)} imported · ${total(p.qualifiedNumbers)} qualified · ${total(p.hostingOrders)} orders`))));
+      `${total(p.importedNumbers)} imported · ${total(p.qualifiedNumbers)} qualified · `
+      + `${total(p.hostingOrders)} ${total(p.hostingOrders) === 1 ? 'order' : 'orders'}`))));
 }
 
 // --- clock -------------------------------------------------------------------------------------
