@@ -274,3 +274,42 @@ def test_scenarios_state_and_reset_from_the_page_and_open_details_survive_a_refr
     expect(page.locator("#last-call-status")).to_have_text("→ 200 OK")
     assert page.locator("#last-call-text").inner_text().startswith("PUT /_mock/state\n{")
     assert page.console_errors == []
+
+
+def test_an_order_created_from_the_form_completes_and_its_signed_callbacks_are_delivered(console, live_mock):
+    from mock_server.testing import CallbackReceiver
+
+    page = console
+    httpx.post(f"{live_mock.url}/_mock/clock:freeze")
+    httpx.patch(f"{live_mock.url}/v1/projects/shop/callbackConfiguration", auth=AUTH, json={"hmacSecret": "k"})
+    with CallbackReceiver() as receiver:
+        open_project(page, live_mock, "shop", "create")
+        form = page.locator("#order-form")
+        expect(form.locator("fieldset.loa")).to_be_hidden()  # an import order has no LOA
+        form.get_by_label("Numbers (one per line)").fill("+12025550134\n+1202")
+        form.get_by_label("Service plan id").fill("plan")
+        form.get_by_label("Callback URL").fill(receiver.url)
+        form.get_by_role("button", name="Create order").click()
+        error = form.locator('[data-field="numbers"] .field-error')
+        expect(error).to_contain_text("numbers[1]: '+1202' is not an E.164 number")
+        form.get_by_label("Numbers (one per line)").fill("+12025550134\n+12025550135")
+        form.get_by_role("button", name="Create order").click()
+        expect(form.locator(".form-ok")).to_contain_text("created (SUBMITTED)")
+        expect(error).to_have_text("")
+        body = json.loads(page.locator("#last-call-text").inner_text().split("\n", 1)[1])
+        assert body == {"numbers": ["+12025550134", "+12025550135"], "regionCode": "US", "servicePlanId": "plan",
+                        "callbackUrl": receiver.url}
+        page.get_by_role("button", name="+1 h").click()
+        expect(page.locator("#last-call-status")).to_have_text("→ 200 OK")
+        page.get_by_role("link", name="Hosting orders").click()
+        expect(page.locator("article.order h3")).to_contain_text("COMPLETED")
+        page.get_by_role("link", name="Callbacks").click()
+        delivered = page.locator("#ledger article.event", has_text="delivered")
+        expect(delivered.first).to_be_visible()
+        assert receiver.received and all(r.verify("k") for r in receiver.received)
+        expect(delivered).to_have_count(len(receiver.received))
+        first = delivered.first
+        first.get_by_label("Secret").fill("k")
+        first.get_by_role("button", name="Check signature").click()
+        expect(page.locator("#ledger article.event", has_text="valid for this secret")).to_have_count(1)
+    assert [e for e in page.console_errors if "status of 400" not in e] == []
