@@ -1,8 +1,8 @@
 """The sandbox console: a web page, served by the mock itself, to watch and drive it.
 
 `install(app)` adds its routes and its change-notice middleware to an app made by
-`mock_server.http.app.create_app`. The page (`/`, `/_mock/ui/`) is plain HTML with ES modules
-and CSS from `static/`; it reads state from `/_mock/ui/api/...` (rendered by the API's own
+`mock_server.http.app.create_app`. The page (`/`, `/_mock/ui/`) is plain HTML (`templates/index.html`) with ES
+modules and CSS from `static/`; it reads state from `/_mock/ui/api/...` (rendered by the API's own
 serializers), drives the mock with the documented control-plane and API calls, and refreshes
 when `/_mock/ui/stream` (Server-Sent Events) says that something changed. docs/sandbox.md is
 the guide.

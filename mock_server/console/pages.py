@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from mock_server.config import SANDBOX_KEY_ID, SANDBOX_KEY_SECRET
 
 STATIC = Path(__file__).parent / "static"
+TEMPLATES = Path(__file__).parent / "templates"
 # What a control-token check must let through: the page and its files carry no state.
 PUBLIC_PATHS = frozenset({"/", "/_mock/ui", "/_mock/ui/"})
 PUBLIC_PREFIX = "/_mock/ui/static/"
@@ -39,7 +40,7 @@ SECURITY_HEADERS = {
 
 @lru_cache(maxsize=1)
 def page_html() -> str:
-    template = (STATIC / "index.html").read_text(encoding="utf-8")
+    template = (TEMPLATES / "index.html").read_text(encoding="utf-8")
     return (template.replace("{{SANDBOX_KEY_ID}}", html.escape(SANDBOX_KEY_ID))
             .replace("{{SANDBOX_KEY_SECRET}}", html.escape(SANDBOX_KEY_SECRET)))
 

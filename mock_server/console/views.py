@@ -47,7 +47,9 @@ NOT_STARTED = "NOT_STARTED"  # an imported number with no provisioning record (y
 
 # --- helpers --------------------------------------------------------------------------------------
 def _page(request: Request, items: Iterable[Any], key, filters: dict) -> Page:
-    size = min(page_size_from(query_one(request, "pageSize") or PAGE_SIZE), MAX_PAGE_SIZE)
+    raw = query_one(request, "pageSize")
+    size = page_size_from(raw)  # a value that is not a whole number, zero or more, is refused
+    size = PAGE_SIZE if raw is None or int(raw) == 0 else min(size, MAX_PAGE_SIZE)
     return paginate(list(items), key, size, query_one(request, "pageToken"), filters)
 
 

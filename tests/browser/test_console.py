@@ -55,10 +55,6 @@ def open_project(page, mock: LiveMock, project: str, tab: str = "imported") -> N
     expect(page.locator("#live")).to_have_text("live")
 
 
-def last_call(page) -> str:
-    return page.locator("#last-call-text").inner_text()
-
-
 def test_lists_the_numbers_of_the_scenario_as_the_api_returns_them(console, happy):
     page = console
     httpx.post(f"{happy.url}/_mock/clock:freeze")
@@ -85,7 +81,7 @@ def test_advancing_the_clock_completes_the_order_and_its_callbacks_reach_the_led
     expect(order.locator("h3")).to_contain_text("IN_PROGRESS")
     page.get_by_role("button", name="+1 h").click()
     expect(order.locator("h3")).to_contain_text("COMPLETED")
-    assert last_call(page) == 'POST /_mock/clock:advance\n{"seconds":3600}'
+    expect(page.locator("#last-call-text")).to_have_text('POST /_mock/clock:advance\n{"seconds":3600}')
     expect(page.locator("#last-call-status")).to_have_text("→ 200 OK")
     expect(page.locator("#clock-mode")).to_have_text("frozen")
     page.get_by_role("link", name="Callbacks").click()
@@ -107,7 +103,7 @@ def test_signing_the_loa_from_the_page_starts_the_order(console):
         card = page.locator(f'article.order[data-order="{order_id}"]')
         expect(card.locator("h3")).to_contain_text("IN_PROGRESS")
         expect(card).to_contain_text("SIGNED")
-        assert last_call(page) == f"POST /_mock/projects/loa-declined/hostingOrders/{order_id}:signLoa\n{{}}"
+        expect(page.locator("#last-call-text")).to_have_text(f"POST /_mock/projects/loa-declined/hostingOrders/{order_id}:signLoa\n{{}}")
         api = httpx.get(f"{mock.url}/v1/projects/loa-declined/hostingOrders/{order_id}", auth=AUTH).json()
         assert api["state"] == "IN_PROGRESS"
         assert page.console_errors == []
@@ -127,8 +123,9 @@ def test_the_voice_code_entered_on_the_page_verifies_the_number(console):
         expect(card.get_by_label("Code")).to_have_value(code)
         card.get_by_role("button", name="Verify").click()
         expect(card.locator("h3")).to_contain_text("VERIFIED")
-        assert last_call(page) == ("POST /v1/projects/voice-lockout/qualifiedNumbers/%2B16175552003:verifyVoiceChallenge\n"
-                                   f'{{"code":"{code}"}}')
+        expect(page.locator("#last-call-text")).to_have_text(
+            "POST /v1/projects/voice-lockout/qualifiedNumbers/%2B16175552003:verifyVoiceChallenge\n"
+            f'{{"code":"{code}"}}')
         assert "-u 'sandbox-key-id:sandbox-key-secret'" in page.locator("#last-call-curl").text_content()
         api = httpx.get(f"{mock.url}/v1/projects/voice-lockout/qualifiedNumbers/%2B16175552003", auth=AUTH).json()
         assert api["globalProcessState"] == "GLOBAL_PROCESS_STATE_VERIFIED"
@@ -249,7 +246,7 @@ def test_scenarios_state_and_reset_from_the_page_and_open_details_survive_a_refr
     page.get_by_label("Scenario").select_option("10dlc-happy-path")
     page.get_by_role("button", name="Load", exact=True).click()
     expect(page.locator("#projects")).to_contain_text("happy-10dlc")
-    assert last_call(page) == 'POST /_mock/scenarios:load\n{"name":"10dlc-happy-path"}'
+    expect(page.locator("#last-call-text")).to_have_text('POST /_mock/scenarios:load\n{"name":"10dlc-happy-path"}')
     expect(page.locator("#imported-table")).to_contain_text("+12065552000")  # it opened the loaded project
 
     row = page.locator('#imported-table tr[data-number="+12065552100"]')
@@ -263,11 +260,11 @@ def test_scenarios_state_and_reset_from_the_page_and_open_details_survive_a_refr
     saved = tmp_path / "state.json"
     download.value.save_as(saved)
     assert json.loads(saved.read_text())["version"] == 1
-    assert last_call(page) == "GET /_mock/state"
+    expect(page.locator("#last-call-text")).to_have_text("GET /_mock/state")
 
     page.get_by_role("button", name="Reset the mock").click()
     expect(page.locator("#projects")).to_contain_text("No projects yet.")
-    assert last_call(page) == "POST /_mock/reset\n{}"
+    expect(page.locator("#last-call-text")).to_have_text("POST /_mock/reset\n{}")
 
     page.get_by_label("Upload a saved state").set_input_files(saved)
     expect(page.locator("#projects")).to_contain_text("happy-10dlc")

@@ -41,6 +41,7 @@ def test_the_page_is_served_at_the_root_and_under_the_control_plane(anon):
     script = anon.get("/_mock/ui/static/js/main.js")
     assert script.status_code == 200 and "javascript" in script.headers["content-type"]
     assert anon.get("/_mock/ui/static/../pages.py").status_code == 404
+    assert anon.get("/_mock/ui/static/index.html").status_code == 404  # the page is served only as the page
 
 
 def test_only_the_page_and_its_files_are_public_under_a_control_token():
@@ -105,6 +106,9 @@ def test_lists_are_paged_filtered_and_bounded(client):
     second = client.get(f"{UI}/projects/big/importedNumbers", params={"pageToken": first["nextPageToken"]}).json()
     assert not {n["phoneNumber"] for n in first["importedNumbers"]} & {n["phoneNumber"] for n in second["importedNumbers"]}
     assert len(client.get(f"{UI}/projects/big/importedNumbers", params={"pageSize": 5000}).json()["importedNumbers"]) == 100
+    assert len(client.get(f"{UI}/projects/big/importedNumbers", params={"pageSize": 0}).json()["importedNumbers"]) == 25
+    assert len(client.get(f"{UI}/projects/big/importedNumbers", params={"pageSize": 7}).json()["importedNumbers"]) == 7
+    assert client.get(f"{UI}/projects/big/importedNumbers", params={"pageSize": "x"}).status_code == 400
     found = client.get(f"{UI}/projects/big/importedNumbers", params={"q": "5550999"}).json()
     assert [n["phoneNumber"] for n in found["importedNumbers"]] == ["+12125550999"]
     assert client.get(f"{UI}/projects/big/importedNumbers", params={"state": "DONE"}).json()["totalSize"] == 1000

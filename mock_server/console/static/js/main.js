@@ -292,15 +292,19 @@ async function listen() {
   }
 }
 
-let firstMessage = true;
+let seenRevision = null;
 
+// A message whose revision differs from the last one seen means the state may have changed
+// (also while the stream was reconnecting): read what the page shows again.
 function onMessage(chunk) {
   const data = chunk.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5)).join('\n');
   if (!data) return;
   const message = JSON.parse(data);
   setClock(message.clock);
-  if (firstMessage) { firstMessage = false; return; } // the page has just read everything
-  refresh();
+  if (message.revision !== seenRevision) {
+    seenRevision = message.revision;
+    refresh();
+  }
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

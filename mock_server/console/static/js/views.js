@@ -19,6 +19,7 @@ function pageOf(key) {
 }
 
 async function load(key, path, params = {}) {
+  const offset = pageOf(key).history.length * PAGE_SIZE; // where this page starts, as asked
   const query = new URLSearchParams({ pageSize: String(PAGE_SIZE), pageToken: pageOf(key).token });
   for (const [name, value] of Object.entries(params)) if (value) query.set(name, value);
   const answer = await request('GET', `${path}?${query}`);
@@ -27,13 +28,13 @@ async function load(key, path, params = {}) {
     return load(key, path, params);
   }
   if (!answer.ok) throw new Error(messageOf(answer));
-  return answer.data;
+  return { ...answer.data, offset };
 }
 
 function pager(key, data, count, noun) {
   const paging = pageOf(key);
   const shown = data[count].length;
-  const first = paging.history.length * PAGE_SIZE;
+  const first = data.offset;
   return h('nav', { class: 'pager', 'aria-label': `Pages of ${noun}` },
     h('span', {}, data.totalSize ? `${first + 1}–${first + shown} of ${data.totalSize} ${noun}` : `No ${noun}`),
     h('button', { type: 'button', disabled: !paging.history.length, onclick: () => {
