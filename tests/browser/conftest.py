@@ -35,9 +35,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator["object"]:
-    """One headless Debian Chromium for the session."""
+    """One headless Debian Chromium per test module. Not per session: Playwright's sync API runs
+    an event loop in the main thread while it lives, and tests after the browser tests call
+    `asyncio.run`, which refuses to start inside a running loop."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's Chromium with "
                     "`apt-get install chromium chromium-driver`")

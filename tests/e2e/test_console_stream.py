@@ -40,7 +40,7 @@ def test_a_change_through_the_api_is_announced_and_streams_are_bounded():
             assert set(first) == {"revision", "clock"} and first["clock"]["frozen"] is False
 
             refused = httpx.get(f"{url}/_mock/ui/stream", timeout=5)
-            assert refused.status_code == 429
+            assert refused.status_code == 429 and refused.headers["retry-after"] == "5"
             assert refused.json()["status"] == "RESOURCE_EXHAUSTED"
             assert "--ui-max-streams" in refused.json()["message"]
 

@@ -136,6 +136,8 @@ def test_the_ledger_is_newest_first_with_exact_bodies_and_a_signature_check(clie
     assert bad["valid"] is False and bad["expected"] != bad["sent"]
     assert client.post(f"{UI}/signature:check", json={"eventId": "nope", "secret": "x"}).status_code == 404
     assert client.post(f"{UI}/signature:check", json={"eventId": event["eventId"]}).status_code == 400
+    too_long = client.post(f"{UI}/signature:check", json={"eventId": event["eventId"], "secret": "s" * 1025})
+    assert too_long.status_code == 400 and too_long.json()["details"][0]["fieldViolations"][0]["field"] == "secret"
 
 
 def test_the_request_journal_is_paged_newest_first(client):
