@@ -310,3 +310,26 @@ def test_an_order_created_from_the_form_completes_and_its_signed_callbacks_are_d
         first.get_by_role("button", name="Check signature").click()
         expect(page.locator("#ledger article.event", has_text="valid for this secret")).to_have_count(1)
     assert [e for e in page.console_errors if "status of 400" not in e] == []
+
+
+def test_qualified_numbers_added_from_the_form_are_verified_by_approving_invoices(console, live_mock):
+    page = console
+    httpx.post(f"{live_mock.url}/_mock/clock:freeze")
+    open_project(page, live_mock, "qual", "create")
+    form = page.locator("#qualify-form")
+    form.get_by_label("Numbers (one per line)").fill("+12025550134\n+1202")
+    form.get_by_role("button", name="Add").click()
+    expect(form.locator('[data-field="phoneNumbers"] .field-error')).to_contain_text("phoneNumbers[1]: '+1202'")
+    form.get_by_label("Numbers (one per line)").fill("+12025550134")
+    form.get_by_role("button", name="Add").click()
+    expect(form.locator(".form-ok")).to_contain_text("Added +12025550134")
+    page.get_by_role("button", name="+1 h").click()  # the eligibility check passes
+    page.get_by_role("link", name="Qualified numbers").click()
+    card = page.locator('article.qualified[data-number="+12025550134"]')
+    expect(card.locator("h3")).to_contain_text("ELIGIBLE")
+    card.get_by_role("button", name="Approve invoices").click()
+    expect(card.locator("h3")).to_contain_text("VERIFIED")
+    expect(card.locator(".note")).to_have_text("POST approveInvoices: 200 OK")
+    expect(page.locator("#last-call-text")).to_have_text(
+        "POST /_mock/projects/qual/qualifiedNumbers/%2B12025550134:approveInvoices\n{}")
+    assert [e for e in page.console_errors if "status of 400" not in e] == []

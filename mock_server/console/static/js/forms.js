@@ -103,7 +103,7 @@ function orderForm(project) {
     const loaKey = LOA_KEYS[loaType];
     for (const el of form.elements) {
       if (!el.name || el.name === 'operation' || el.name === 'loa.type') continue;
-      if (el.name === 'numbers') { body.numbers = el.value.split(/[\s,]+/).filter(Boolean); continue; }
+      if (el.name === 'numbers') { body.numbers = numbersOf(el.value); continue; }
       if (el.name.startsWith('loa.')) {
         if (operation === 'importNumbers' || loaType === 'Blanket') continue;
         if (el.name === 'loa.businessName' && loaType !== 'Reseller') continue;
@@ -136,6 +136,29 @@ function orderForm(project) {
   return form;
 }
 
+const numbersOf = (text) => text.split(/[\s,]+/).filter(Boolean);
+
+function qualifyForm(project) {
+  const form = h('form', { id: 'qualify-form', class: 'card', novalidate: true, onsubmit: async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const body = { phoneNumbers: numbersOf(form.elements.phoneNumbers.value) };
+    const answer = await act('POST', `/v1/projects/${enc(project)}/qualifiedNumbers:addNumbers`, { kind: 'api', body });
+    if (!answer.ok) { showErrors(form, answer, (path) => path.replace(/^phoneNumbers\[\d+\]$/, 'phoneNumbers')); return; }
+    const added = answer.data.qualifiedNumbers.map((n) => n.phoneNumber).join(', ');
+    form.querySelector('.form-ok').textContent = `Added ${added}: the eligibility check has started.`;
+    refresh();
+  } },
+  h('h3', {}, 'Add qualified numbers'),
+  h('p', { class: 'hint' }, 'POST /v1/projects/{projectId}/qualifiedNumbers:addNumbers'),
+  field('qual', 'phoneNumbers', 'Numbers (one per line)', { multiline: true, rows: 3, required: true, placeholder: '+12025550134' }),
+  h('p', { class: 'form-error error', role: 'alert' }),
+  h('p', { class: 'form-ok ok-text', role: 'status' }),
+  h('button', { type: 'submit' }, 'Add'));
+  return form;
+}
+
 export function createView(project) {
-  return h('section', { class: 'create cards', 'aria-label': 'Create' }, importForm(project), orderForm(project));
+  return h('section', { class: 'create cards', 'aria-label': 'Create' },
+    importForm(project), qualifyForm(project), orderForm(project));
 }

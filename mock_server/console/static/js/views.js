@@ -65,7 +65,8 @@ function filterForm(key, choices, { search = true } = {}) {
 // --- actions on rows -----------------------------------------------------------------------------
 async function run(noteKey, method, path, options) {
   const answer = await act(method, path, options);
-  notes.set(noteKey, { text: answer.ok ? `${method} ${path.split('?')[0].split('/').pop()}: ${answer.status} OK` : messageOf(answer), ok: answer.ok });
+  const action = path.includes(':') ? path.slice(path.lastIndexOf(':') + 1) : path.split('/').pop();
+  notes.set(noteKey, { text: answer.ok ? `${method} ${action}: ${answer.status} OK` : messageOf(answer), ok: answer.ok });
   await refresh();
   return answer;
 }
