@@ -92,6 +92,7 @@ def main(out: Path) -> int:
         form.get_by_label("Service plan id").fill("happy-plan")
         form.get_by_role("button", name="Import").click()
         expect(form.locator('[data-field="phoneNumber"] .field-error')).not_to_have_text("")
+        page.evaluate("window.scrollTo(0, 0)")  # the call panel and the field, not just the field
         shoot(page, out, "console-form-error")
 
         phone = browser.new_page(viewport={"width": 390, "height": 844})

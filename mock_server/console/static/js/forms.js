@@ -160,5 +160,5 @@ function qualifyForm(project) {
 
 export function createView(project) {
   return h('section', { class: 'create cards', 'aria-label': 'Create' },
-    importForm(project), qualifyForm(project), orderForm(project));
+    importForm(project), orderForm(project), qualifyForm(project));
 }
