@@ -19,6 +19,7 @@ from mock_server.config import (
     callback_env_name,
     port_number,
     set_callback_option,
+    stream_limit,
 )
 from mock_server.domain.settings import CallbackSettings
 from mock_server.scenarios.errors import ScenarioError
@@ -52,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate (chain) "
                        "(env SINCH_MOCK_TLS_CERT; needs --tls-key)")
     serve.add_argument("--tls-key", metavar="FILE", help="the certificate's PEM private key (env SINCH_MOCK_TLS_KEY)")
+    serve.add_argument("--ui-max-streams", type=_ui_streams, metavar="N",
+                       help="live streams of the sandbox console open at a time "
+                            "(env SINCH_MOCK_UI_MAX_STREAMS, default 16)")
     serve.add_argument("--log-level", default="warning",
                        choices=["critical", "error", "warning", "info", "debug"], help="server log level")
     cli_client.add_commands(commands)
@@ -64,6 +68,13 @@ def _port(text: str) -> int:
         return port_number(text, "port")
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error).removeprefix("port: ")) from None
+
+
+def _ui_streams(text: str) -> int:
+    try:
+        return stream_limit(text, "limit")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("limit: ")) from None
 
 
 def finite(kind: type) -> Callable[[str], float]:
@@ -93,6 +104,8 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
         config.seed = args.seed
     if args.state_file:
         config.state_file = args.state_file
+    if args.ui_max_streams is not None:
+        config.ui_max_streams = args.ui_max_streams
     if args.callback_order:
         config.settings.callbacks.order = args.callback_order
     if args.tls_cert:

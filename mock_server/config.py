@@ -45,6 +45,8 @@ class MockConfig:
     background: bool = True
     tls_cert: str | None = None  # serve HTTPS with this certificate (PEM) and key
     tls_key: str | None = None
+    # The sandbox console's live streams (GET /_mock/ui/stream) open at a time.
+    ui_max_streams: int = 16
 
     @property
     def keys(self) -> list[AccessKey]:
@@ -68,6 +70,8 @@ class MockConfig:
             config.seed = whole_number(env["SINCH_MOCK_SEED"], "SINCH_MOCK_SEED")
         config.tls_cert = env.get("SINCH_MOCK_TLS_CERT") or None
         config.tls_key = env.get("SINCH_MOCK_TLS_KEY") or None
+        if env.get("SINCH_MOCK_UI_MAX_STREAMS"):
+            config.ui_max_streams = stream_limit(env["SINCH_MOCK_UI_MAX_STREAMS"], "SINCH_MOCK_UI_MAX_STREAMS")
         if env.get("SINCH_MOCK_CALLBACK_ORDER"):
             config.settings.callbacks.order = callback_order(env["SINCH_MOCK_CALLBACK_ORDER"],
                                                              "SINCH_MOCK_CALLBACK_ORDER")
@@ -101,6 +105,16 @@ def whole_number(text: str, source: str) -> int:
         return int(text.strip())
     except ValueError:
         raise ValueError(f"{source}: {text!r} is not an integer") from None
+
+
+MAX_UI_STREAMS = 1000
+
+
+def stream_limit(text: str, source: str) -> int:
+    limit = whole_number(text, source)
+    if not 1 <= limit <= MAX_UI_STREAMS:
+        raise ValueError(f"{source}: {limit} is not between 1 and {MAX_UI_STREAMS}")
+    return limit
 
 
 def port_number(text: str, source: str) -> int:

@@ -209,6 +209,7 @@ class Dispatcher:
                 apply_outcome(event, outcome, started=request.started, ended=world.clock.now(),
                               signature=request.signature, settings=world.settings.callbacks,
                               duplicate=item.duplicate, sequence=request.sequence)
+                world.events.touch()
         except Exception:  # one broken attempt must not stop the lane or the engine
             log.exception("callback attempt for event %s failed", event.event_id)
         finally:

@@ -98,6 +98,8 @@ class EventLog:
         # Bumped whenever the log is emptied (reset, state import): deliveries in flight then
         # belong to a past the ledger no longer holds.
         self.generation = 0
+        # Bumped on every new event and every delivery attempt noted: a change notice.
+        self.changes = 0
 
     def subscribe(self, listener: Callable[[CallbackEvent], None]) -> None:
         self._listeners.append(listener)
@@ -133,6 +135,7 @@ class EventLog:
         )
         self.events.append(event)
         self.by_id[event.event_id] = event
+        self.changes += 1
         for listener in self._listeners:
             listener(event)
         return event
@@ -143,6 +146,10 @@ class EventLog:
         if event is None:
             raise not_found(f"No callback event {event_id!r} in the ledger")
         return event
+
+    def touch(self) -> None:
+        """Note that an event changed (a delivery attempt was made)."""
+        self.changes += 1
 
     def for_project(self, project_id: str | None) -> list[CallbackEvent]:
         return [e for e in self.events if project_id is None or e.project_id == project_id]

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mock_server import console
 from mock_server.config import MockConfig
 from mock_server.core.clock import Clock
 from mock_server.core.rng import Rng
@@ -114,4 +115,5 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     app.state.own_address = own_address
     app.state.authenticator = authenticator
     app.state.scenarios = scenarios
+    console.install(app, max_streams=config.ui_max_streams)
     return app

@@ -96,6 +96,12 @@ class LiveMock:
         self.stop()
         raise AssertionError("the mock never became healthy")
 
+    def __enter__(self) -> "LiveMock":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -108,8 +114,5 @@ class LiveMock:
 @pytest.fixture
 def live_mock() -> Iterator[LiveMock]:
     """A fresh `sinch-mock serve` process on a free port (seed 7), stopped after the test."""
-    mock = LiveMock("--seed", "7")
-    try:
+    with LiveMock("--seed", "7") as mock:
         yield mock
-    finally:
-        mock.stop()
