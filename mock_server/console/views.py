@@ -50,7 +50,8 @@ def _page(request: Request, items: Iterable[Any], key, filters: dict) -> Page:
     raw = query_one(request, "pageSize")
     size = page_size_from(raw)  # a value that is not a whole number, zero or more, is refused
     size = PAGE_SIZE if raw is None or int(raw) == 0 else min(size, MAX_PAGE_SIZE)
-    return paginate(list(items), key, size, query_one(request, "pageToken"), filters)
+    return paginate(list(items), key, size, query_one(request, "pageToken"), filters,
+                    project_id=request.path_params.get("projectId"))
 
 
 def _project(world: World, request: Request) -> Project:
