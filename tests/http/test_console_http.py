@@ -65,7 +65,10 @@ def test_overview_counts_states_per_project_and_names_what_falls_due(client):
     client.post("/_mock/clock:advance", json={"seconds": 86400})
     later = client.get(f"{UI}/overview").json()
     assert {p["projectId"]: p for p in later["projects"]}["p1"]["importedNumbers"] == {"DONE": 2}
-    assert later["nextDue"] is None
+    # The invoice review of p2's number ends by itself days later (docs/qualified-numbers.md).
+    assert later["nextDue"]["projectId"] == "p2" and later["nextDue"]["what"] == "qualified_number.invoice_review"
+    client.post("/_mock/clock:advance", json={"seconds": 3 * 86400})
+    assert client.get(f"{UI}/overview").json()["nextDue"] is None
 
 
 def test_resources_are_rendered_exactly_as_the_api_answers_them(client):
