@@ -13,6 +13,7 @@ import logging
 from datetime import datetime
 
 from mock_server.core.clock import ClockError
+from mock_server.core.gate import Gate
 from mock_server.delivery.dispatcher import Dispatcher
 from mock_server.domain.world import World
 
@@ -28,6 +29,7 @@ class Engine:
         self.dispatcher = dispatcher or Dispatcher(world)
         self._task: asyncio.Task | None = None
         self._moving = asyncio.Lock()
+        self.gate = Gate()  # heavy jobs (mock_server.http.gate) run alone; the worker waits meanwhile
 
     async def advance(self, seconds: float) -> datetime:
         return await self.move_to(self.world.clock.after(seconds))
@@ -90,7 +92,7 @@ class Engine:
     async def _run(self) -> None:
         while True:
             try:
-                if not self._moving.locked():
+                if not self._moving.locked() and not self.gate.busy:
                     await self.tick()
             except Exception:  # keep serving; the failure is logged
                 log.exception("background tick failed")

@@ -3,24 +3,28 @@
 `export_state(world)` writes everything a run consists of: the clock, the random generator,
 the settings, the outcome overrides, every project with its records, the pending scheduled
 jobs, the callback events (the delivery ledger) and the request journal. `import_state`
-validates a whole document first and only then replaces the world's state with it, so a bad
-document changes nothing. Export, reset, import, export gives the same document (with a
+validates a whole document first (every setting within its bounds, the clock and every instant
+within the clock's range, a random generator state the generator accepts, journal entries of
+the journal's shape) and only then replaces the world's state with it, built from the validated
+document, so a bad document changes nothing. Export, reset, import, export gives the same document (with a
 flowing clock, `clock.now` differs by the real time that passed; freeze the clock first for a
 byte-exact round trip).
 """
 
 from __future__ import annotations
 
+import random
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from mock_server.core.timefmt import EARLIEST, LATEST
 from mock_server.domain.events import CallbackEvent
 from mock_server.domain.outcomes import NumberOutcome
 from mock_server.domain.project import Project
 from mock_server.domain.settings import Settings
-from mock_server.domain.world import World
+from mock_server.domain.world import JOURNAL_LIMIT, World
 
 STATE_VERSION = 1
 
@@ -34,14 +38,53 @@ class StateError(ValueError):
 
 
 class _Doc(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
+
+
+def _in_range(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("needs a time zone offset")
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"must be between {EARLIEST.date().isoformat()} and {LATEST.date().isoformat()}")
+    return value
+
+
+Instant = Annotated[datetime, AfterValidator(_in_range)]
+MAX_SEED = 2**64
 
 
 class ClockDoc(_Doc):
-    now: datetime
+    now: Instant
     frozen: bool
 
-    @field_validator("now")
+
+class RngDoc(_Doc):
+    seed: int = Field(ge=0, lt=MAX_SEED)
+    state: tuple[int, tuple[int, ...], float | None]
+
+    @field_validator("state")
+    @classmethod
+    def _accepted(cls, value: tuple) -> tuple:
+        """A state the generator takes (Mersenne Twister: version 3, 624 words and a position)."""
+        version, internal, gauss = value
+        if version != 3 or len(internal) != 625 or not all(0 <= word < 2**32 for word in internal) \
+                or internal[-1] > 624:
+            raise ValueError("is not a random generator state (as GET /_mock/state exports it)")
+        try:
+            random.Random().setstate((version, tuple(internal), gauss))
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError("is not a random generator state (as GET /_mock/state exports it)") from None
+        return value
+
+
+class JobDoc(_Doc):
+    due: datetime
+    seq: int = Field(ge=0, lt=2**63)
+    kind: str
+    project_id: str = Field(alias="projectId")
+    data: dict[str, Any] = {}
+
+    @field_validator("due")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
@@ -49,17 +92,23 @@ class ClockDoc(_Doc):
         return value
 
 
-class RngDoc(_Doc):
-    seed: int
-    state: tuple[int, tuple[int, ...], float | None]
+class JournalEntryDoc(_Doc):
+    """One entry of the request journal, as `GET /_mock/requests` shows it."""
 
+    method: str
+    path: str
+    query: str
+    status: int = Field(ge=100, le=599)
+    time: str
+    project_id: str | None = Field(alias="projectId")
 
-class JobDoc(_Doc):
-    due: datetime
-    seq: int = Field(ge=0)
-    kind: str
-    project_id: str = Field(alias="projectId")
-    data: dict[str, Any] = {}
+    @field_validator("time")
+    @classmethod
+    def _instant(cls, value: str) -> str:
+        from mock_server.core.timefmt import parse_rfc3339
+
+        parse_rfc3339(value)
+        return value
 
 
 class OutcomesDoc(_Doc):
@@ -77,7 +126,7 @@ class StateDocument(_Doc):
     projects: dict[str, Project]
     jobs: list[JobDoc]
     events: list[CallbackEvent]
-    journal: list[dict[str, Any]] = []
+    journal: list[JournalEntryDoc] = Field(default_factory=list, max_length=JOURNAL_LIMIT)
 
     @field_validator("version")
     @classmethod
@@ -135,15 +184,18 @@ def import_state(world: World, document: Any) -> None:
     """Replace the world's whole state with `document` (validated first: all or nothing)."""
     with world.lock:
         parsed = validate_state(world, document)
-        world.clock.restore(document["clock"])
+        world.clock.restore({"now": parsed.clock.now.isoformat(), "frozen": parsed.clock.frozen})
         world.rng.reseed(parsed.rng.seed)
         version, internal, gauss = parsed.rng.state
         world.rng.set_state((version, tuple(internal), gauss))
         world.settings = parsed.settings
-        world.outcomes.restore(document["outcomes"])
+        world.outcomes.overrides = dict(parsed.outcomes.overrides)
+        world.outcomes.campaign_failures = dict(parsed.outcomes.campaign_failures)
+        world.outcomes.service_plan_failures = dict(parsed.outcomes.service_plan_failures)
         world.projects.clear()
         world.projects.update(parsed.projects)
-        world.scheduler.restore(document["jobs"])
-        world.events.restore(document["events"])
-        world.journal[:] = [dict(entry) for entry in parsed.journal]
-
+        world.scheduler.restore([{"due": job.due.isoformat(), "seq": job.seq, "kind": job.kind,
+                                  "projectId": job.project_id, "data": job.data} for job in parsed.jobs])
+        world.events.restore(parsed.events)
+        world.journal[:] = [entry.model_dump(by_alias=True) for entry in parsed.journal]
+        world.journal_dropped = 0

@@ -20,6 +20,8 @@ from mock_server.domain.outcomes import Outcomes
 from mock_server.domain.project import Project
 from mock_server.domain.settings import Settings
 
+JOURNAL_LIMIT = 10_000  # entries the request journal keeps; older ones are dropped (and counted)
+
 
 class World:
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
@@ -34,6 +36,7 @@ class World:
         self.projects: dict[str, Project] = {}
         self.events = EventLog(self)
         self.journal: list[dict[str, Any]] = []
+        self.journal_dropped = 0  # entries dropped from the journal since it was last emptied
         # Run at the end of every reset (the app re-applies its start-up scenarios here).
         self.reset_hooks: list[Callable[[], None]] = []
 
@@ -53,6 +56,15 @@ class World:
         if project is None:
             project = self.projects[project_id] = Project(project_id=project_id)
         return project
+
+    def record_request(self, entry: dict[str, Any]) -> None:
+        """Add an entry to the request journal; beyond JOURNAL_LIMIT the oldest are dropped."""
+        with self.lock:
+            self.journal.append(entry)
+            excess = len(self.journal) - JOURNAL_LIMIT
+            if excess > 0:
+                del self.journal[:excess]
+                self.journal_dropped += excess
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -91,6 +103,7 @@ class World:
             self.scheduler.clear()
             self.events.clear()
             self.journal.clear()
+            self.journal_dropped = 0
             self.outcomes.clear()
             self.settings = self.initial_settings.model_copy(deep=True)
             self.rng.reseed()

@@ -21,6 +21,8 @@ from mock_server.http import callbacks, control, hosting_orders, imported_number
 from mock_server.http import state
 from mock_server.http.auth import AuthMiddleware, Authenticator, token_endpoint
 from mock_server.http.errors import EXCEPTION_HANDLERS
+from mock_server.http.framing import FramingMiddleware
+from mock_server.http.gate import GateMiddleware
 from mock_server.http.journal import JournalMiddleware
 from mock_server.http.state import ScenarioHost
 from mock_server.spec import spec_bytes
@@ -53,7 +55,9 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     world = World(settings=config.settings.model_copy(deep=True), clock=clock or Clock(), rng=rng)
     engine = Engine(world, Dispatcher(world))
     authenticator = Authenticator(config.keys, world.clock, rng)
-    scenarios = ScenarioHost(world, authenticator, config.scenarios)  # start-up scenarios; ScenarioError
+    world.reset_hooks.append(authenticator.revoke_all)  # tokens belong to the world
+    scenarios = ScenarioHost(world, authenticator, config.scenarios,  # start-up scenarios; ScenarioError
+                             config.scenario_dirs)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -66,6 +70,8 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     app = Starlette(
         routes=build_routes(),
         middleware=[
+            Middleware(FramingMiddleware),
+            Middleware(GateMiddleware, gate=engine.gate),
             Middleware(JournalMiddleware, world=world),
             Middleware(AuthMiddleware, authenticator=authenticator),
         ],

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import unquote
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.world import World
-
-_PROJECT_IN_PATH = re.compile(r"^/v1/projects/([^/:]+)")
-JOURNAL_LIMIT = 10_000
+from mock_server.http.common import project_in_path
 
 
 class JournalMiddleware:
@@ -34,16 +29,12 @@ class JournalMiddleware:
         try:
             await self.app(scope, receive, record_status)
         finally:
-            match = _PROJECT_IN_PATH.match(path)
             entry = {
                 "method": scope["method"],
                 "path": path,
                 "query": scope.get("query_string", b"").decode("latin-1"),
                 "status": status["code"],
                 "time": rfc3339(self.world.clock.now()),
-                "projectId": unquote(match.group(1)) if match else None,
+                "projectId": project_in_path(path),
             }
-            with self.world.lock:
-                self.world.journal.append(entry)
-                if len(self.world.journal) > JOURNAL_LIMIT:
-                    del self.world.journal[: len(self.world.journal) - JOURNAL_LIMIT]
+            self.world.record_request(entry)
