@@ -166,7 +166,7 @@ def validate_state(world: World, document: Any) -> StateDocument:
     try:
         parsed = StateDocument.model_validate(document)
     except ValidationError as error:
-        raise StateError([(_path(e["loc"]), e["msg"]) for e in error.errors()]) from None
+        raise StateError([(_path(e["loc"]), e["msg"].removeprefix("Value error, ")) for e in error.errors()]) from None
     problems = []
     known_kinds = world.scheduler.kinds()
     for i, job in enumerate(parsed.jobs):

@@ -57,6 +57,12 @@ class World:
             project = self.projects[project_id] = Project(project_id=project_id)
         return project
 
+    def view(self, project_id: str) -> Project:
+        """The project with this id for reading: a project never used reads as empty and is not
+        created (reads leave no trace)."""
+        project = self.projects.get(project_id)
+        return project if project is not None else Project(project_id=project_id)
+
     def record_request(self, entry: dict[str, Any]) -> None:
         """Add an entry to the request journal; beyond JOURNAL_LIMIT the oldest are dropped."""
         with self.lock:

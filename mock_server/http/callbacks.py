@@ -70,7 +70,7 @@ async def get_configuration(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     world = world_of(request)
     with world.transaction():
-        return json_response(configuration_json(project_id, world.project(project_id).callback_configuration))
+        return json_response(configuration_json(project_id, world.view(project_id).callback_configuration))
 
 
 async def update_configuration(request: Request) -> JSONResponse:

@@ -54,7 +54,7 @@ class AccessKeyDoc(BaseModel):
 _KEY_LIST = TypeAdapter(list[AccessKeyDoc])
 
 
-MAX_STATE_BYTES = 64 * 1024 * 1024  # a PUT /_mock/state document
+MAX_STATE_BYTES = 128 * 1024 * 1024  # a PUT /_mock/state document: a 100,000-number world fits
 
 
 class ScenarioHost:

@@ -128,7 +128,7 @@ def campaign(request: TextEnableRequest) -> None:
 
 def qualified(world: "World", project_id: str, phones: list[str]) -> None:
     """Every number must be a qualified number of the project (404 listing the unknown ones)."""
-    known = world.project(project_id).qualified_numbers
+    known = world.view(project_id).qualified_numbers
     missing = [p for p in phones if p not in known]
     if missing:
         raise not_found(f"Qualified numbers not found in the project: {', '.join(missing)}")
@@ -136,7 +136,7 @@ def qualified(world: "World", project_id: str, phones: list[str]) -> None:
 
 def free_to_host(world: "World", project_id: str, phones: list[str]) -> None:
     """No number may be imported already or held by a running hosting order (409)."""
-    project = world.project(project_id)
+    project = world.view(project_id)
     violations: list[FieldViolation] = []
     for index, phone in enumerate(phones):
         if world.imported_numbers.is_imported(project_id, phone):
@@ -154,7 +154,7 @@ def free_to_host(world: "World", project_id: str, phones: list[str]) -> None:
 def verified(world: "World", project_id: str, phones: list[str], region: str) -> None:
     """Text-enabled numbers must be VERIFIED qualified numbers of the order's region (toll-free
     numbers are shared by US and CA, so they fit either)."""
-    known = world.project(project_id).qualified_numbers
+    known = world.view(project_id).qualified_numbers
     violations: list[FieldViolation] = []
     for index, phone in enumerate(phones):
         number = known[phone]
