@@ -14,6 +14,7 @@ same answer, and no error quotes what a refused file holds.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,8 @@ def parse_text(text: str, source: str, *, default_name: str | None = None, from_
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "cannot be read"
+        if from_file:  # quote a character, never a piece of the file (a tag, an alias name)
+            problem = re.sub(r"(tag|alias|anchor|handle|directive) '[^']*'", r"\1 '...'", problem)
         raise ScenarioError(source, [Problem("", f"not valid YAML: {problem}",
                                              mark.line + 1 if mark else None)]) from None
     except yaml.YAMLError as error:
@@ -176,10 +179,11 @@ def read_scenario_file(path: Path) -> str:
         raise ScenarioError(source, [Problem("", "no such file")]) from None
     except OSError as error:
         raise ScenarioError(source, [Problem("", f"cannot be read: {error.strerror}")]) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise ScenarioError(source, [Problem("", "is not a regular file")])
     with os.fdopen(fd, "rb") as file:
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ScenarioError(source, [Problem("", "is not a regular file")])
         if info.st_size > MAX_SCENARIO_BYTES:
             raise ScenarioError(source, [Problem("", f"is larger than {MAX_SCENARIO_BYTES // 1024} KiB")])
         data = file.read(MAX_SCENARIO_BYTES + 1)
@@ -206,8 +210,8 @@ class ScenarioFiles:
         self.files = {f.resolve() for f in files or []}
 
     def find(self, text: str) -> Path:
-        """The file `text` names: absolute, or relative to a scenario directory; ScenarioError
-        with one message whether it is missing or not allowed."""
+        """The regular file `text` names: absolute, or relative to a scenario directory;
+        ScenarioError with one message whether it is missing, elsewhere or not a regular file."""
         given = Path(text)
         candidates = [given] if given.is_absolute() else [d / given for d in self.directories]
         for candidate in candidates:
@@ -215,7 +219,8 @@ class ScenarioFiles:
                 real = candidate.resolve(strict=True)
             except (OSError, RuntimeError, ValueError):
                 continue
-            if real in self.files or any(real.is_relative_to(d) for d in self.directories):
+            allowed = real in self.files or any(real.is_relative_to(d) for d in self.directories)
+            if allowed and real.is_file():  # a directory, FIFO or device is never opened
                 return real
         raise ScenarioError(text, [Problem("", "no such scenario file in the scenario directories "
                                                "(the shipped ones and --scenario-dir)")])
