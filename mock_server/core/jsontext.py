@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from typing import Any, Iterator
 
 MAX_JSON_DEPTH = 64
 MAX_INT_DIGITS = 30
@@ -20,6 +20,80 @@ MAX_INT_DIGITS = 30
 # A lone surrogate can only come from a \uD800-\uDFFF escape (raw surrogate bytes are not UTF-8);
 # the full walk is needed only when one appears.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+LARGE_TEXT = 1024 * 1024  # longer texts are parsed with a Python hook per object (see _switch_point)
+PIECE_CHARS = 1024 * 1024  # encode_pieces joins its output into pieces of about this size
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _switch_point(value: dict) -> dict:
+    """An object hook that changes nothing: running Python code per object lets other threads
+    (the event loop) take their turn while a large text is parsed, which one call into the C
+    parser would not."""
+    return value
+
+
+def encode_pieces(value: Any, small: int = 2000) -> Iterator[str]:
+    """`value` as compact JSON text (as Starlette's JSONResponse writes it), in pieces of about
+    PIECE_CHARS. Objects and arrays of more than `small` values in all are encoded member by
+    member, so no single call into the C encoder holds the interpreter for long."""
+    pending: list[str] = []
+    size = 0
+    for part in _parts(value, small):
+        pending.append(part)
+        size += len(part)
+        if size >= PIECE_CHARS:
+            yield "".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending)
+
+
+def _at_most(value: Any, limit: int) -> bool:
+    """Whether `value` holds at most `limit` values, nested ones included (stops counting early)."""
+    stack, count = [value], 0
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > limit:
+            return False
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
+
+
+def _parts(value: Any, small: int) -> Iterator[str]:
+    if isinstance(value, dict) and not _at_most(value, small):
+        yield "{"
+        for i, (key, member) in enumerate(value.items()):
+            yield ("," if i else "") + _ENCODER.encode(str(key)) + ":"
+            yield from _parts(member, small)
+        yield "}"
+    elif isinstance(value, list) and not _at_most(value, small):
+        yield "["
+        for i, member in enumerate(value):
+            if i:
+                yield ","
+            yield from _parts(member, small)
+        yield "]"
+    else:
+        yield _ENCODER.encode(value)
+
+
+def dismantle(value: Any) -> None:
+    """Empty a large parsed document piece by piece. Dropping it whole frees millions of objects in
+    one go, during which no other thread (the event loop) runs; this frees them a few at a time."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        while node:
+            member = node.popitem()[1] if isinstance(node, dict) else node.pop()
+            if isinstance(member, (dict, list)) and len(member) > 8:
+                stack.append(member)
+            del member
 
 
 class JsonTextError(ValueError):
@@ -55,8 +129,9 @@ def parse_json(raw: bytes | bytearray | str, *, consume: bool = False) -> Any:
             raw.clear()
     else:
         text = raw
+    hook = _switch_point if len(text) > LARGE_TEXT else None
     try:
-        data = json.loads(text, parse_int=_integer, parse_float=_number, parse_constant=_constant)
+        data = json.loads(text, parse_int=_integer, parse_float=_number, parse_constant=_constant, object_hook=hook)
     except RecursionError:
         raise JsonTextError(f"it is nested more than {MAX_JSON_DEPTH} levels deep") from None
     except json.JSONDecodeError as error:

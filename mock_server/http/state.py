@@ -13,21 +13,21 @@ answering while they run. A state document may be up to `MAX_STATE_BYTES`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, AsyncIterator
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
 from mock_server.config import AccessKey
 from mock_server.core.errors import FieldViolation, invalid_argument
+from mock_server.core.jsontext import dismantle, encode_pieces
 from mock_server.domain.world import World
 from mock_server.http.auth import Authenticator
 from mock_server.http.bodies import json_content_type, json_object, json_value, read_body
 from mock_server.http.common import json_response, world_of
-from mock_server.http.gate import heavy
+from mock_server.http.gate import heavy, off_loop
 from mock_server.scenarios import (
     LoadResult,
     Scenario,
@@ -112,16 +112,25 @@ def _scenario_error(error: ScenarioError) -> Exception:
 
 
 # --- GET / PUT /_mock/state ---------------------------------------------------------------------
-async def get_state(request: Request) -> JSONResponse:
+async def get_state(request: Request) -> StreamingResponse:
     world, host = world_of(request), _host(request)
 
-    def export() -> JSONResponse:
+    def export() -> list[bytes]:
         with world.lock:
             document = export_state(world)
             document["accessKeys"] = host.export_keys()
-        return json_response(document)  # rendered here, off the event loop
+        pieces = [piece.encode() for piece in encode_pieces(document)]  # encoded here, off the event loop
+        dismantle(document)
+        return pieces
 
-    return await heavy(request, export)
+    pieces = await heavy(request, export)
+
+    async def body() -> AsyncIterator[bytes]:
+        for piece in pieces:
+            yield piece
+
+    return StreamingResponse(body(), media_type="application/json",
+                             headers={"Content-Length": str(sum(len(p) for p in pieces))})
 
 
 async def put_state(request: Request) -> JSONResponse:
@@ -129,7 +138,7 @@ async def put_state(request: Request) -> JSONResponse:
     if not raw.strip():
         raise invalid_argument("A JSON request body is required")
     json_content_type(request)
-    data = await run_in_threadpool(json_value, raw, consume=True)  # raw is emptied as it is read
+    data = await off_loop(json_value, raw, consume=True)  # raw is emptied as it is read
     if not isinstance(data, dict):
         raise invalid_argument("The request body must be a JSON object")
     world, host = world_of(request), _host(request)
@@ -145,7 +154,7 @@ async def put_state(request: Request) -> JSONResponse:
             raise invalid_argument(f"The state was not imported (nothing changed): {_first(error)}",
                                    *violations) from None
         finally:
-            data.clear()  # the models built from it are all that is kept
+            dismantle(data)  # the models built from it are all that is kept
         return json_response({"status": "imported", "projects": len(world.projects),
                               "events": len(world.events.events)})
 
@@ -196,7 +205,7 @@ async def load_scenario(request: Request) -> JSONResponse:
     data = await json_object(request)
     host = _host(request)
     try:
-        scenario, source = await run_in_threadpool(_requested_scenario, host, data)
+        scenario, source = await off_loop(_requested_scenario, host, data)
         result = await heavy(request, lambda: host.apply(scenario, source))
     except ScenarioError as error:
         raise _scenario_error(error) from None
