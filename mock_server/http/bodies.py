@@ -19,6 +19,7 @@ from starlette.requests import Request
 from mock_server.core.errors import ApiError, FieldViolation, field_error, invalid_argument
 from mock_server.core.jsontext import JsonTextError, parse_json
 from mock_server.core.paging import order_by_from, page_size_from
+from mock_server.http.gate import off_loop
 
 MAX_BODY_BYTES = 1024 * 1024
 M = TypeVar("M", bound=BaseModel)
@@ -86,15 +87,20 @@ def json_value(raw: bytes | bytearray, *, consume: bool = False) -> Any:
         raise invalid_argument(f"The request body is not valid JSON: {error}") from None
 
 
-async def json_object(request: Request, *, required: bool = True, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
-    """The body as a JSON object; an absent body is `{}` when `required` is false."""
+async def json_object(request: Request, *, required: bool = True, limit: int = MAX_BODY_BYTES,
+                      large: bool = False) -> dict[str, Any]:
+    """The body as a JSON object; an absent body is `{}` when `required` is false. A `large`
+    body (a state document) is parsed in a worker thread and its text let go once decoded."""
     raw = await read_body(request, limit)
     if not raw.strip():
         if required:
             raise invalid_argument("A JSON request body is required")
         return {}
     json_content_type(request)
-    data = json_value(raw)
+    if large:
+        data = await off_loop(json_value, raw, consume=True)
+    else:
+        data = json_value(raw)
     del raw
     if not isinstance(data, dict):
         raise invalid_argument("The request body must be a JSON object")

@@ -25,7 +25,7 @@ from mock_server.core.errors import FieldViolation, invalid_argument
 from mock_server.core.jsontext import dismantle, encode_pieces
 from mock_server.domain.world import World
 from mock_server.http.auth import Authenticator
-from mock_server.http.bodies import json_content_type, json_object, json_value, read_body
+from mock_server.http.bodies import json_object
 from mock_server.http.common import json_response, world_of
 from mock_server.http.gate import heavy, off_loop
 from mock_server.scenarios import (
@@ -134,13 +134,7 @@ async def get_state(request: Request) -> StreamingResponse:
 
 
 async def put_state(request: Request) -> JSONResponse:
-    raw = await read_body(request, MAX_STATE_BYTES)
-    if not raw.strip():
-        raise invalid_argument("A JSON request body is required")
-    json_content_type(request)
-    data = await off_loop(json_value, raw, consume=True)  # raw is emptied as it is read
-    if not isinstance(data, dict):
-        raise invalid_argument("The request body must be a JSON object")
+    data = await json_object(request, limit=MAX_STATE_BYTES, large=True)
     world, host = world_of(request), _host(request)
 
     def restore() -> JSONResponse:
