@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
@@ -50,7 +51,7 @@ class Authenticator:
         self.keys = {k.key_id: k for k in keys}
         self._clock = clock
         self._rng = rng
-        self._tokens: dict[str, IssuedToken] = {}
+        self._tokens: OrderedDict[str, IssuedToken] = OrderedDict()
 
     def add_keys(self, keys: Iterable[AccessKey]) -> None:
         """Accept these keys too, from now on (scenarios declare keys); a known key id is replaced."""
@@ -86,10 +87,11 @@ class Authenticator:
         return key if key is not None and same_secret(secret, key.key_secret) else None
 
     def issue_token(self, key: AccessKey) -> dict:
+        # Tokens are kept in the order they were issued, so the expired ones are at the front.
         now = self._clock.now()
-        self._drop_tokens(lambda issued: issued.expires_at <= now)
-        while len(self._tokens) >= MAX_TOKENS:
-            del self._tokens[next(iter(self._tokens))]
+        while self._tokens and (len(self._tokens) >= MAX_TOKENS
+                                or next(iter(self._tokens.values())).expires_at <= now):
+            self._tokens.popitem(last=False)
         token = self._rng.hex(48)
         self._tokens[token] = IssuedToken(key, self._clock.now() + timedelta(seconds=TOKEN_LIFETIME))
         return {"access_token": token, "token_type": "bearer", "expires_in": TOKEN_LIFETIME, "scope": ""}
