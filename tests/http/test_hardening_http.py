@@ -418,3 +418,28 @@ def test_health_answers_while_the_state_is_exported(client, monkeypatch):
     release.set()
     exporting.join(30)
     assert answers == {"export": 200}
+
+
+def test_health_answers_while_the_state_is_imported(client, monkeypatch):
+    from mock_server.http import state
+
+    document = client.get("/_mock/state").json()
+    started, release = threading.Event(), threading.Event()
+    real_import = state.import_state
+
+    def slow_import(world, data):
+        started.set()
+        assert release.wait(30)
+        return real_import(world, data)
+
+    monkeypatch.setattr(state, "import_state", slow_import)
+    answers = {}
+    importing = threading.Thread(
+        target=lambda: answers.update(put=client.put("/_mock/state", json=document).status_code))
+    importing.start()
+    assert started.wait(30)
+    assert client.get("/_mock/health").status_code == 200
+    assert "put" not in answers
+    release.set()
+    importing.join(30)
+    assert answers == {"put": 200}
