@@ -366,6 +366,16 @@ def test_the_ledger_is_paged_like_the_api_lists(client, app):
 
 
 # --- heavy jobs leave the event loop free -----------------------------------------------------------------
+def health_within(client, seconds: float) -> int | None:
+    """The status of GET /_mock/health, or None if it did not answer within `seconds`."""
+    answer: dict[str, int] = {}
+    asking = threading.Thread(target=lambda: answer.update(status=client.get("/_mock/health").status_code),
+                              daemon=True)
+    asking.start()
+    asking.join(seconds)
+    return answer.get("status")
+
+
 def test_health_answers_while_a_scenario_loads_and_other_requests_wait(client, app, monkeypatch):
     host = app.state.scenarios
     started, release = threading.Event(), threading.Event()
@@ -386,60 +396,50 @@ def test_health_answers_while_a_scenario_loads_and_other_requests_wait(client, a
                                kwargs={"json": {"name": "default"}})
     loading.start()
     assert started.wait(30)
-    assert client.get("/_mock/health").status_code == 200  # answered while the load is in progress
     api = threading.Thread(target=call, args=("api", "GET", f"{P}/importedNumbers"), kwargs={"params": LIST})
-    api.start()
-    api.join(0.3)
-    assert "load" not in answers and "api" not in answers  # the API call waits at the gate
-    release.set()
-    loading.join(30)
-    api.join(30)
+    try:
+        assert health_within(client, 10) == 200  # answered while the load is in progress
+        api.start()
+        api.join(0.3)
+        assert "load" not in answers and "api" not in answers  # the API call waits at the gate
+    finally:
+        release.set()
+        loading.join(30)
+        if api.is_alive() or api.ident is not None:
+            api.join(30)
     assert answers == {"load": 200, "api": 200}
 
 
-def test_health_answers_while_the_state_is_exported(client, monkeypatch):
+def health_answers_while_blocked(client, monkeypatch, name: str, call) -> None:
+    """Hold `mock_server.http.state.<name>` until health has answered; the call waits meanwhile."""
     from mock_server.http import state
 
     started, release = threading.Event(), threading.Event()
-    real_export = state.export_state
+    real = getattr(state, name)
 
-    def slow_export(world):
+    def held(*args):
         started.set()
         assert release.wait(30)
-        return real_export(world)
+        return real(*args)
 
-    monkeypatch.setattr(state, "export_state", slow_export)
+    monkeypatch.setattr(state, name, held)
     answers = {}
-    exporting = threading.Thread(target=lambda: answers.update(export=client.get("/_mock/state").status_code))
-    exporting.start()
+    worker = threading.Thread(target=lambda: answers.update(call=call().status_code))
+    worker.start()
     assert started.wait(30)
-    assert client.get("/_mock/health").status_code == 200
-    assert "export" not in answers
-    release.set()
-    exporting.join(30)
-    assert answers == {"export": 200}
+    try:
+        assert health_within(client, 10) == 200  # answered while the job is in progress
+        assert "call" not in answers
+    finally:
+        release.set()
+        worker.join(30)
+    assert answers == {"call": 200}
+
+
+def test_health_answers_while_the_state_is_exported(client, monkeypatch):
+    health_answers_while_blocked(client, monkeypatch, "export_state", lambda: client.get("/_mock/state"))
 
 
 def test_health_answers_while_the_state_is_imported(client, monkeypatch):
-    from mock_server.http import state
-
     document = client.get("/_mock/state").json()
-    started, release = threading.Event(), threading.Event()
-    real_import = state.import_state
-
-    def slow_import(world, data):
-        started.set()
-        assert release.wait(30)
-        return real_import(world, data)
-
-    monkeypatch.setattr(state, "import_state", slow_import)
-    answers = {}
-    importing = threading.Thread(
-        target=lambda: answers.update(put=client.put("/_mock/state", json=document).status_code))
-    importing.start()
-    assert started.wait(30)
-    assert client.get("/_mock/health").status_code == 200
-    assert "put" not in answers
-    release.set()
-    importing.join(30)
-    assert answers == {"put": 200}
+    health_answers_while_blocked(client, monkeypatch, "import_state", lambda: client.put("/_mock/state", json=document))
