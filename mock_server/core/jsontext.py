@@ -9,6 +9,7 @@ own, for data parsed elsewhere (YAML scenarios).
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import re
@@ -122,11 +123,13 @@ def parse_json(raw: bytes | bytearray | str, *, consume: bool = False) -> Any:
     `consume`, a bytearray is emptied as soon as it is decoded."""
     if isinstance(raw, (bytes, bytearray)):
         try:
-            text = raw.decode("utf-8")
+            parts = _decoded_pieces(raw)
         except UnicodeDecodeError:
             raise JsonTextError("the text is not UTF-8") from None
         if consume and isinstance(raw, bytearray):
             raw.clear()
+        text = "".join(parts)
+        del parts
     else:
         text = raw
     hook = _switch_point if len(text) > LARGE_TEXT else None
@@ -137,9 +140,22 @@ def parse_json(raw: bytes | bytearray | str, *, consume: bool = False) -> Any:
     except json.JSONDecodeError as error:
         raise JsonTextError(f"not valid JSON: {error}") from None
     check_depth(data)
-    if _SURROGATE_ESCAPE.search(text):
+    pieces = range(0, len(text), PIECE_CHARS)  # searched a piece at a time, as it is decoded
+    if any(_SURROGATE_ESCAPE.search(text, start, start + PIECE_CHARS + 5) for start in pieces):
         check_text(data)
     return data
+
+
+def _decoded_pieces(raw: bytes | bytearray) -> list[str]:
+    """UTF-8 bytes decoded a piece at a time (a large text in one call would hold the interpreter)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    try:
+        parts = [decoder.decode(view[start:start + PIECE_CHARS]) for start in range(0, len(raw), PIECE_CHARS)]
+        parts.append(decoder.decode(b"", final=True))
+    finally:
+        view.release()
+    return parts
 
 
 def _containers(data: Any) -> list[Any]:
