@@ -206,7 +206,7 @@ class SinchMock(MockControl):
 
     def __init__(self, *, seed: int = DEFAULT_SEED, scenarios: list[str] | None = None,
                  start: datetime | None = None, key_id: str = SANDBOX_KEY_ID,
-                 key_secret: str = SANDBOX_KEY_SECRET) -> None:
+                 key_secret: str = SANDBOX_KEY_SECRET, scenario_dirs: list[str] | None = None) -> None:
         with warnings.catch_warnings():  # Starlette's notice about httpx concerns it, not the user
             warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
             from starlette.testclient import TestClient
@@ -217,7 +217,7 @@ class SinchMock(MockControl):
 
         self.key_id, self.key_secret = key_id, key_secret
         config = MockConfig(seed=seed, background=False, scenarios=list(scenarios or []),
-                            access_keys=[AccessKey(key_id, key_secret)])
+                            access_keys=[AccessKey(key_id, key_secret)], scenario_dirs=list(scenario_dirs or []))
         self.app = create_app(config, clock=Clock(start=start, frozen=start is not None))
         self.client = TestClient(self.app, base_url=self.base_url, headers=basic_auth_header(key_id, key_secret))
         self._control = self.client
@@ -278,8 +278,9 @@ class SinchMockServer(MockControl):
 
     def __init__(self, *, seed: int = DEFAULT_SEED, scenarios: list[str] | None = None,
                  key_id: str = SANDBOX_KEY_ID, key_secret: str = SANDBOX_KEY_SECRET,
-                 startup_timeout: float = 20.0) -> None:
+                 startup_timeout: float = 20.0, scenario_dirs: list[str] | None = None) -> None:
         self.seed, self.scenarios = seed, list(scenarios or [])
+        self.scenario_dirs = list(scenario_dirs or [])
         self.key_id, self.key_secret = key_id, key_secret
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[str] | None = None
@@ -296,6 +297,8 @@ class SinchMockServer(MockControl):
                    "--seed", str(self.seed), "--access-key", f"{self.key_id}:{self.key_secret}"]
         for scenario in self.scenarios:
             command += ["--scenario", scenario]
+        for directory in self.scenario_dirs:
+            command += ["--scenario-dir", directory]
         env = {k: v for k, v in os.environ.items() if not k.startswith("SINCH_MOCK_")}
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True, env=env)

@@ -24,6 +24,8 @@ from mock_server.http import callbacks, control, hosting_orders, imported_number
 from mock_server.http import faults, sink, state, trigger
 from mock_server.http.auth import AuthMiddleware, Authenticator, token_endpoint
 from mock_server.http.errors import EXCEPTION_HANDLERS
+from mock_server.http.framing import FramingMiddleware
+from mock_server.http.gate import GateMiddleware
 from mock_server.http.journal import JournalMiddleware
 from mock_server.http.state import ScenarioHost, export_document, import_document
 from mock_server.spec import spec_bytes
@@ -82,7 +84,9 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     own_address = OwnAddress()  # `sinch-mock serve` tells it where it listens
     engine = Engine(world, Dispatcher(world, own_address=own_address))
     authenticator = Authenticator(config.keys, world.clock, rng)
-    scenarios = ScenarioHost(world, authenticator, config.scenarios)  # start-up scenarios; ScenarioError
+    world.reset_hooks.append(authenticator.revoke_all)  # tokens belong to the world
+    scenarios = ScenarioHost(world, authenticator, config.scenarios,  # start-up scenarios; ScenarioError
+                             config.scenario_dirs)
     if config.state_file:
         load_state_file(config.state_file, world, scenarios)  # StateFileError
 
@@ -99,6 +103,8 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     app = Starlette(
         routes=build_routes(),
         middleware=[
+            Middleware(FramingMiddleware),
+            Middleware(GateMiddleware, gate=engine.gate),
             Middleware(JournalMiddleware, world=world),
             Middleware(faults.FaultMiddleware, world=world),
             Middleware(AuthMiddleware, authenticator=authenticator),

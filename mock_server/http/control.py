@@ -11,8 +11,10 @@ from starlette.routing import Route
 from mock_server.core.clock import ClockError
 from mock_server.core.errors import field_error, invalid_argument
 from mock_server.core.timefmt import parse_rfc3339, rfc3339
+from mock_server.domain.world import JOURNAL_LIMIT
 from mock_server.http.bodies import json_object
 from mock_server.http.common import json_response, world_of
+from mock_server.http.gate import heavy
 
 
 def clock_body(request: Request) -> dict:
@@ -25,7 +27,7 @@ async def health(request: Request) -> JSONResponse:
 
 
 async def reset(request: Request) -> JSONResponse:
-    world_of(request).reset()
+    await heavy(request, world_of(request).reset)  # re-applies start-up scenarios: may be large
     return json_response({"status": "reset"})
 
 
@@ -82,7 +84,8 @@ async def list_requests(request: Request) -> JSONResponse:
     project_id = request.query_params.get("projectId")
     with world.lock:
         entries = [e for e in world.journal if project_id is None or e["projectId"] == project_id]
-    return json_response({"requests": entries})
+        dropped = world.journal_dropped
+    return json_response({"requests": entries, "dropped": dropped, "limit": JOURNAL_LIMIT})
 
 
 routes = [
