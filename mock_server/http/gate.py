@@ -21,7 +21,10 @@ T = TypeVar("T")
 # Routes that run heavy jobs: they pass the gate alone, around the job only (not while their
 # body arrives).
 HEAVY_PATHS = frozenset({"/_mock/scenarios:load", "/_mock/state", "/_mock/reset"})
-FREE_PATHS = frozenset({"/_mock/health"})
+# Requests that never wait and are not waited for: health, and the console's change stream, which
+# stays open for minutes and reads only change counters (a heavy job waiting for it would wait
+# for minutes, and every request behind that job with it).
+FREE_PATHS = frozenset({"/_mock/health", "/_mock/ui/stream"})
 IDLE_POLL_SECONDS = 0.01
 
 
