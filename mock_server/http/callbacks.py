@@ -102,7 +102,7 @@ async def list_events(request: Request) -> JSONResponse:
         answer: dict = {"dropped": world.events.dropped, "limit": world.settings.limits.ledger_events}
         if paged:
             page = paginate(matching, lambda e: (e.seq,), page_size_from(query_one(request, "pageSize")),
-                            query_one(request, "pageToken"), {"projectId": project_id, "state": state})
+                            query_one(request, "pageToken"), {"state": state}, project_id=project_id)
             matching = page.items
             answer.update(nextPageToken=page.next_page_token, totalSize=page.total_size)
         events = [ledger_entry_json(e) for e in matching]
