@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import math
 import signal
 import socket
@@ -12,9 +13,11 @@ from typing import Callable
 from mock_server.config import (
     CALLBACK_OPTIONS,
     CALLBACK_ORDERS,
+    LOG_LEVELS,
     AccessKey,
     MockConfig,
     callback_env_name,
+    cors_origins,
     port_number,
     set_callback_option,
 )
@@ -45,8 +48,19 @@ def build_parser() -> argparse.ArgumentParser:
         field = CallbackSettings.model_fields[name]
         serve.add_argument("--callback-" + name.replace("_", "-"), type=finite(kind), metavar="N",
                            help=f"{field.description} (env {callback_env_name(name)}, default {field.default:g})")
-    serve.add_argument("--log-level", default="warning",
-                       choices=["critical", "error", "warning", "info", "debug"], help="server log level")
+    serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                       help="an origin whose pages may call the mock (scheme://host[:port], or *); repeatable "
+                       "(env SINCH_MOCK_CORS_ORIGINS, comma-separated; default any http://localhost:PORT "
+                       "and http://127.0.0.1:PORT)")
+    serve.add_argument("--allowed-host", action="append", default=[], metavar="HOST",
+                       help="a Host name the control plane answers to, besides IP addresses, localhost and "
+                       "names without a dot; repeatable (env SINCH_MOCK_ALLOWED_HOSTS, comma-separated)")
+    serve.add_argument("--control-token", metavar="TOKEN",
+                       help="require Authorization: Bearer TOKEN on /_mock/... (except /_mock/health) "
+                       "(env SINCH_MOCK_CONTROL_TOKEN)")
+    serve.add_argument("--log-level", choices=LOG_LEVELS,
+                       help="server log level; info logs a line per request (env SINCH_MOCK_LOG_LEVEL, "
+                       "default info)")
     return parser
 
 
@@ -82,6 +96,14 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
         config.scenarios = list(args.scenario)
     if args.seed is not None:
         config.seed = args.seed
+    if args.cors_origin:
+        config.cors_origins = cors_origins(args.cors_origin, "--cors-origin")
+    if args.allowed_host:
+        config.allowed_hosts = [h.strip() for h in args.allowed_host if h.strip()]
+    if args.control_token:
+        config.control_token = args.control_token
+    if args.log_level:
+        config.log_level = args.log_level
     if args.callback_order:
         config.settings.callbacks.order = args.callback_order
     for name, _ in CALLBACK_OPTIONS:
@@ -91,7 +113,7 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
     return config
 
 
-def serve(config: MockConfig, log_level: str = "warning") -> None:
+def serve(config: MockConfig) -> None:
     import uvicorn
 
     from mock_server.core.rng import fresh_seed
@@ -112,13 +134,28 @@ def serve(config: MockConfig, log_level: str = "warning") -> None:
           flush=True)
     # A stop waits this long for requests in flight (a long clock:advance delivering to a dead
     # receiver can take a minute), then cancels them: Ctrl-C and `docker stop` stay prompt.
-    server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="on",
+    # The access log is the mock's own (one line per request, from the journal's middleware).
+    server = uvicorn.Server(uvicorn.Config(app, log_level=config.log_level, access_log=False,
+                                           log_config=logging_config(config.log_level), lifespan="on",
                                            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS))
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again: let that
     # second delivery end the process with status 0 instead of "killed by a signal".
     signal.signal(signal.SIGTERM, _exit_cleanly)
     signal.signal(signal.SIGINT, _exit_cleanly)
     server.run(sockets=[sock])
+
+
+def logging_config(level: str) -> dict:
+    """uvicorn's logging set-up, plus the mock's loggers (`sinch_mock`, access lines on stdout)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["sinch_mock"] = {"format": "%(message)s"}
+    config["handlers"]["sinch_mock"] = {"formatter": "sinch_mock", "class": "logging.StreamHandler",
+                                        "stream": "ext://sys.stdout"}
+    config["loggers"]["sinch_mock"] = {"handlers": ["sinch_mock"], "level": level.upper(),
+                                      "propagate": False}
+    return config
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:
@@ -134,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(error))
     if args.command == "serve":
         try:
-            serve(config, args.log_level)
+            serve(config)
         except OSError as error:
             print(f"sinch-mock: cannot listen on {config.host}:{config.port}: {error}", file=sys.stderr)
             return 1

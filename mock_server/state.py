@@ -99,7 +99,8 @@ def export_state(world: World) -> dict[str, Any]:
             "projects": {pid: p.model_dump(mode="json") for pid, p in world.projects.items()},
             "jobs": world.scheduler.export(),
             "events": world.events.export(),
-            "journal": [dict(entry) for entry in world.journal],
+            # the API's calls; control-plane calls (reset, this import) are not part of a state
+            "journal": [dict(entry) for entry in world.journal if not entry.get("control")],
         }
 
 

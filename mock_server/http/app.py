@@ -21,6 +21,7 @@ from mock_server.http import callbacks, control, hosting_orders, imported_number
 from mock_server.http import state
 from mock_server.http.auth import AuthMiddleware, Authenticator, token_endpoint
 from mock_server.http.errors import EXCEPTION_HANDLERS
+from mock_server.http.guard import BrowserPolicy, ControlPlaneGuard, cors_middleware
 from mock_server.http.journal import JournalMiddleware
 from mock_server.http.state import ScenarioHost
 from mock_server.spec import spec_bytes
@@ -53,6 +54,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     world = World(settings=config.settings.model_copy(deep=True), clock=clock or Clock(), rng=rng)
     engine = Engine(world, Dispatcher(world))
     authenticator = Authenticator(config.keys, world.clock, rng)
+    policy = BrowserPolicy(config.cors_origins, config.allowed_hosts, config.control_token)
     scenarios = ScenarioHost(world, authenticator, config.scenarios)  # start-up scenarios; ScenarioError
 
     @contextlib.asynccontextmanager
@@ -66,7 +68,9 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     app = Starlette(
         routes=build_routes(),
         middleware=[
-            Middleware(JournalMiddleware, world=world),
+            cors_middleware(policy),  # outermost: preflights are answered before anything else
+            Middleware(JournalMiddleware, world=world, key_of_token=authenticator.key_id_of_token),
+            Middleware(ControlPlaneGuard, policy=policy),
             Middleware(AuthMiddleware, authenticator=authenticator),
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

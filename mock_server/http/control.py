@@ -13,6 +13,7 @@ from mock_server.core.errors import field_error, invalid_argument
 from mock_server.core.timefmt import parse_rfc3339, rfc3339
 from mock_server.http.bodies import json_object
 from mock_server.http.common import json_response, world_of
+from mock_server.http.journal import JournalQuery
 
 
 def clock_body(request: Request) -> dict:
@@ -77,12 +78,27 @@ async def resume_clock(request: Request) -> JSONResponse:
     return json_response(clock_body(request))
 
 
-async def list_requests(request: Request) -> JSONResponse:
+def _journal_entries(request: Request) -> list[dict]:
+    query = JournalQuery.parse(request.query_params)
     world = world_of(request)
-    project_id = request.query_params.get("projectId")
     with world.lock:
-        entries = [e for e in world.journal if project_id is None or e["projectId"] == project_id]
-    return json_response({"requests": entries})
+        return query.select(world.journal)
+
+
+async def list_requests(request: Request) -> JSONResponse:
+    return json_response({"requests": _journal_entries(request)})
+
+
+async def count_requests(request: Request) -> JSONResponse:
+    return json_response({"count": len(_journal_entries(request))})
+
+
+async def clear_requests(request: Request) -> JSONResponse:
+    world = world_of(request)
+    with world.lock:
+        cleared = len(world.journal)
+        world.journal.clear()
+    return json_response({"status": "cleared", "cleared": cleared})
 
 
 routes = [
@@ -94,4 +110,6 @@ routes = [
     Route("/_mock/clock:freeze", freeze_clock, methods=["POST"]),
     Route("/_mock/clock:resume", resume_clock, methods=["POST"]),
     Route("/_mock/requests", list_requests, methods=["GET"]),
+    Route("/_mock/requests", clear_requests, methods=["DELETE"]),
+    Route("/_mock/requests:count", count_requests, methods=["GET"]),
 ]
