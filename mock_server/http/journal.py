@@ -123,8 +123,9 @@ class JournalMiddleware:
             duration_ms = round((time.perf_counter() - started) * 1000, 3)
             if path != "/_mock/health":
                 client = scope.get("client") or ("-", 0)
-                access_log.info('%s "%s %s%s" %s %.1f ms', client[0], method, path,
-                                "?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "",
+                target = (scope.get("raw_path") or path.encode()).decode("latin-1")
+                query = scope.get("query_string", b"").decode("latin-1")
+                access_log.info('%s "%s %s%s" %s %.1f ms', client[0], method, target, "?" + query if query else "",
                                 response["status"], duration_ms)
             if record:
                 self._append(scope, control, response, request_body, response_body, duration_ms)
