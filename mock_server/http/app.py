@@ -18,7 +18,7 @@ from mock_server.delivery.dispatcher import Dispatcher
 from mock_server.domain.world import World
 from mock_server.engine import Engine
 from mock_server.http import callbacks, control, hosting_orders, imported_numbers, qualified_numbers
-from mock_server.http import state
+from mock_server.http import explorer, state
 from mock_server.http.auth import AuthMiddleware, Authenticator, token_endpoint
 from mock_server.http.errors import EXCEPTION_HANDLERS
 from mock_server.http.guard import BrowserPolicy, ControlPlaneGuard, cors_middleware
@@ -39,8 +39,10 @@ def build_routes() -> list:
         *callbacks.control_routes,
         *imported_numbers.control_routes,
         *state.control_routes,
+        *explorer.control_routes,
         Route("/oauth2/token", token_endpoint, methods=["POST"]),
         Route("/openapi.yaml", openapi_yaml, methods=["GET"]),
+        *explorer.routes,
         *imported_numbers.routes,
         *qualified_numbers.routes,
         *hosting_orders.routes,
