@@ -34,8 +34,16 @@ ALLOWED_REQUEST_HEADERS = ["Authorization", "Content-Type", "X-Requested-With"]
 EXPOSED_RESPONSE_HEADERS = ["Retry-After", "WWW-Authenticate", "Location"]
 PREFLIGHT_MAX_AGE = 600
 CONTROL_PREFIX = "/_mock/"
-# Control-plane calls that never need the control token.
+# Control-plane calls that never need the control token: health, the OpenAPI document, and the
+# console's static files (`/_mock/ui/...`, which a browser loads without headers of its own).
 TOKEN_FREE = {("GET", "/_mock/health"), ("GET", "/_mock/openapi.yaml")}
+TOKEN_FREE_GET_PREFIX = "/_mock/ui/"
+
+
+def needs_token(method: str, path: str) -> bool:
+    if method in ("GET", "HEAD") and (path.startswith(TOKEN_FREE_GET_PREFIX) or ("GET", path) in TOKEN_FREE):
+        return False
+    return True
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -131,7 +139,7 @@ class ControlPlaneGuard:
                 "A cross-site browser request may not use the control plane; allow its origin with "
                 "--cors-origin or SINCH_MOCK_CORS_ORIGINS")
         method = scope["method"]
-        if self.policy.control_token is not None and (method, scope["path"]) not in TOKEN_FREE:
+        if self.policy.control_token is not None and needs_token(method, scope["path"]):
             _check_token(headers.get("authorization", ""), self.policy.control_token)
         if method not in _SAFE_METHODS:
             _check_not_simple(headers)

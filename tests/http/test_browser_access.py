@@ -164,6 +164,13 @@ def test_a_control_token_guards_every_control_call_but_health():
             assert ok.status_code == 200, ok.text
 
 
+def test_the_consoles_static_files_need_no_control_token():
+    from mock_server.http.guard import needs_token
+
+    assert not needs_token("GET", "/_mock/ui/app.js") and not needs_token("HEAD", "/_mock/health")
+    assert needs_token("POST", "/_mock/ui/x") and needs_token("GET", "/_mock/uix") and needs_token("GET", "/_mock/state")
+
+
 def test_with_a_control_token_the_api_keeps_its_own_authentication():
     with make_client(control_token="s3cret") as client:
         assert client.get(LIST, headers=AUTH_HEADERS).status_code == 200

@@ -23,10 +23,11 @@ def control_operations() -> set[tuple[str, str]]:
     """(METHOD, path) of every /_mock route of the app."""
     found = set()
     for route in build_routes():
-        if isinstance(route, Route) and route.path.startswith("/_mock"):
-            found |= {(method, route.path) for method in route.methods or () if method != "HEAD"}
-        elif isinstance(route, Mount) and route.path.startswith("/_mock"):
-            found.add(("GET", route.path + "/{path}"))
+        path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)  # {name:path} is {name} in OpenAPI
+        if isinstance(route, Route) and path.startswith("/_mock"):
+            found |= {(method, path) for method in route.methods or () if method != "HEAD"}
+        elif isinstance(route, Mount) and path.startswith("/_mock"):
+            found.add(("GET", path + "/{path}"))
     return found
 
 
