@@ -36,6 +36,17 @@ def open_operation(page, operation_id: str):
     return block
 
 
+def try_import(page, project: str):
+    """"Try it out" on the import operation: the status shown and the answer's cell."""
+    block = open_operation(page, "Imported_Numbers-ImportNumberService_ImportNumber")
+    block.locator("tr[data-param-name=projectId] input").fill(project)
+    block.locator("textarea.body-param__text").fill(json.dumps(IMPORT_BODY))
+    block.get_by_role("button", name="Execute").click()
+    status = block.locator(".live-responses-table .response .response-col_status").first
+    status.wait_for()
+    return status.inner_text().strip(), block.locator(".live-responses-table tbody .response-col_description").first
+
+
 def test_the_explorer_authorizes_and_try_it_out_imports_a_number(page, live_mock):
     tried = offline(page)
     page.goto(f"{live_mock.url}/docs")
@@ -51,16 +62,10 @@ def test_the_explorer_authorizes_and_try_it_out_imports_a_number(page, live_mock
     basic.locator("button.authorize").click()
     page.locator(".dialog-ux .close-modal").click()
 
-    block = open_operation(page, "Imported_Numbers-ImportNumberService_ImportNumber")
-    block.locator("tr[data-param-name=projectId] input").fill("explorer")
-    block.locator("textarea.body-param__text").fill(json.dumps(IMPORT_BODY))
-    block.get_by_role("button", name="Execute").click()
-    status = block.locator(".live-responses-table .response .response-col_status").first
-    status.wait_for()
-    answer = block.locator(".live-responses-table tbody .response-col_description").first
+    status, answer = try_import(page, "explorer")
     answer.scroll_into_view_if_needed()
     page.screenshot(path="/tmp/i13-explorer-import.png")
-    assert status.inner_text().strip() == "200"
+    assert status == "200"
     assert '"+12025550134"' in answer.inner_text()
 
     created = httpx.get(f"{live_mock.url}/v1/projects/explorer/importedNumbers/%2B12025550134",
@@ -82,13 +87,8 @@ def test_the_explorer_gets_a_token_from_the_mock(page, live_mock):
     oauth.locator("button", has_text="Logout").wait_for()
     page.locator(".dialog-ux .close-modal").click()
 
-    block = open_operation(page, "Imported_Numbers-ImportNumberService_ImportNumber")
-    block.locator("tr[data-param-name=projectId] input").fill("token")
-    block.locator("textarea.body-param__text").fill(json.dumps(IMPORT_BODY))
-    block.get_by_role("button", name="Execute").click()
-    status = block.locator(".live-responses-table .response .response-col_status").first
-    status.wait_for()
-    assert status.inner_text().strip() == "200"
+    status, _ = try_import(page, "token")
+    assert status == "200"
     tokens = httpx.get(f"{live_mock.url}/_mock/requests", params={"path": "/oauth2/token"}).json()["requests"]
     assert [t["status"] for t in tokens] == [200]
     assert tried == [] and page.console_errors == []
