@@ -30,6 +30,7 @@ _PROJECT_IN_PATH = re.compile(r"^/v1/projects/([^/:]+)")
 JOURNAL_LIMIT = 10_000
 BODY_LIMIT = 16 * 1024  # bytes of each request and response body kept in an entry
 access_log = logging.getLogger("sinch_mock.access")
+_CLIENT_SECRET = re.compile(r"((?:^|&)client_secret=)[^&]*")  # a token request's form body
 
 
 def _journaled(method: str, path: str) -> tuple[bool, bool]:
@@ -55,8 +56,8 @@ class _Body:
             self.kept += chunk[:room]
 
     def as_json(self, headers: dict[str, str]) -> dict[str, Any]:
-        return {"headers": headers, "body": self.kept.decode("utf-8", errors="replace"),
-                "bodySize": self.size, "bodyTruncated": self.size > len(self.kept)}
+        body = _CLIENT_SECRET.sub(r"\1***", self.kept.decode("utf-8", errors="replace"))
+        return {"headers": headers, "body": body, "bodySize": self.size, "bodyTruncated": self.size > len(self.kept)}
 
 
 def _headers(raw: list[tuple[bytes, bytes]], key_of_token: Callable[[str], str | None]) -> dict[str, str]:

@@ -137,3 +137,11 @@ def test_the_access_log_has_a_line_per_request(client, caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "sinch_mock.access"]
     assert len(lines) == 1
     assert '"GET /v1/projects/p/importedNumbers/%2B12025550134" 404' in lines[0]
+
+
+def test_a_client_secret_in_a_token_request_form_is_redacted(anon):
+    anon.post("/oauth2/token", data={"grant_type": "client_credentials", "client_id": SANDBOX_KEY_ID,
+                                     "client_secret": SANDBOX_KEY_SECRET})
+    (entry,) = journal(anon, path="/oauth2/token")
+    assert entry["status"] == 200
+    assert entry["request"]["body"] == f"grant_type=client_credentials&client_id={SANDBOX_KEY_ID}&client_secret=***"
