@@ -40,9 +40,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator["object"]:
-    """One headless Debian Chromium for the session."""
+    """One headless Debian Chromium per test module. Not per session: while Playwright's sync
+    API is open an asyncio loop counts as running in the main thread, and later tests that call
+    `asyncio.run` (the delivery dispatcher's) would fail."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's Chromium with "
                     "`apt-get install chromium chromium-driver`")
