@@ -4,7 +4,7 @@ Every `/v1` and `/oauth2` call is recorded with its request and response (header
 `Authorization` redacted, bodies truncated past `BODY_LIMIT` bytes) and its duration; so is
 every control-plane call that may change something (any method but GET; the journal's own
 calls excepted), marked `"control": true` and shown only with `?include=control`. The last
-`JOURNAL_LIMIT` entries are kept. Each request but `/_mock/health` also gets a line in the
+`JOURNAL_LIMIT` entries are kept, fewer when their bodies together pass `JOURNAL_BODY_BUDGET`. Each request but `/_mock/health` also gets a line in the
 `sinch_mock.access` log (on by default in `sinch-mock serve`).
 """
 
@@ -29,6 +29,7 @@ from mock_server.domain.world import World
 _PROJECT_IN_PATH = re.compile(r"^/v1/projects/([^/:]+)")
 JOURNAL_LIMIT = 10_000
 BODY_LIMIT = 16 * 1024  # bytes of each request and response body kept in an entry
+JOURNAL_BODY_BUDGET = 32 * 1024 * 1024  # body text of all entries together; the oldest go first
 access_log = logging.getLogger("sinch_mock.access")
 _CLIENT_SECRET = re.compile(r"((?:^|&)client_secret=)[^&]*")  # a token request's form body
 
@@ -90,6 +91,8 @@ class JournalMiddleware:
         self.app = app
         self.world = world
         self.key_of_token = key_of_token
+        self._last: dict[str, Any] | None = None  # the entry this middleware appended last
+        self._body_bytes = 0  # body text held by the journal's entries
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -148,9 +151,23 @@ class JournalMiddleware:
             "response": response_body.as_json(_headers(response["headers"], self.key_of_token)),
         }
         with self.world.lock:
-            self.world.journal.append(entry)
-            if len(self.world.journal) > JOURNAL_LIMIT:
-                del self.world.journal[: len(self.world.journal) - JOURNAL_LIMIT]
+            journal = self.world.journal
+            if not journal or journal[-1] is not self._last:  # reset, imported or cleared since
+                self._body_bytes = sum(_kept_bytes(e) for e in journal)
+            journal.append(entry)
+            self._last = entry
+            self._body_bytes += _kept_bytes(entry)
+            dropped = 0
+            while len(journal) - dropped > JOURNAL_LIMIT or (self._body_bytes > JOURNAL_BODY_BUDGET
+                                                             and len(journal) - dropped > 1):
+                self._body_bytes -= _kept_bytes(journal[dropped])
+                dropped += 1
+            del journal[:dropped]
+
+
+def _kept_bytes(entry: dict[str, Any]) -> int:
+    """Bytes of body text an entry holds (entries imported with a state may lack them)."""
+    return sum(len(str((entry.get(part) or {}).get("body", ""))) for part in ("request", "response"))
 
 
 # --- reading it: GET /_mock/requests and /_mock/requests:count --------------------------------

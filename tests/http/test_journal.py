@@ -145,3 +145,14 @@ def test_a_client_secret_in_a_token_request_form_is_redacted(anon):
     (entry,) = journal(anon, path="/oauth2/token")
     assert entry["status"] == 200
     assert entry["request"]["body"] == f"grant_type=client_credentials&client_id={SANDBOX_KEY_ID}&client_secret=***"
+
+
+def test_the_bodies_of_all_entries_together_are_bounded(client, monkeypatch):
+    monkeypatch.setattr("mock_server.http.journal.JOURNAL_BODY_BUDGET", 3 * BODY_LIMIT)
+    for project in ("a", "b", "c", "d"):
+        import_number(client, project, displayName="x" * BODY_LIMIT)  # a full request body each (a 400)
+    assert [e["projectId"] for e in journal(client)] == ["c", "d"]
+    client.post("/_mock/reset")  # the journal starts again: the budget is counted afresh
+    import_number(client, "e", displayName="x" * BODY_LIMIT)
+    import_number(client, "f", displayName="x" * BODY_LIMIT)
+    assert [e["projectId"] for e in journal(client)] == ["e", "f"]
