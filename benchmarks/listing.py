@@ -28,7 +28,7 @@ def page_time(world: World, project: str, rounds: int = 20) -> float:
     started = time.perf_counter()
     for _ in range(rounds):
         paginate(world.imported_numbers.matching(project, where),
-                 lambda n: (n.created_time, n.phone_number), 100, None, {})
+                 lambda n: (n.created_time, n.phone_number), 100, None, {}, project_id=project)
     return (time.perf_counter() - started) / rounds
 
 

@@ -1,7 +1,8 @@
 """List paging: an opaque page token, keyset ordering, consistent pages while items are added.
 
-A page token carries the sort key of the last item served and a fingerprint of the filters
-it was issued for. The next page starts strictly after that key, so items added meanwhile
+A page token carries the sort key of the last item served, a fingerprint of the filters it
+was issued for and one of the project whose list it pages: another project's list refuses it
+(400), without the token saying which project that was. The next page starts strictly after that key, so items added meanwhile
 never shift a page and no item is served twice.
 """
 
@@ -11,6 +12,7 @@ import base64
 import hashlib
 import heapq
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Generic, Iterable, TypeVar
@@ -22,6 +24,7 @@ T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 ORDER_FIELDS = ("createdTime", "updatedTime")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,20}")
 
 
 @dataclass
@@ -38,10 +41,11 @@ def page_size_from(raw: object) -> int:
     """
     if raw is None:
         return DEFAULT_PAGE_SIZE
-    try:
-        size = int(str(raw))
-    except ValueError:
-        raise field_error("pageSize", f"{raw!r} is not an integer") from None
+    text = str(raw)
+    # Only ASCII digits with an optional sign: `int()` would also take " 5" and "٣".
+    if not _INTEGER.fullmatch(text):
+        raise field_error("pageSize", f"{raw!r} is not an integer")
+    size = int(text)
     if size < 0:
         raise field_error("pageSize", "must not be negative")
     if size == 0:
@@ -71,18 +75,20 @@ def _from_json(parts: list) -> tuple:
     return tuple(datetime.fromisoformat(value) if kind == "d" else value for kind, value in parts)
 
 
-def _encode(key: tuple, filters_fp: str) -> str:
-    text = json.dumps({"k": _jsonable(key), "f": filters_fp}, separators=(",", ":"))
+def _encode(key: tuple, filters_fp: str, project_fp: str) -> str:
+    text = json.dumps({"k": _jsonable(key), "f": filters_fp, "p": project_fp}, separators=(",", ":"))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def _decode(token: str, filters_fp: str) -> tuple:
+def _decode(token: str, filters_fp: str, project_fp: str) -> tuple:
     try:
         padded = token + "=" * (-len(token) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        key, fp = _from_json(data["k"]), data["f"]
+        key, fp, project = _from_json(data["k"]), data["f"], data["p"]
     except Exception:
         raise field_error("pageToken", "is not a token returned by this list") from None
+    if project != project_fp:
+        raise field_error("pageToken", "was issued for another project's list")
     if fp != filters_fp:
         raise field_error("pageToken", "was issued for other filters or another order")
     return key
@@ -94,15 +100,19 @@ def paginate(
     page_size: int,
     page_token: str | None,
     filters: dict[str, Any],
+    *,
+    project_id: str | None,
 ) -> Page[T]:
     """One page of `items` (already filtered), ordered by `sort_key`.
 
     A sort key is a tuple of strings, numbers and datetimes that ends with something unique
     (the phone number, the order id). Costs one pass over the matching items and a heap of
-    `page_size`; nothing is sorted whole.
+    `page_size`; nothing is sorted whole. A token works only for the list of `project_id`
+    (None: a list of no one project, such as a control-plane list across projects).
     """
     filters_fp = fingerprint(filters)
-    after = _decode(page_token, filters_fp) if page_token else None
+    project_fp = fingerprint({"project": project_id})
+    after = _decode(page_token, filters_fp, project_fp) if page_token else None
 
     def key(item: T) -> tuple:
         return tuple(sort_key(item))  # a list is accepted too
@@ -114,5 +124,5 @@ def paginate(
         raise field_error("pageToken", "is not a token returned by this list") from None
     chosen = heapq.nsmallest(page_size + 1, remaining, key=key)
     page = chosen[:page_size]
-    token = _encode(key(page[-1]), filters_fp) if len(chosen) > page_size else ""
+    token = _encode(key(page[-1]), filters_fp, project_fp) if len(chosen) > page_size else ""
     return Page(page, token, len(matching))

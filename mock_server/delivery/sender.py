@@ -1,18 +1,25 @@
 """One HTTP attempt: POST the body to the destination and say what came back.
 
-A timeout covers the whole exchange (connect, send, wait, read), not each phase alone.
+A timeout covers the whole exchange (connect, send, wait, read), not each phase alone. Only the
+status code matters: of the receiver's answer body at most `MAX_ANSWER_BYTES` are read, then the
+rest is dropped with the connection. A failure is described in words a person reads
+("connection refused", "name not resolved"), never by the name of an exception class.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
+import socket
 from functools import lru_cache
+from typing import Iterator
 
 import httpx
 
 from mock_server.delivery.policy import Outcome
 
 USER_AGENT = "sinch-mock-callbacks/1"
+MAX_ANSWER_BYTES = 16 * 1024  # of a receiver's answer body; the rest is never read
 
 # Hosts never contacted: the spec's placeholder callback server and the names reserved for
 # documentation (RFC 2606, RFC 6761). Attempts to them fail like an unreachable host, without
@@ -42,15 +49,65 @@ def new_client() -> httpx.AsyncClient:
 async def post(client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str],
                timeout: float) -> Outcome:
     if is_placeholder(url):
-        return Outcome(error="connection error: placeholder host, never contacted by the mock")
+        return Outcome(error="placeholder host, never contacted by the mock")
     try:
         async with asyncio.timeout(timeout):
-            response = await client.post(url, content=body, headers=headers, timeout=timeout)
-            await response.aread()
+            async with client.stream("POST", url, content=body, headers=headers, timeout=timeout) as response:
+                await _drain(response)
     except (TimeoutError, httpx.TimeoutException):
-        return Outcome(error=f"timeout: no answer within {timeout:g} s")
-    except httpx.HTTPError as error:
-        return Outcome(error=f"connection error: {type(error).__name__}: {error}".rstrip(": "))
-    except Exception as error:  # an unusable URL and the like: a failed attempt, not a crash
-        return Outcome(error=f"request error: {type(error).__name__}: {error}".rstrip(": "))
+        return Outcome(error=f"timed out: no answer within {timeout:g} s")
+    except Exception as error:  # connection errors, an unusable URL ...: a failed attempt, not a crash
+        return Outcome(error=describe(error))
     return Outcome(status_code=response.status_code)
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read at most MAX_ANSWER_BYTES of the answer body; closing the stream drops the rest."""
+    read = 0
+    async for chunk in response.aiter_raw():
+        read += len(chunk)
+        if read >= MAX_ANSWER_BYTES:
+            return
+
+
+_ERRNO_WORDS = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ECONNRESET: "connection reset by the receiver",
+    errno.ECONNABORTED: "connection aborted",
+    errno.EPIPE: "connection closed by the receiver",
+    errno.ENETUNREACH: "network unreachable",
+    errno.EHOSTUNREACH: "host unreachable",
+    errno.ETIMEDOUT: "timed out",
+    errno.EADDRNOTAVAIL: "address not available",
+}
+
+
+def describe(error: BaseException) -> str:
+    """A failed attempt in words: the most telling cause found in the exception and its causes."""
+    for cause in _causes(error):
+        if isinstance(cause, socket.gaierror):
+            return "name not resolved"
+        if isinstance(cause, OSError) and cause.errno in _ERRNO_WORDS:
+            return _ERRNO_WORDS[cause.errno]
+        if isinstance(cause, (TimeoutError, httpx.TimeoutException)):
+            return "timed out"
+    if isinstance(error, httpx.RemoteProtocolError):
+        return "the receiver closed the connection without a valid HTTP answer"
+    if isinstance(error, (httpx.UnsupportedProtocol, httpx.InvalidURL, ValueError, TypeError)):
+        return "unusable callback URL"
+    if isinstance(error, httpx.ProxyError):
+        return "proxy error"
+    return "connection failed"
+
+
+def _causes(error: BaseException, depth: int = 0) -> Iterator[BaseException]:
+    """The error, what it was raised from, and the members of exception groups (bounded walk)."""
+    if depth > 8:
+        return
+    yield error
+    if isinstance(error, BaseExceptionGroup):
+        for member in error.exceptions:
+            yield from _causes(member, depth + 1)
+    cause = error.__cause__ or error.__context__
+    if cause is not None and cause is not error:
+        yield from _causes(cause, depth + 1)

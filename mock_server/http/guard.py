@@ -35,15 +35,14 @@ EXPOSED_RESPONSE_HEADERS = ["Retry-After", "WWW-Authenticate", "Location"]
 PREFLIGHT_MAX_AGE = 600
 CONTROL_PREFIX = "/_mock/"
 # Control-plane calls that never need the control token: health, the OpenAPI document, and the
-# console's static files (`/_mock/ui/...`, which a browser loads without headers of its own).
+# console's page and static files (which a browser loads without headers of its own).
 TOKEN_FREE = {("GET", "/_mock/health"), ("GET", "/_mock/openapi.yaml")}
-TOKEN_FREE_GET_PREFIX = "/_mock/ui/"
 
 
 def needs_token(method: str, path: str) -> bool:
-    if method in ("GET", "HEAD") and (path.startswith(TOKEN_FREE_GET_PREFIX) or ("GET", path) in TOKEN_FREE):
-        return False
-    return True
+    from mock_server.console import is_public
+
+    return not (method in ("GET", "HEAD") and (("GET", path) in TOKEN_FREE or is_public(path)))
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 

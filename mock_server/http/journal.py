@@ -31,6 +31,7 @@ JOURNAL_LIMIT = 10_000
 BODY_LIMIT = 16 * 1024  # bytes of each request and response body kept in an entry
 JOURNAL_BODY_BUDGET = 32 * 1024 * 1024  # body text of all entries together; the oldest go first
 access_log = logging.getLogger("sinch_mock.access")
+FAULT_SCOPE_KEY = "sinch_mock.fault"  # set by the fault middleware (http/faults.py) on an injected fault
 _CLIENT_SECRET = re.compile(r"((?:^|&)client_secret=)[^&]*")  # a token request's form body
 
 
@@ -150,6 +151,11 @@ class JournalMiddleware:
             "request": request_body.as_json(_headers(scope["headers"], self.key_of_token)),
             "response": response_body.as_json(_headers(response["headers"], self.key_of_token)),
         }
+        fault = scope.get(FAULT_SCOPE_KEY)
+        if fault is not None:
+            entry["fault"] = fault
+            if fault["action"] == "close":
+                entry["status"] = None  # no answer was given
         with self.world.lock:
             journal = self.world.journal
             if not journal or journal[-1] is not self._last:  # reset, imported or cleared since

@@ -98,22 +98,32 @@ def _scenario_error(error: ScenarioError) -> Exception:
 
 
 # --- GET / PUT /_mock/state ---------------------------------------------------------------------
-async def get_state(request: Request) -> JSONResponse:
-    world = world_of(request)
+def export_document(world: World, host: ScenarioHost) -> dict[str, Any]:
+    """The whole state, with the access keys scenarios added (`GET /_mock/state`, --state-file)."""
     with world.lock:
         document = export_state(world)
-        document["accessKeys"] = _host(request).export_keys()
-    return json_response(document)
+        document["accessKeys"] = host.export_keys()
+    return document
+
+
+def import_document(world: World, host: ScenarioHost, data: dict[str, Any]) -> None:
+    """Replace the whole state with `data` (checked completely first); StateError when bad."""
+    data = dict(data)
+    keys = _keys_of(data.pop("accessKeys", []))
+    with world.lock:
+        import_state(world, data)
+        host.set_added_keys(keys)
+
+
+async def get_state(request: Request) -> JSONResponse:
+    return json_response(export_document(world_of(request), _host(request)))
 
 
 async def put_state(request: Request) -> JSONResponse:
     data = await json_object(request)
     world = world_of(request)
     try:
-        keys = _keys_of(data.pop("accessKeys", []))
-        with world.lock:
-            import_state(world, data)
-            _host(request).set_added_keys(keys)
+        import_document(world, _host(request), data)
     except StateError as error:
         violations = [FieldViolation(path or "state", message) for path, message in error.problems]
         raise invalid_argument(f"The state was not imported (nothing changed): {error}", *violations) from None

@@ -40,11 +40,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser() -> Iterator["object"]:
-    """One headless Debian Chromium per test module. Not per session: while Playwright's sync
-    API is open an asyncio loop counts as running in the main thread, and later tests that call
-    `asyncio.run` (the delivery dispatcher's) would fail."""
+    """One headless Debian Chromium for the browser tests. Package scope, not session: the sync
+    Playwright API keeps an event loop running in the main thread while it is open, which would
+    make every later `asyncio.run` in the session fail."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's Chromium with "
                     "`apt-get install chromium chromium-driver`")
@@ -109,6 +109,12 @@ class LiveMock:
         for line in self.process.stdout:
             self.output.append(line)
 
+    def __enter__(self) -> "LiveMock":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -121,8 +127,7 @@ class LiveMock:
 @pytest.fixture
 def live_mock() -> Iterator[LiveMock]:
     """A fresh `sinch-mock serve` process on a free port (seed 7), stopped after the test."""
-    mock = LiveMock("--seed", "7")
-    try:
+    with LiveMock("--seed", "7") as mock:
         yield mock
     finally:
         mock.stop()

@@ -167,8 +167,10 @@ def test_a_control_token_guards_every_control_call_but_health():
 def test_the_consoles_static_files_need_no_control_token():
     from mock_server.http.guard import needs_token
 
-    assert not needs_token("GET", "/_mock/ui/app.js") and not needs_token("HEAD", "/_mock/health")
+    assert not needs_token("GET", "/_mock/ui/static/app.js") and not needs_token("HEAD", "/_mock/health")
+    assert not needs_token("GET", "/_mock/ui/")
     assert needs_token("POST", "/_mock/ui/x") and needs_token("GET", "/_mock/uix")
+    assert needs_token("GET", "/_mock/ui/api/overview")
     assert needs_token("GET", "/_mock/state")
 
 

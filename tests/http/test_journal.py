@@ -60,9 +60,9 @@ def test_bodies_past_the_limit_are_truncated_with_a_flag(client):
 
 def test_filters(client):
     import_number(client, "p")
-    import_number(client, "q")
-    import_number(client, "q")  # 409
-    client.get("/v1/projects/q/importedNumbers/%2B12025550134")
+    import_number(client, "q", "+12025550135")
+    import_number(client, "q", "+12025550135")  # 409
+    client.get("/v1/projects/q/importedNumbers/%2B12025550135")
     client.post("/_mock/clock:advance", json={"seconds": 60})
     client.get("/v1/projects/p/importedNumbers/%2B12025550134")
     assert [e["projectId"] for e in journal(client, projectId="q")] == ["q", "q", "q"]

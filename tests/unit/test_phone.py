@@ -38,3 +38,20 @@ def test_toll_free_numbers_are_recognised_and_shared_by_us_and_ca():
 def test_only_us_and_ca_regions(raw):
     with pytest.raises(ApiError):
         check_region_code(raw)
+
+
+@pytest.mark.parametrize("raw", ["+10000000000", "+11111111111", "+19999999999", "+12021234567", "+12020234567"])
+def test_numbers_the_nanp_cannot_have_are_refused(raw):
+    with pytest.raises(ApiError) as caught:
+        parse_e164(raw, "numbers[0]")
+    assert caught.value.violations[0].field == "numbers[0]"
+    assert "not a valid number of the North American Numbering Plan" in caught.value.violations[0].description
+
+
+def test_the_spec_example_numbers_are_the_one_exception():
+    from mock_server.core.phone import spec_example_numbers
+
+    assert "+11234567890" in spec_example_numbers()  # no real area code, yet in the spec's examples
+    assert parse_e164("+11234567890").known_region is None
+    for example in sorted(spec_example_numbers()):
+        assert parse_e164(example).e164 == example

@@ -17,6 +17,13 @@ class ScheduledProvisioning(Record):
     error_codes: list[int] = []
 
 
+class QueuedChange(Record):
+    """A `smsConfiguration` change asked for while another ran: it runs when that one ends."""
+
+    service_plan_id: str
+    campaign_id: str
+
+
 class ImportedNumber(Record):
     phone_number: str
     project_id: str
@@ -30,6 +37,7 @@ class ImportedNumber(Record):
     campaign_provisioning: Provisioning | None = None
     mno: dict[str, CarrierState] = {}
     scheduled_provisioning: ScheduledProvisioning | None = None
+    queued_changes: list[QueuedChange] = []  # oldest first
     hosting_order_id: str = ""  # the hosting order it came from, if any
     created_time: datetime
     updated_time: datetime
