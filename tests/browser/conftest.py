@@ -129,8 +129,6 @@ def live_mock() -> Iterator[LiveMock]:
     """A fresh `sinch-mock serve` process on a free port (seed 7), stopped after the test."""
     with LiveMock("--seed", "7") as mock:
         yield mock
-    finally:
-        mock.stop()
 
 
 PAGE = b"""<!DOCTYPE html>
