@@ -34,14 +34,18 @@ ALLOWED_REQUEST_HEADERS = ["Authorization", "Content-Type", "X-Requested-With"]
 EXPOSED_RESPONSE_HEADERS = ["Retry-After", "WWW-Authenticate", "Location"]
 PREFLIGHT_MAX_AGE = 600
 CONTROL_PREFIX = "/_mock/"
-# Control-plane calls that never need the control token: health, the OpenAPI document, and the
-# console's page and static files (which a browser loads without headers of its own).
+# Control-plane calls that never need the control token: health, the OpenAPI document, the
+# console's page and static files (which a browser loads without headers of its own), and
+# callbacks arriving at a built-in sink (the mock's own deliveries carry no token).
 TOKEN_FREE = {("GET", "/_mock/health"), ("GET", "/_mock/openapi.yaml")}
+_SINK_DELIVERY = re.compile(r"^/_mock/sink/[^/]+$")
 
 
 def needs_token(method: str, path: str) -> bool:
     from mock_server.console import is_public
 
+    if method == "POST" and _SINK_DELIVERY.match(path):
+        return False
     return not (method in ("GET", "HEAD") and (("GET", path) in TOKEN_FREE or is_public(path)))
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

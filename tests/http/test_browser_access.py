@@ -174,6 +174,15 @@ def test_the_consoles_static_files_need_no_control_token():
     assert needs_token("GET", "/_mock/state")
 
 
+def test_with_a_control_token_callbacks_still_reach_a_built_in_sink():
+    with make_client(control_token="s3cret") as client:
+        assert client.post("/_mock/sink/mine", json={"eventId": "e1"}).status_code == 200
+        assert client.get("/_mock/sink/mine").status_code == 401
+        assert client.put("/_mock/sink/mine", json={"status": 500}).status_code == 401
+        read = client.get("/_mock/sink/mine", headers={"Authorization": "Bearer s3cret"})
+        assert read.status_code == 200 and "e1" in read.text
+
+
 def test_with_a_control_token_the_api_keeps_its_own_authentication():
     with make_client(control_token="s3cret") as client:
         assert client.get(LIST, headers=AUTH_HEADERS).status_code == 200
