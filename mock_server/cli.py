@@ -20,6 +20,7 @@ from mock_server.config import (
     MockConfig,
     callback_env_name,
     cors_origins,
+    directory,
     port_number,
     set_callback_option,
     stream_limit,
@@ -42,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="an accepted access key; repeatable (env SINCH_MOCK_ACCESS_KEYS, comma-separated)")
     serve.add_argument("--scenario", action="append", default=[], metavar="PATH_OR_NAME",
                        help="a scenario file to load at start; repeatable (env SINCH_MOCK_SCENARIO)")
+    serve.add_argument("--scenario-dir", action="append", default=[], metavar="DIR",
+                       help="a directory POST /_mock/scenarios:load {\"path\"} may read scenario files from, "
+                            "besides the shipped scenarios; repeatable (env SINCH_MOCK_SCENARIO_DIR, comma-separated)")
     serve.add_argument("--seed", type=int, help="seed for ids, codes and callback order "
                        "(env SINCH_MOCK_SEED; default: a random seed, printed at start)")
     serve.add_argument("--state-file", metavar="PATH",
@@ -114,6 +118,8 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
         config.access_keys = [AccessKey.parse(k) for k in args.access_key]
     if args.scenario:
         config.scenarios = list(args.scenario)
+    if args.scenario_dir:
+        config.scenario_dirs = [directory(d, "--scenario-dir") for d in args.scenario_dir]
     if args.seed is not None:
         config.seed = args.seed
     if args.state_file:

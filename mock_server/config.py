@@ -39,6 +39,8 @@ class MockConfig:
     port: int = 8080
     access_keys: list[AccessKey] = field(default_factory=list)
     scenarios: list[str] = field(default_factory=list)
+    # Directories `POST /_mock/scenarios:load {"path"}` may read from, besides the shipped scenarios.
+    scenario_dirs: list[str] = field(default_factory=list)
     seed: int | None = None
     state_file: str | None = None  # where the state is loaded from at start and saved at a clean stop
     settings: Settings = field(default_factory=Settings)
@@ -73,6 +75,9 @@ class MockConfig:
             config.scenarios = [s.strip() for s in env["SINCH_MOCK_SCENARIO"].split(",") if s.strip()]
         if env.get("SINCH_MOCK_STATE_FILE"):
             config.state_file = env["SINCH_MOCK_STATE_FILE"]
+        if env.get("SINCH_MOCK_SCENARIO_DIR"):
+            config.scenario_dirs = [directory(d, "SINCH_MOCK_SCENARIO_DIR")
+                                    for d in env["SINCH_MOCK_SCENARIO_DIR"].split(",") if d.strip()]
         if env.get("SINCH_MOCK_SEED"):
             config.seed = whole_number(env["SINCH_MOCK_SEED"], "SINCH_MOCK_SEED")
         config.tls_cert = env.get("SINCH_MOCK_TLS_CERT") or None
@@ -162,6 +167,13 @@ def stream_limit(text: str, source: str) -> int:
         raise ValueError(f"{source}: {limit} is not between 1 and {MAX_UI_STREAMS}")
     return limit
 
+def directory(text: str, source: str) -> str:
+    """An existing directory (a scenario directory): checked at start, not on first use."""
+    path = text.strip()
+    if not os.path.isdir(path):
+        raise ValueError(f"{source}: {path!r} is not a directory")
+    return path
+
 
 def port_number(text: str, source: str) -> int:
     port = whole_number(text, source)
@@ -187,7 +199,7 @@ def set_callback_option(settings: Settings, name: str, value: float, source: str
     """Set one callback knob; an out-of-range value is a ValueError naming its source."""
     from pydantic import ValidationError
 
-    try:
-        setattr(settings.callbacks, name, value)
+    try:  # validated as a whole (the knobs bound each other), then swapped in
+        settings.callbacks = type(settings.callbacks).model_validate({**settings.callbacks.model_dump(), name: value})
     except ValidationError as error:
-        raise ValueError(f"{source}: {error.errors()[0]['msg']}") from None
+        raise ValueError(f"{source}: {error.errors()[0]['msg'].removeprefix('Value error, ')}") from None

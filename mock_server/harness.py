@@ -244,7 +244,8 @@ class SinchMock(MockControl):
 
     def __init__(self, *, seed: int = DEFAULT_SEED, scenarios: list[str] | None = None,
                  start: datetime | None = None, key_id: str = SANDBOX_KEY_ID,
-                 key_secret: str = SANDBOX_KEY_SECRET, control_token: str | None = None) -> None:
+                 key_secret: str = SANDBOX_KEY_SECRET, control_token: str | None = None,
+                 scenario_dirs: list[str] | None = None) -> None:
         with warnings.catch_warnings():  # Starlette's notice about httpx concerns it, not the user
             warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
             from starlette.testclient import TestClient
@@ -256,7 +257,8 @@ class SinchMock(MockControl):
         self.key_id, self.key_secret = key_id, key_secret
         self.control_token = control_token
         config = MockConfig(seed=seed, background=False, scenarios=list(scenarios or []),
-                            access_keys=[AccessKey(key_id, key_secret)], control_token=control_token)
+                            access_keys=[AccessKey(key_id, key_secret)], control_token=control_token,
+                            scenario_dirs=list(scenario_dirs or []))
         self.app = create_app(config, clock=Clock(start=start, frozen=start is not None))
         self.client = TestClient(self.app, base_url=self.base_url, headers=basic_auth_header(key_id, key_secret))
         self._control = self.client
@@ -317,9 +319,11 @@ class SinchMockServer(MockControl):
 
     def __init__(self, *, seed: int = DEFAULT_SEED, scenarios: list[str] | None = None,
                  key_id: str = SANDBOX_KEY_ID, key_secret: str = SANDBOX_KEY_SECRET,
-                 startup_timeout: float = 20.0, control_token: str | None = None) -> None:
+                 startup_timeout: float = 20.0, control_token: str | None = None,
+                 scenario_dirs: list[str] | None = None) -> None:
         self.seed, self.scenarios = seed, list(scenarios or [])
         self.control_token = control_token
+        self.scenario_dirs = list(scenario_dirs or [])
         self.key_id, self.key_secret = key_id, key_secret
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[str] | None = None
@@ -336,6 +340,8 @@ class SinchMockServer(MockControl):
                    "--seed", str(self.seed), "--access-key", f"{self.key_id}:{self.key_secret}"]
         for scenario in self.scenarios:
             command += ["--scenario", scenario]
+        for directory in self.scenario_dirs:
+            command += ["--scenario-dir", directory]
         env = {k: v for k, v in os.environ.items() if not k.startswith("SINCH_MOCK_")}
         if self.control_token:
             env["SINCH_MOCK_CONTROL_TOKEN"] = self.control_token  # not on the command line, where `ps` shows it

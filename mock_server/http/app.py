@@ -24,6 +24,8 @@ from mock_server.http import callbacks, control, hosting_orders, imported_number
 from mock_server.http import explorer, faults, sink, state, trigger
 from mock_server.http.auth import AuthMiddleware, Authenticator, token_endpoint
 from mock_server.http.errors import EXCEPTION_HANDLERS
+from mock_server.http.framing import FramingMiddleware
+from mock_server.http.gate import GateMiddleware
 from mock_server.http.guard import BrowserPolicy, ControlPlaneGuard, cors_middleware
 from mock_server.http.journal import JournalMiddleware
 from mock_server.http.state import ScenarioHost, export_document, import_document
@@ -86,7 +88,9 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     engine = Engine(world, Dispatcher(world, own_address=own_address))
     authenticator = Authenticator(config.keys, world.clock, rng)
     policy = BrowserPolicy(config.cors_origins, config.allowed_hosts, config.control_token)
-    scenarios = ScenarioHost(world, authenticator, config.scenarios)  # start-up scenarios; ScenarioError
+    world.reset_hooks.append(authenticator.revoke_all)  # tokens belong to the world
+    scenarios = ScenarioHost(world, authenticator, config.scenarios,  # start-up scenarios; ScenarioError
+                             config.scenario_dirs)
     if config.state_file:
         load_state_file(config.state_file, world, scenarios)  # StateFileError
 
@@ -104,6 +108,8 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         routes=build_routes(),
         middleware=[
             cors_middleware(policy),  # outermost: preflights are answered before anything else
+            Middleware(FramingMiddleware),
+            Middleware(GateMiddleware, gate=engine.gate),
             Middleware(JournalMiddleware, world=world, key_of_token=authenticator.key_id_of_token),
             Middleware(ControlPlaneGuard, policy=policy),
             Middleware(faults.FaultMiddleware, world=world),

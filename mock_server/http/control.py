@@ -11,9 +11,11 @@ from starlette.routing import Route
 from mock_server.core.clock import ClockError
 from mock_server.core.errors import field_error, invalid_argument
 from mock_server.core.timefmt import parse_rfc3339, rfc3339
+from mock_server.domain.world import JOURNAL_LIMIT
 from mock_server.http.bodies import json_object
 from mock_server.http.common import json_response, world_of
 from mock_server.http.journal import JournalQuery
+from mock_server.http.gate import heavy
 
 
 def clock_body(request: Request) -> dict:
@@ -26,7 +28,7 @@ async def health(request: Request) -> JSONResponse:
 
 
 async def reset(request: Request) -> JSONResponse:
-    world_of(request).reset()
+    await heavy(request, world_of(request).reset)  # re-applies start-up scenarios: may be large
     return json_response({"status": "reset"})
 
 
@@ -78,19 +80,20 @@ async def resume_clock(request: Request) -> JSONResponse:
     return json_response(clock_body(request))
 
 
-def _journal_entries(request: Request) -> list[dict]:
+def _journal_entries(request: Request) -> tuple[list[dict], int]:
     query = JournalQuery.parse(request.query_params)
     world = world_of(request)
     with world.lock:
-        return query.select(world.journal)
+        return query.select(world.journal), world.journal_dropped
 
 
 async def list_requests(request: Request) -> JSONResponse:
-    return json_response({"requests": _journal_entries(request)})
+    entries, dropped = _journal_entries(request)
+    return json_response({"requests": entries, "dropped": dropped, "limit": JOURNAL_LIMIT})
 
 
 async def count_requests(request: Request) -> JSONResponse:
-    return json_response({"count": len(_journal_entries(request))})
+    return json_response({"count": len(_journal_entries(request)[0])})
 
 
 async def clear_requests(request: Request) -> JSONResponse:
@@ -98,6 +101,7 @@ async def clear_requests(request: Request) -> JSONResponse:
     with world.lock:
         cleared = len(world.journal)
         world.journal.clear()
+        world.journal_dropped = 0
     return json_response({"status": "cleared", "cleared": cleared})
 
 

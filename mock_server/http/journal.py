@@ -4,8 +4,9 @@ Every `/v1` and `/oauth2` call is recorded with its request and response (header
 `Authorization` redacted, bodies truncated past `BODY_LIMIT` bytes) and its duration; so is
 every control-plane call that may change something (any method but GET; the journal's own
 calls excepted), marked `"control": true` and shown only with `?include=control`. The last
-`JOURNAL_LIMIT` entries are kept, fewer when their bodies together pass `JOURNAL_BODY_BUDGET`. Each request but `/_mock/health` also gets a line in the
-`sinch_mock.access` log (on by default in `sinch-mock serve`).
+`JOURNAL_LIMIT` entries are kept (fewer when their bodies together pass `JOURNAL_BODY_BUDGET`;
+the dropped ones are counted in `world.journal_dropped`). Each request but `/_mock/health`
+also gets a line in the `sinch_mock.access` log (on by default in `sinch-mock serve`).
 """
 
 from __future__ import annotations
@@ -17,17 +18,15 @@ import re
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
-from urllib.parse import unquote
 
 from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.core.errors import FieldViolation, invalid_argument
 from mock_server.core.timefmt import parse_rfc3339, rfc3339
-from mock_server.domain.world import World
+from mock_server.domain.world import JOURNAL_LIMIT, World
+from mock_server.http.common import project_in_path
 
-_PROJECT_IN_PATH = re.compile(r"^/v1/projects/([^/:]+)")
-JOURNAL_LIMIT = 10_000
 BODY_LIMIT = 16 * 1024  # bytes of each request and response body kept in an entry
 JOURNAL_BODY_BUDGET = 32 * 1024 * 1024  # body text of all entries together; the oldest go first
 access_log = logging.getLogger("sinch_mock.access")
@@ -138,14 +137,13 @@ class JournalMiddleware:
     def _append(self, scope: Scope, control: bool, response: dict[str, Any], request_body: _Body,
                 response_body: _Body, duration_ms: float) -> None:
         path = scope["path"]
-        match = _PROJECT_IN_PATH.match(path)
         entry = {
             "method": scope["method"],
             "path": path,
             "query": scope.get("query_string", b"").decode("latin-1"),
             "status": response["status"],
             "time": rfc3339(self.world.clock.now()),
-            "projectId": unquote(match.group(1)) if match else None,
+            "projectId": project_in_path(path),
             "durationMs": duration_ms,
             "control": control,
             "request": request_body.as_json(_headers(scope["headers"], self.key_of_token)),
@@ -169,6 +167,7 @@ class JournalMiddleware:
                 self._body_bytes -= _kept_bytes(journal[dropped])
                 dropped += 1
             del journal[:dropped]
+            self.world.journal_dropped += dropped
 
 
 def _kept_bytes(entry: dict[str, Any]) -> int:
