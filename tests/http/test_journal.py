@@ -156,3 +156,14 @@ def test_the_bodies_of_all_entries_together_are_bounded(client, monkeypatch):
     import_number(client, "e", displayName="x" * BODY_LIMIT)
     import_number(client, "f", displayName="x" * BODY_LIMIT)
     assert [e["projectId"] for e in journal(client)] == ["e", "f"]
+
+
+def test_a_state_with_the_journal_round_trips(client):
+    import_number(client)
+    client.get("/v1/projects/p/importedNumbers/%2B12025550134")
+    exported = client.get("/_mock/state").json()
+    assert exported["journal"][0]["request"]["headers"]["authorization"].endswith(":***")
+    client.post("/_mock/reset")
+    assert client.put("/_mock/state", json=exported).status_code == 200
+    assert client.get("/_mock/state").json()["journal"] == exported["journal"]
+    assert journal(client, method="GET")[0]["response"]["bodySize"] > 0
