@@ -35,6 +35,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   default="1234")
     parser.addini("sinch_mock_scenarios", "scenarios (names or paths) every sinch-mock fixture starts with",
                   type="linelist", default=[])
+    parser.addini("sinch_mock_control_token", "control token of the sinch-mock fixtures (--control-token); "
+                  "their control-plane calls send it", default="")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -112,6 +114,7 @@ def sinch_mock(request: pytest.FixtureRequest) -> Iterator["SinchMock"]:
     options = _options(request)
     scenarios = _ini_scenarios(request.config) + _marker_scenarios(request, options)
     mock = SinchMock(seed=_seed(request.config, options), scenarios=scenarios, start=_start(options.get("start")),
+                     control_token=request.config.getini("sinch_mock_control_token") or None,
                      scenario_dirs=[str(request.config.rootpath)])
     with mock:
         yield mock
@@ -122,7 +125,8 @@ def _sinch_mock_server_session(request: pytest.FixtureRequest) -> Iterator["Sinc
     from mock_server.harness import SinchMockServer
 
     server = SinchMockServer(seed=int(request.config.getini("sinch_mock_seed")),
-                             scenarios=_ini_scenarios(request.config), scenario_dirs=[str(request.config.rootpath)])
+                             scenarios=_ini_scenarios(request.config), scenario_dirs=[str(request.config.rootpath)],
+                             control_token=request.config.getini("sinch_mock_control_token") or None)
     with server:
         yield server
 

@@ -96,15 +96,29 @@ class JobDoc(_Doc):
         return value
 
 
+class JournalMessageDoc(_Doc):
+    """The request or the response of a journal entry (docs/control-plane.md)."""
+
+    headers: dict[str, str] = {}
+    body: str = Field("", max_length=64 * 1024)
+    body_size: int = Field(0, ge=0, alias="bodySize")
+    body_truncated: bool = Field(False, alias="bodyTruncated")
+
+
 class JournalEntryDoc(_Doc):
     """One entry of the request journal, as `GET /_mock/requests` shows it."""
 
     method: str
     path: str
     query: str
-    status: int = Field(ge=100, le=599)
+    status: int | None = Field(ge=100, le=599)  # None: an injected fault closed the connection
     time: str
     project_id: str | None = Field(alias="projectId")
+    duration_ms: float | None = Field(None, ge=0, alias="durationMs")
+    control: bool = False
+    request: "JournalMessageDoc | None" = None
+    response: "JournalMessageDoc | None" = None
+    fault: dict[str, Any] | None = None
 
     @field_validator("time")
     @classmethod
@@ -168,7 +182,8 @@ def export_state(world: World) -> dict[str, Any]:
             "projects": {pid: project_json(p) for pid, p in world.projects.items()},
             "jobs": world.scheduler.export(),
             "events": world.events.export(),
-            "journal": [dict(entry) for entry in world.journal],
+            # the API's calls; control-plane calls (reset, this import) are not part of a state
+            "journal": [dict(entry) for entry in world.journal if not entry.get("control")],
         }
 
 
@@ -275,5 +290,5 @@ def import_state(world: World, document: Any) -> None:
         world.scheduler.restore([{"due": job.due.isoformat(), "seq": job.seq, "kind": job.kind,
                                   "projectId": job.project_id, "data": job.data} for job in parsed.jobs])
         world.events.restore(parsed.events)
-        world.journal[:] = [entry.model_dump(by_alias=True) for entry in parsed.journal]
+        world.journal[:] = [entry.model_dump(by_alias=True, exclude_unset=True) for entry in parsed.journal]
         world.journal_dropped = 0

@@ -96,6 +96,11 @@ class Authenticator:
         self._tokens[token] = IssuedToken(key, self._clock.now() + timedelta(seconds=TOKEN_LIFETIME))
         return {"access_token": token, "token_type": "bearer", "expires_in": TOKEN_LIFETIME, "scope": ""}
 
+    def key_id_of_token(self, token: str) -> str | None:
+        """The key id a bearer token was issued for (None if unknown), for the journal."""
+        issued = self._tokens.get(token)
+        return issued.key.key_id if issued is not None else None
+
     def authenticate(self, header: str | None, project_id: str | None) -> AccessKey:
         """The key behind an `Authorization` header, allowed on `project_id`; or an ApiError."""
         if not header:
