@@ -23,6 +23,7 @@ from mock_server.config import (
     directory,
     port_number,
     set_callback_option,
+    state_file_path,
     stream_limit,
 )
 from mock_server.domain.settings import CallbackSettings
@@ -123,7 +124,7 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
     if args.seed is not None:
         config.seed = args.seed
     if args.state_file:
-        config.state_file = args.state_file
+        config.state_file = state_file_path(args.state_file, "--state-file")
     if args.ui_max_streams is not None:
         config.ui_max_streams = args.ui_max_streams
     if args.cors_origin:

@@ -342,3 +342,18 @@ def test_state_file_from_the_environment_and_a_bad_file_is_a_clear_start_error(t
     result = subprocess.run([sys.executable, "-m", "mock_server", "serve", "--port", "0", "--state-file",
                              str(state_file)], capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "state file" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_a_state_file_in_a_missing_directory_is_refused_at_start(tmp_path, how):
+    import subprocess
+    import sys
+
+    target = str(tmp_path / "nonexistent" / "dir" / "x.json")
+    args, env = (["--state-file", target], {}) if how == "flag" else ([], {"SINCH_MOCK_STATE_FILE": target})
+    result = subprocess.run([sys.executable, "-m", "mock_server", "serve", "--port", "0", *args],
+                            capture_output=True, text=True, timeout=30, env={**os.environ, **env})
+    assert result.returncode == 2, result.stderr
+    assert ("--state-file" if how == "flag" else "SINCH_MOCK_STATE_FILE") in result.stderr
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+    assert "listening" not in result.stdout
