@@ -174,10 +174,11 @@ def serve(config: MockConfig) -> None:
     config.port = sock.getsockname()[1]  # the port it got (with --port 0): the app knows its own address
     try:
         app = create_app(config)
+        app.state.own_address.listening(config.host, config.port)
+        app.state.scenarios.check_startup(app.state.own_address)  # ScenarioError: exit status 2
     except BaseException:
         sock.close()
         raise
-    app.state.own_address.listening(config.host, config.port)
     shown_host = f"[{config.host}]" if sock.family == socket.AF_INET6 else config.host
     keys = ", ".join(k.key_id for k in config.keys)
     scheme = "https" if config.tls_cert else "http"
