@@ -78,8 +78,9 @@ class Lane:
 
 class Dispatcher:
     def __init__(self, world: World, *, head_of_line_seconds: float = HEAD_OF_LINE_SECONDS,
-                 own_address: OwnAddress | None = None) -> None:
+                 own_address: OwnAddress | None = None, own_certificate: str | None = None) -> None:
         self.world = world
+        self.own_certificate = own_certificate  # --tls-cert: trusted for callbacks to the mock's own sink
         self.head_of_line_seconds = head_of_line_seconds
         self.own_address = own_address or OwnAddress()
         self.stopping = False  # set by `interrupt`: no attempt starts any more
@@ -325,7 +326,7 @@ class Dispatcher:
         if self._loop is loop and self._client is not None:
             return
         self._loop = loop
-        self._client = sender.new_client()
+        self._client = sender.new_client(self.own_certificate)
         self._limiter = Limiter(lambda: self.world.settings.callbacks.concurrency)
         self._lanes.clear()
         self._flying.clear()

@@ -85,7 +85,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     rng = Rng(config.seed)
     world = World(settings=config.settings.model_copy(deep=True), clock=clock or Clock(), rng=rng)
     own_address = OwnAddress()  # `sinch-mock serve` tells it where it listens
-    engine = Engine(world, Dispatcher(world, own_address=own_address))
+    engine = Engine(world, Dispatcher(world, own_address=own_address, own_certificate=config.tls_cert))
     authenticator = Authenticator(config.keys, world.clock, rng)
     policy = BrowserPolicy(config.cors_origins, config.allowed_hosts, config.control_token)
     world.reset_hooks.append(authenticator.revoke_all)  # tokens belong to the world
