@@ -98,10 +98,14 @@ class Dispatcher:
     # --- what is due (synchronous; the engine asks under the world's lock) ---------------------
     def next_due(self) -> datetime | None:
         """When the next delivery attempt falls due, if any is waiting."""
+        event = self.next_event()
+        return event.next_attempt_at if event is not None else None
+
+    def next_event(self) -> CallbackEvent | None:
+        """The waiting event whose delivery attempt falls due first, if any."""
         with self.world.lock:
-            times = [e.next_attempt_at for e in self._open_events()
-                     if e.next_attempt_at is not None and not self._is_queued(e)]
-            return min(times, default=None)
+            waiting = [e for e in self._open_events() if e.next_attempt_at is not None and not self._is_queued(e)]
+            return min(waiting, key=lambda e: e.next_attempt_at, default=None)  # type: ignore[arg-type,return-value]
 
     def plan(self, now: datetime) -> int:
         """Put every event due at or before `now` into its destination's lane; how many."""
