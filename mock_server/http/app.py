@@ -112,8 +112,8 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
             Middleware(GateMiddleware, gate=engine.gate),
             Middleware(JournalMiddleware, world=world, key_of_token=authenticator.key_id_of_token),
             Middleware(ControlPlaneGuard, policy=policy),
-            Middleware(faults.FaultMiddleware, world=world),
             Middleware(AuthMiddleware, authenticator=authenticator),
+            Middleware(faults.FaultMiddleware, world=world),  # inside authentication: a refused call draws no fault
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
