@@ -23,6 +23,7 @@ from mock_server.config import (
     directory,
     port_number,
     set_callback_option,
+    state_file_path,
     stream_limit,
 )
 from mock_server.domain.settings import CallbackSettings
@@ -123,7 +124,7 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
     if args.seed is not None:
         config.seed = args.seed
     if args.state_file:
-        config.state_file = args.state_file
+        config.state_file = state_file_path(args.state_file, "--state-file")
     if args.ui_max_streams is not None:
         config.ui_max_streams = args.ui_max_streams
     if args.cors_origin:
@@ -173,10 +174,11 @@ def serve(config: MockConfig) -> None:
     config.port = sock.getsockname()[1]  # the port it got (with --port 0): the app knows its own address
     try:
         app = create_app(config)
+        app.state.own_address.listening(config.host, config.port)
+        app.state.scenarios.check_startup(app.state.own_address)  # ScenarioError: exit status 2
     except BaseException:
         sock.close()
         raise
-    app.state.own_address.listening(config.host, config.port)
     shown_host = f"[{config.host}]" if sock.family == socket.AF_INET6 else config.host
     keys = ", ".join(k.key_id for k in config.keys)
     scheme = "https" if config.tls_cert else "http"

@@ -74,7 +74,7 @@ class MockConfig:
         if env.get("SINCH_MOCK_SCENARIO"):
             config.scenarios = [s.strip() for s in env["SINCH_MOCK_SCENARIO"].split(",") if s.strip()]
         if env.get("SINCH_MOCK_STATE_FILE"):
-            config.state_file = env["SINCH_MOCK_STATE_FILE"]
+            config.state_file = state_file_path(env["SINCH_MOCK_STATE_FILE"], "SINCH_MOCK_STATE_FILE")
         if env.get("SINCH_MOCK_SCENARIO_DIR"):
             config.scenario_dirs = [directory(d, "SINCH_MOCK_SCENARIO_DIR")
                                     for d in env["SINCH_MOCK_SCENARIO_DIR"].split(",") if d.strip()]
@@ -172,6 +172,19 @@ def directory(text: str, source: str) -> str:
     path = text.strip()
     if not os.path.isdir(path):
         raise ValueError(f"{source}: {path!r} is not a directory")
+    return path
+
+
+def state_file_path(text: str, source: str) -> str:
+    """A file the state can be saved to at the stop: checked at start, so a stop never loses it."""
+    path = text.strip()
+    parent = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise ValueError(f"{source}: {path!r} is a directory, not a file")
+    if not os.path.isdir(parent):
+        raise ValueError(f"{source}: the directory {parent!r} does not exist (the state is saved there at the stop)")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ValueError(f"{source}: the directory {parent!r} is not writable (the state is saved there at the stop)")
     return path
 
 

@@ -42,7 +42,7 @@ class Engine:
     async def advance(self, seconds: float) -> datetime:
         """Move the clock `seconds` on from where it stands when this move's turn comes."""
         async with self._moving:
-            self._check_running()
+            self.check_running()
             with self.world.lock:
                 self.world.clock.freeze()  # a flowing clock must not pass the target meanwhile
                 target = self.world.clock.after(seconds)
@@ -51,15 +51,17 @@ class Engine:
     async def move_to(self, target: datetime) -> datetime:
         """Freeze the clock and play every due job and delivery attempt up to `target`."""
         async with self._moving:
-            self._check_running()
+            self.check_running()
             return await self._move(target)
 
     def interrupt(self) -> None:
-        """The process is stopping: clock moves end (503) and no delivery attempt starts."""
+        """The process is stopping: clock moves end (503), heavy jobs still waiting answer 503
+        without running (mock_server.http.gate.heavy), and no delivery attempt starts."""
         self.stopping = True
         self.dispatcher.interrupt()
 
-    def _check_running(self) -> None:
+    def check_running(self) -> None:
+        """Raise 503 UNAVAILABLE once the process is stopping (for clock moves and heavy jobs)."""
         if self.stopping:
             raise unavailable(f"The mock is shutting down: the clock stopped at {rfc3339(self.world.clock.now())}; "
                               "pending callbacks stay pending (and are saved with --state-file)")
@@ -78,7 +80,7 @@ class Engine:
                 if step is None:
                     break
             await self._deliver(step)
-        self._check_running()
+        self.check_running()
         with world.lock:
             world.clock.set(target)
             world.scheduler.run_due(target)
@@ -87,7 +89,7 @@ class Engine:
 
     async def _deliver(self, now: datetime) -> None:
         await self.dispatcher.deliver_due(now)
-        self._check_running()
+        self.check_running()
 
     def _next_step(self, target: datetime) -> datetime | None:
         """Move to the next instant where something falls due (not past `target`) and run its jobs.

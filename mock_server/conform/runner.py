@@ -95,15 +95,20 @@ def _judge(case: Case, answers: list[Answer]) -> CaseResult:
 
 
 def _timing(results: list[CaseResult], threshold: float) -> CaseResult:
+    """Passes only when every request was answered, each within `threshold`: a request with no
+    answer (refused, reset, timed out) has no response time to pass."""
     answers = [a for result in results for a in result.answers]
     slow = [a for a in answers if a.seconds > threshold]
+    unanswered = [a for a in answers if a.status is None and a not in slow]
     slowest = max(answers, key=lambda a: a.seconds) if answers else None
     shown = [Answer(f"slowest answer ({slowest.label})", slowest.status, slowest.error, slowest.seconds)] \
         if slowest else []
-    problem = ", ".join(f"{a.label} took {a.seconds:.2f} s" for a in slow)
+    problem = ", ".join([*(f"{a.label} took {a.seconds:.2f} s" for a in slow),
+                         *(f"{a.label} got no answer ({a.error})" for a in unanswered)] or ["no request was sent"])
+    passed = bool(answers) and not slow and not unanswered
     return CaseResult("response_time", f"Every answer within {threshold:g} s",
-                      f"every answer within {threshold:g} s (ingest, do not process inline)", shown, not slow,
-                      problem)
+                      f"every answer within {threshold:g} s (ingest, do not process inline)", shown, passed,
+                      problem if not passed else "")
 
 
 def check_handler(url: str, secret: str, *, project_id: str = DEFAULT_PROJECT, threshold: float = DEFAULT_THRESHOLD,

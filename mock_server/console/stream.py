@@ -3,7 +3,9 @@
 Each message is `event: change` with the clock and an opaque revision; the page then reads what
 it shows again. The stream polls the change notices (`notices.py`) every POLL_SECONDS, sends a
 comment every HEARTBEAT_SECONDS so dead connections are noticed, and ends after
-STREAM_SECONDS (the page reconnects at once), so no connection is held forever. At most
+STREAM_SECONDS (the page reconnects at once), so no connection is held forever. When the
+process begins to stop (the engine's `stopping` flag), every stream ends within a poll, so a
+stop never waits for an open console. At most
 `--ui-max-streams` streams are open at a time; one more is refused with 429.
 """
 
@@ -54,12 +56,13 @@ def _message(request: Request, revision: tuple) -> str:
 
 async def _events(request: Request) -> AsyncIterator[str]:
     notices = request.app.state.console_notices
+    engine = request.app.state.engine
     last = notices.revision()
     yield "retry: 1000\n" + _message(request, last)
     started = beat = time.monotonic()
     while time.monotonic() - started < STREAM_SECONDS:
         await asyncio.sleep(POLL_SECONDS)
-        if await request.is_disconnected():
+        if engine.stopping or await request.is_disconnected():
             return
         current = notices.revision()
         if current != last:

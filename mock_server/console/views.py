@@ -87,11 +87,12 @@ def next_due(request: Request) -> dict | None:
     """What falls due next: a timed transition or a callback delivery attempt."""
     world = world_of(request)
     job = world.scheduler.next_job()
-    attempt = request.app.state.engine.dispatcher.next_due()
+    event = request.app.state.engine.dispatcher.next_event()
+    attempt = event.next_attempt_at if event is not None else None
     if job is not None and (attempt is None or job.due <= attempt):
         return {"at": rfc3339(job.due), "what": job.kind, "projectId": job.project_id}
-    if attempt is not None:
-        return {"at": rfc3339(attempt), "what": "callback delivery attempt", "projectId": None}
+    if event is not None and attempt is not None:
+        return {"at": rfc3339(attempt), "what": "callback delivery attempt", "projectId": event.project_id}
     return None
 
 

@@ -78,8 +78,9 @@ class Lane:
 
 class Dispatcher:
     def __init__(self, world: World, *, head_of_line_seconds: float = HEAD_OF_LINE_SECONDS,
-                 own_address: OwnAddress | None = None) -> None:
+                 own_address: OwnAddress | None = None, own_certificate: str | None = None) -> None:
         self.world = world
+        self.own_certificate = own_certificate  # --tls-cert: trusted for callbacks to the mock's own sink
         self.head_of_line_seconds = head_of_line_seconds
         self.own_address = own_address or OwnAddress()
         self.stopping = False  # set by `interrupt`: no attempt starts any more
@@ -97,10 +98,14 @@ class Dispatcher:
     # --- what is due (synchronous; the engine asks under the world's lock) ---------------------
     def next_due(self) -> datetime | None:
         """When the next delivery attempt falls due, if any is waiting."""
+        event = self.next_event()
+        return event.next_attempt_at if event is not None else None
+
+    def next_event(self) -> CallbackEvent | None:
+        """The waiting event whose delivery attempt falls due first, if any."""
         with self.world.lock:
-            times = [e.next_attempt_at for e in self._open_events()
-                     if e.next_attempt_at is not None and not self._is_queued(e)]
-            return min(times, default=None)
+            waiting = [e for e in self._open_events() if e.next_attempt_at is not None and not self._is_queued(e)]
+            return min(waiting, key=lambda e: e.next_attempt_at, default=None)  # type: ignore[arg-type,return-value]
 
     def plan(self, now: datetime) -> int:
         """Put every event due at or before `now` into its destination's lane; how many."""
@@ -325,7 +330,7 @@ class Dispatcher:
         if self._loop is loop and self._client is not None:
             return
         self._loop = loop
-        self._client = sender.new_client()
+        self._client = sender.new_client(self.own_certificate)
         self._limiter = Limiter(lambda: self.world.settings.callbacks.concurrency)
         self._lanes.clear()
         self._flying.clear()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import socket
+import ssl
 from functools import lru_cache
 from typing import Iterator
 
@@ -39,10 +40,19 @@ def is_placeholder(url: str) -> bool:
     return host in ("example", "test", "invalid") or host.endswith(RESERVED_SUFFIXES)
 
 
-def new_client() -> httpx.AsyncClient:
-    """The client every attempt goes through (connections are kept alive per destination)."""
+def new_client(own_certificate: str | None = None) -> httpx.AsyncClient:
+    """The client every attempt goes through (connections are kept alive per destination).
+
+    `own_certificate`: the certificate the mock serves HTTPS with (--tls-cert). It is trusted
+    beside the system's authorities, so callbacks to the mock's own receiver paths
+    (`https://127.0.0.1:PORT/_mock/sink/...`) pass verification, as a leaf trusted for itself."""
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=64, keepalive_expiry=30)
-    return httpx.AsyncClient(limits=limits, follow_redirects=False, trust_env=False,
+    verify: ssl.SSLContext | bool = True
+    if own_certificate:
+        verify = ssl.create_default_context()
+        verify.load_verify_locations(cafile=own_certificate)
+        verify.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN  # the leaf is trusted without its issuer
+    return httpx.AsyncClient(limits=limits, follow_redirects=False, trust_env=False, verify=verify,
                              headers={"User-Agent": USER_AGENT})
 
 
@@ -85,6 +95,10 @@ _ERRNO_WORDS = {
 def describe(error: BaseException) -> str:
     """A failed attempt in words: the most telling cause found in the exception and its causes."""
     for cause in _causes(error):
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"TLS certificate not trusted: {cause.verify_message or cause.reason or 'verification failed'}"
+        if isinstance(cause, ssl.SSLError):  # before the errno words: an SSLError's errno is OpenSSL's
+            return f"TLS handshake failed: {cause.reason or 'error'}"
         if isinstance(cause, socket.gaierror):
             return "name not resolved"
         if isinstance(cause, OSError) and cause.errno in _ERRNO_WORDS:

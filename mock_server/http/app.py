@@ -85,7 +85,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     rng = Rng(config.seed)
     world = World(settings=config.settings.model_copy(deep=True), clock=clock or Clock(), rng=rng)
     own_address = OwnAddress()  # `sinch-mock serve` tells it where it listens
-    engine = Engine(world, Dispatcher(world, own_address=own_address))
+    engine = Engine(world, Dispatcher(world, own_address=own_address, own_certificate=config.tls_cert))
     authenticator = Authenticator(config.keys, world.clock, rng)
     policy = BrowserPolicy(config.cors_origins, config.allowed_hosts, config.control_token)
     world.reset_hooks.append(authenticator.revoke_all)  # tokens belong to the world
@@ -112,8 +112,8 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
             Middleware(GateMiddleware, gate=engine.gate),
             Middleware(JournalMiddleware, world=world, key_of_token=authenticator.key_id_of_token),
             Middleware(ControlPlaneGuard, policy=policy),
-            Middleware(faults.FaultMiddleware, world=world),
             Middleware(AuthMiddleware, authenticator=authenticator),
+            Middleware(faults.FaultMiddleware, world=world),  # inside authentication: a refused call draws no fault
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,

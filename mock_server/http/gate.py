@@ -76,10 +76,15 @@ async def off_loop(job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 async def heavy(request: Request, job: Callable[[], T]) -> T:
     """Run `job` in a worker thread with the world to itself: no request inside the gate, no
-    callback attempt in flight (its end would wait for the world's lock on the event loop)."""
+    callback attempt in flight (its end would wait for the world's lock on the event loop).
+
+    A job whose turn comes after the process began to stop does not run: it answers 503, as a
+    clock move does, so the state saved at the stop (--state-file) is the world as it stood."""
     engine = request.app.state.engine
     gate: Gate = engine.gate
     async with gate.writing_alone():
+        engine.check_running()
         while not engine.dispatcher.idle:
             await asyncio.sleep(IDLE_POLL_SECONDS)
+            engine.check_running()
         return await off_loop(job)

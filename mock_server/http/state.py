@@ -23,13 +23,15 @@ from starlette.routing import Route
 from mock_server.config import AccessKey
 from mock_server.core.errors import FieldViolation, invalid_argument
 from mock_server.core.jsontext import dismantle, encode_pieces
+from mock_server.delivery.destinations import OWN_ADDRESS_MESSAGE, OwnAddress
 from mock_server.domain.world import World
 from mock_server.http.auth import Authenticator
 from mock_server.http.bodies import json_object
-from mock_server.http.common import json_response, world_of
+from mock_server.http.common import check_destination, json_response, world_of
 from mock_server.http.gate import heavy, off_loop
 from mock_server.scenarios import (
     LoadResult,
+    Problem,
     Scenario,
     ScenarioError,
     ScenarioFiles,
@@ -75,6 +77,14 @@ class ScenarioHost:
         result = apply_scenario(self.world, scenario, source)
         self.add_keys(result.access_keys)
         return result
+
+    def check_startup(self, own: OwnAddress) -> None:
+        """Raise ScenarioError when a start-up scenario sets a callback URL reaching the mock
+        itself (called once the mock knows where it listens)."""
+        for scenario in self.startup:
+            problems = [Problem(path, OWN_ADDRESS_MESSAGE) for path, url in scenario.callback_urls() if own.refuses(url)]
+            if problems:
+                raise ScenarioError(scenario.name or "(start-up)", problems)
 
     def apply_startup(self) -> list[LoadResult]:
         return [self.apply(scenario) for scenario in self.startup]
@@ -212,6 +222,8 @@ async def load_scenario(request: Request) -> JSONResponse:
     host = _host(request)
     try:
         scenario, source = await off_loop(_requested_scenario, host, data)
+        for path, url in scenario.callback_urls():  # as the API checks a callbackUrl it is given
+            check_destination(request, url, field_name=path)
         result = await heavy(request, lambda: host.apply(scenario, source))
     except ScenarioError as error:
         raise _scenario_error(error) from None

@@ -210,6 +210,13 @@ class Scenario(Model):
             raise ValueError(f"access key {', '.join(twice)} is declared more than once")
         return self
 
+    def callback_urls(self) -> list[tuple[str, str]]:
+        """(path in the scenario, URL) of every callback URL the scenario sets."""
+        return [(f"projects[{i}].{kind}[{j}].callback_url", entry.callback_url)
+                for i, project in enumerate(self.projects)
+                for kind in ("imported_numbers", "hosting_orders")
+                for j, entry in enumerate(getattr(project, kind)) if entry.callback_url]
+
     def number_count(self) -> int:
         return sum(len(e.phones()) for p in self.projects
                    for e in (*p.qualified_numbers, *p.imported_numbers))

@@ -144,3 +144,17 @@ def test_bad_usage_is_exit_status_2():
     missing = subprocess.run([sys.executable, "-m", "mock_server", "conform", "http://127.0.0.1:9/"],
                              capture_output=True, text=True, env=env)
     assert missing.returncode == 2 and "--secret" in missing.stderr
+
+
+def test_nothing_listening_fails_every_case_response_time_too():
+    import socket
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now
+    result = conform(f"http://127.0.0.1:{port}/callbacks")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "PASS" not in result.stdout, result.stdout
+    assert re.search(r"FAIL\s+response_time", result.stdout), result.stdout
+    assert "0 of 11 cases passed" in result.stdout

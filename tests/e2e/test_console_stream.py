@@ -123,3 +123,26 @@ def test_an_open_stream_never_holds_up_heavy_jobs_on_uvicorn():
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def test_an_open_stream_ends_as_soon_as_the_process_stops_and_quietly():
+    import signal
+
+    process, url, _ = start("--seed", "7", "--log-level", "warning")
+    try:
+        wait_healthy(url)
+        with httpx.Client(timeout=10) as client, client.stream("GET", f"{url}/_mock/ui/stream") as stream:
+            assert stream.status_code == 200
+            received = messages(stream)
+            next(received)
+            began = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            list(received)  # the server ends the stream cleanly (a cut-off stream raises here)
+            assert time.monotonic() - began < 2
+        assert process.wait(timeout=10) == 0
+        assert time.monotonic() - began < 2.5  # no wait for the stream's graceful-stop timeout
+    finally:
+        if process.poll() is None:
+            process.kill()
+    errors = process.stderr.read()
+    assert "Traceback" not in errors and "CancelledError" not in errors, errors

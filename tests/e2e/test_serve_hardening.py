@@ -342,3 +342,60 @@ def test_state_file_from_the_environment_and_a_bad_file_is_a_clear_start_error(t
     result = subprocess.run([sys.executable, "-m", "mock_server", "serve", "--port", "0", "--state-file",
                              str(state_file)], capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "state file" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_a_state_file_in_a_missing_directory_is_refused_at_start(tmp_path, how):
+    import subprocess
+    import sys
+
+    target = str(tmp_path / "nonexistent" / "dir" / "x.json")
+    args, env = (["--state-file", target], {}) if how == "flag" else ([], {"SINCH_MOCK_STATE_FILE": target})
+    result = subprocess.run([sys.executable, "-m", "mock_server", "serve", "--port", "0", *args],
+                            capture_output=True, text=True, timeout=30, env={**os.environ, **env})
+    assert result.returncode == 2, result.stderr
+    assert ("--state-file" if how == "flag" else "SINCH_MOCK_STATE_FILE") in result.stderr
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+    assert "listening" not in result.stdout
+
+
+def own_address_scenario(callback_url: str) -> dict:
+    return {"name": "loops", "projects": [{"id": "mallory", "imported_numbers": [
+        {"number": "+12025550134", "service_plan": "plan", "callback_url": "http://127.0.0.1:9/ok"},
+        {"number": "+12025550135", "service_plan": "plan", "callback_url": callback_url}]}]}
+
+
+def test_a_scenario_callback_url_on_the_mocks_own_address_is_refused_at_load(tmp_path):
+    process, url, _ = start("--seed", "5", "--log-level", "warning")
+    try:
+        wait_healthy(url)
+        port = url.rsplit(":", 1)[1]
+        with httpx.Client(base_url=url, auth=AUTH) as api:
+            for own in (f"http://127.0.0.1:{port}/_mock/reset", f"http://localhost:{port}/v1/projects/p/importedNumbers"):
+                refused = api.post("/_mock/scenarios:load", json={"scenario": own_address_scenario(own)})
+                assert refused.status_code == 400, refused.text
+                assert refused.json()["status"] == "INVALID_ARGUMENT"
+                violation, = refused.json()["details"][0]["fieldViolations"]
+                assert violation["field"] == "projects[0].imported_numbers[1].callback_url"
+                assert "mock itself" in violation["description"]
+            assert api.get("/v1/projects/mallory/importedNumbers/%2B12025550134").status_code == 404  # nothing loaded
+            sink = api.post("/_mock/scenarios:load", json={
+                "scenario": own_address_scenario(f"http://127.0.0.1:{port}/_mock/sink/mine")})
+            assert sink.status_code == 200, sink.text  # its own receiver paths stay allowed
+    finally:
+        assert stop(process) == 0
+
+    # a start-up scenario: the port is chosen, then the scenario names it
+    import subprocess
+    import sys
+
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    scenario = tmp_path / "loops.yaml"
+    scenario.write_text(json.dumps(own_address_scenario(f"http://localhost:{port}/_mock/reset")))
+    result = subprocess.run([sys.executable, "-m", "mock_server", "serve", "--port", str(port), "--scenario",
+                             str(scenario)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2, result.stderr
+    assert "projects[0].imported_numbers[1].callback_url" in result.stderr and "Traceback" not in result.stderr

@@ -95,3 +95,56 @@ def test_unusable_tls_files_stop_the_server_with_a_message(certificates, args, m
     result = subprocess.run([sys.executable, "-m", "mock_server", "serve", "--port", "0", *args],
                             capture_output=True, text=True, env=clean_env(), timeout=60)
     assert result.returncode == 2 and message in result.stderr and result.stdout == ""
+
+
+@contextmanager
+def untrusted_https_receiver() -> Iterator[str]:
+    """An HTTPS receiver whose certificate comes from an authority nobody trusts."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    trustme.CA().issue_cert("127.0.0.1").configure_cert(context)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}/hook"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_deliveries_trust_the_mocks_own_certificate_and_name_an_untrusted_one(certificates):
+    from tests.conftest import AUTH
+
+    with untrusted_https_receiver() as stranger, \
+            https_mock("--tls-cert", str(certificates["cert"]), "--tls-key", str(certificates["key"]),
+                       "--log-level", "warning", "--callback-max-attempts", "1") as url:
+        with httpx.Client(base_url=url, auth=AUTH, trust_env=False, timeout=30,
+                          verify=ssl.create_default_context(cafile=str(certificates["ca"]))) as api:
+            assert api.post("/_mock/clock:freeze").status_code == 200
+            for phone, callback_url in (("+12025550134", stranger), ("+12025550135", f"{url}/_mock/sink/mine")):
+                assert api.post("/v1/projects/tls/importedNumbers", json={
+                    "phoneNumber": phone, "regionCode": "US", "smsConfiguration": {"servicePlanId": "plan"},
+                    "callbackUrl": callback_url}).status_code == 200, callback_url
+            assert api.post("/_mock/clock:advance", json={"seconds": 600}).status_code == 200
+            events = api.get("/_mock/events", params={"projectId": "tls"}).json()["events"]
+            by_phone = {e["payload"]["resourceId"]: e for e in events}
+            refused = by_phone["+12025550134"]["attempts"]
+            assert refused and all(a["error"].startswith("TLS certificate not trusted: ") for a in refused), refused
+            assert "certificate" in refused[0]["error"].removeprefix("TLS certificate not trusted: ")
+            own = by_phone["+12025550135"]
+            assert own["state"] == "delivered", own["attempts"]
+            assert api.get("/_mock/sink/mine").status_code == 200

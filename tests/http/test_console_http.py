@@ -71,6 +71,16 @@ def test_overview_counts_states_per_project_and_names_what_falls_due(client):
     assert client.get(f"{UI}/overview").json()["nextDue"] is None
 
 
+def test_overview_names_the_project_of_a_due_callback_attempt(client):
+    import_number(client, "p7", "+12025550134", callbackUrl="https://receiver.example/hook")  # fails, retried
+    client.post("/_mock/clock:advance", json={"seconds": 31})  # provisioned at 30 s: the first attempt fails
+    events = client.get("/_mock/events").json()["events"]
+    assert events and events[0]["state"] == "pending" and events[0]["attempts"]  # a retry is due
+    due = client.get(f"{UI}/overview").json()["nextDue"]
+    assert due["what"] == "callback delivery attempt" and due["projectId"] == "p7"
+    assert due["at"] == events[0]["nextAttemptAt"]
+
+
 def test_resources_are_rendered_exactly_as_the_api_answers_them(client):
     load(client, {"projects": [{"id": "fid", "imported_numbers": [
         {"numbers": ["+12065552000"], "service_plan": "plan", "state": "provisioned"}],

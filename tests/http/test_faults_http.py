@@ -36,6 +36,16 @@ def test_an_injected_error_changes_nothing(client, anon):
     assert client.get("/v1/projects/p-faults/importedNumbers/+12025550134").status_code == 404
 
 
+def test_a_call_with_bad_credentials_is_refused_before_any_fault_rule_counts_it(client, anon):
+    add(anon, operationId="ImportNumberService_ListImportedNumbers", times=1,
+        action={"type": "error", "status": 503})
+    refused = anon.get(LIST, headers={"Authorization": "Bearer not-a-token"})
+    assert refused.status_code == 401
+    rule, = anon.get("/_mock/faults").json()["faults"]
+    assert (rule["remaining"], rule["matched"], rule["fired"]) == (1, 0, 0)
+    assert client.get(LIST).status_code == 503  # the authenticated call draws it
+
+
 def test_a_429_on_the_callback_configuration_uses_that_resources_error_shape(client, anon):
     add(anon, operationId="GetCallbackConfiguration", action={"type": "error", "status": 429, "retryAfter": 30})
     answer = client.get("/v1/projects/p-faults/callbackConfiguration")
