@@ -25,8 +25,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/listing.py
-	$(BIN)/python benchmarks/callback_delivery.py
+	$(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV)

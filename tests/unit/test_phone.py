@@ -38,3 +38,20 @@ def test_toll_free_numbers_are_recognised_and_shared_by_us_and_ca():
 def test_only_us_and_ca_regions(raw):
     with pytest.raises(ApiError):
         check_region_code(raw)
+
+
+def test_repeated_parses_give_the_same_answers_as_phonenumbers_and_keep_field_names():
+    """The facts phonenumbers gives are kept per number; a second call answers the same,
+    and a refusal still names the field of that call."""
+    import phonenumbers
+
+    for raw in ("+12025550123", "+18005550123", "+14165550123", "+11234567890"):
+        parsed = phonenumbers.parse(raw, None)
+        for _ in range(2):
+            number = parse_e164(raw)
+            assert number.known_region == phonenumbers.region_code_for_number(parsed)
+            assert number.toll_free == (phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.TOLL_FREE)
+    for field in ("phoneNumber", "phoneNumbers[3]"):
+        with pytest.raises(ApiError) as error:
+            parse_e164("+12465550123", field)  # Barbados, a NANP region outside US and CA
+        assert error.value.violations[0].field == field
