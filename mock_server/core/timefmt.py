@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import lru_cache
 
 
+@lru_cache(maxsize=16384)  # a response writes the same few instants again and again
 def rfc3339(instant: datetime) -> str:
     if instant.tzinfo is not timezone.utc:
         instant = instant.astimezone(timezone.utc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mock_server.core.sorted_index import IndexSpec, Watched
 from mock_server.domain.provisioning import CarrierState, Provisioning, Record
 
 
@@ -17,7 +18,9 @@ class ScheduledProvisioning(Record):
     error_codes: list[int] = []
 
 
-class ImportedNumber(Record):
+class ImportedNumber(Watched, Record):
+    __slots__ = ("_index",)  # its project's IndexedDict (core/sorted_index.py)
+
     phone_number: str
     project_id: str
     region_code: str
@@ -33,3 +36,14 @@ class ImportedNumber(Record):
     hosting_order_id: str = ""  # the hosting order it came from, if any
     created_time: datetime
     updated_time: datetime
+
+
+# `GET importedNumbers` orders (keys end with the phone number: unique in a project) and the
+# fields it filters on exactly (one bucket of the project's index per combination).
+IMPORTED_NUMBER_INDEX: IndexSpec[ImportedNumber] = IndexSpec(
+    orders={"createdTime": lambda n: (n.created_time, n.phone_number),
+            "updatedTime": lambda n: (n.updated_time, n.phone_number)},
+    facet=lambda n: (n.service_plan_id, n.campaign_id, n.region_code),
+    watched=frozenset({"created_time", "updated_time", "phone_number", "service_plan_id", "campaign_id",
+                       "region_code"}),
+)

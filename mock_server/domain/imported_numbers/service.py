@@ -11,13 +11,14 @@ campaign linking (`campaignProvisioning` WAITING -> IN_PROGRESS -> DONE | FAILED
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mock_server.core.errors import FieldViolation, already_exists, failed_precondition, not_found
+from mock_server.core.paging import Page, paginate_sorted
 from mock_server.core.scheduler import Job
 from mock_server.domain.events import EventType, ResourceType
-from mock_server.domain.imported_numbers.model import ImportedNumber, ScheduledProvisioning
+from mock_server.domain.imported_numbers.model import IMPORTED_NUMBER_INDEX, ImportedNumber, ScheduledProvisioning
 from mock_server.domain.outcomes import failure_code_number
 from mock_server.domain.provisioning import CARRIERS, CarrierState, Provisioning, State
 
@@ -102,6 +103,15 @@ class ImportedNumberService:
 
     def matching(self, project_id: str, where: ImportedNumberFilter) -> list[ImportedNumber]:
         return [n for n in self.world.project(project_id).imported_numbers.values() if where.matches(n)]
+
+    def list_numbers(self, project_id: str, where: ImportedNumberFilter, *, order_by: str, page_size: int,
+                     page_token: str | None, filters: dict) -> Page[ImportedNumber]:
+        """A page of the numbers `where` matches, from the project's index in `order_by` order:
+        the filter without its pattern picks buckets of the index; the pattern is checked per number."""
+        numbers = self.world.project(project_id).imported_numbers
+        selection = numbers.select(order_by, replace(where, pattern=None).matches,  # type: ignore[attr-defined]
+                                   where.matches if where.pattern else None)
+        return paginate_sorted(selection, IMPORTED_NUMBER_INDEX.orders[order_by], page_size, page_token, filters)
 
     # --- import ---------------------------------------------------------------------------
     def import_number(self, project_id: str, new: NewImportedNumber) -> ImportedNumber:

@@ -1,0 +1,194 @@
+"""Per-project indexes in sort order: a page of a list costs about the page, not the project.
+
+An `IndexedDict` is the dict a project keeps one kind of record in (phone number or order id
+-> record). To every reader it is that dict; besides, it keeps each record in a `SortedList`
+(sortedcontainers) per sort order of the kind's list operation: once for the whole dict and
+once in the *bucket* of the record's facet, the values of the fields the list filters on
+exactly (service plan, campaign, region, state...). A filtered page walks only the buckets the
+filter matches, merged in sort order, and their sizes give the total without counting.
+
+A record tells its index when one of the fields its sort keys or facet read is assigned
+(`Watched.__setattr__`), so the order is never stale. Entries are `(*sort key, seq, record)`:
+`seq` (unique in the dict) breaks ties, so records themselves are never compared.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from itertools import dropwhile
+from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
+
+from sortedcontainers import SortedList
+
+T = TypeVar("T")
+K = TypeVar("K")
+
+# More buckets than this in one query: walk the whole order and filter instead of merging.
+MAX_MERGED_BUCKETS = 16
+
+
+@dataclass(frozen=True)
+class IndexSpec(Generic[T]):
+    """How one kind of record is indexed: its sort orders (name -> key) and its facet."""
+
+    orders: dict[str, Callable[[T], tuple]]
+    facet: Callable[[T], tuple]
+    watched: frozenset[str]  # the fields `orders` and `facet` read
+
+
+class Watched:
+    """A record that keeps the `IndexedDict` it lives in up to date.
+
+    Put it before the pydantic base and give the class `__slots__ = ("_index",)`.
+    """
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        place = getattr(self, "_index", None) if name in _WATCHED_NAMES else None
+        if place is None or name not in place[0].spec.watched:
+            super().__setattr__(name, value)
+            return
+        owner, seq = place
+        owner._unplace(self, seq)
+        super().__setattr__(name, value)
+        owner._place(self, seq)
+
+
+_WATCHED_NAMES: set[str] = set()  # every field some spec watches: the fast path skips the rest
+
+
+class Selection(Generic[T]):
+    """The records of one query in one sort order: those after a key, and how many in all."""
+
+    def __init__(self, sources: list[SortedList], predicate: Callable[[T], bool] | None) -> None:
+        self._sources = sources
+        self._predicate = predicate
+
+    def after(self, key: tuple | None) -> Iterator[T]:
+        """Records in sort order whose key is strictly greater than `key` (all with None).
+
+        A key of other types than the index's raises TypeError."""
+        walks = [_entries_after(source, key) for source in self._sources]
+        merged = walks[0] if len(walks) == 1 else heapq.merge(*walks)
+        records = (entry[-1] for entry in merged)
+        return records if self._predicate is None else filter(self._predicate, records)
+
+    def count(self) -> int:
+        if self._predicate is None:
+            return sum(len(source) for source in self._sources)
+        return sum(1 for source in self._sources for entry in source if self._predicate(entry[-1]))
+
+
+def _entries_after(source: SortedList, key: tuple | None) -> Iterator[tuple]:
+    if key is None:
+        return iter(source)
+    size = len(key)
+    start = source.bisect_left(key)  # the first entry whose key is >= `key`
+    return dropwhile(lambda entry: entry[:size] == key, source.islice(start))
+
+
+class IndexedDict(dict[K, T]):
+    """A dict of records that also keeps them in sort order (see the module's docstring)."""
+
+    def __init__(self, spec: IndexSpec[T], items: Iterable[tuple[K, T]] | dict[K, T] = ()) -> None:
+        super().__init__()
+        self.spec = spec
+        _WATCHED_NAMES.update(spec.watched)
+        self._seq = 0
+        self._all: dict[str, SortedList] = {name: SortedList() for name in spec.orders}
+        self._buckets: dict[tuple, dict[str, SortedList]] = {}
+        for key, record in (items.items() if isinstance(items, dict) else items):
+            self[key] = record
+
+    # --- the dict --------------------------------------------------------------------------
+    def __setitem__(self, key: K, record: T) -> None:
+        previous = dict.get(self, key)
+        if previous is not None:
+            self._forget(previous)
+        dict.__setitem__(self, key, record)
+        self._seq += 1
+        object.__setattr__(record, "_index", (self, self._seq))
+        self._place(record, self._seq)
+
+    def __delitem__(self, key: K) -> None:
+        record = dict.__getitem__(self, key)
+        dict.__delitem__(self, key)
+        self._forget(record)
+
+    def pop(self, key: K, *default: Any) -> Any:
+        if key not in self:
+            if default:
+                return default[0]
+            raise KeyError(key)
+        record = dict.__getitem__(self, key)
+        del self[key]
+        return record
+
+    def popitem(self) -> tuple[K, T]:
+        key = next(reversed(self))
+        return key, self.pop(key)
+
+    def setdefault(self, key: K, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return dict.__getitem__(self, key)
+
+    def update(self, *others: Any, **more: Any) -> None:
+        for other in (*others, more):
+            for key, record in (other.items() if hasattr(other, "items") else other):
+                self[key] = record
+
+    def clear(self) -> None:
+        for record in self.values():
+            object.__setattr__(record, "_index", None)
+        dict.clear(self)
+        for source in self._all.values():
+            source.clear()
+        self._buckets.clear()
+
+    # --- the index ---------------------------------------------------------------------------
+    def select(self, order: str, facet_matches: Callable[[T], bool],
+               residual: Callable[[T], bool] | None = None) -> Selection[T]:
+        """The records in `order` whose facet passes `facet_matches` (asked of one record per
+        bucket: every record of a bucket has the same facet) and then `residual`, if given."""
+        buckets = [b for b in self._buckets.values() if facet_matches(_first(b[order]))]
+        if len(buckets) == len(self._buckets):
+            return Selection([self._all[order]], residual)
+        if len(buckets) > MAX_MERGED_BUCKETS:
+            def both(record: T) -> bool:
+                return facet_matches(record) and (residual is None or residual(record))
+            return Selection([self._all[order]], both)
+        return Selection([b[order] for b in buckets], residual)
+
+    def _entries(self, record: T, seq: int) -> Iterator[tuple[str, tuple]]:
+        for name, key in self.spec.orders.items():
+            yield name, (*key(record), seq, record)
+
+    def _place(self, record: T, seq: int) -> None:
+        facet = self.spec.facet(record)
+        bucket = self._buckets.get(facet)
+        if bucket is None:
+            bucket = self._buckets[facet] = {name: SortedList() for name in self.spec.orders}
+        for name, entry in self._entries(record, seq):
+            self._all[name].add(entry)
+            bucket[name].add(entry)
+
+    def _unplace(self, record: T, seq: int) -> None:
+        facet = self.spec.facet(record)
+        bucket = self._buckets[facet]
+        for name, entry in self._entries(record, seq):
+            self._all[name].remove(entry)
+            bucket[name].remove(entry)
+        if not next(iter(bucket.values())):
+            del self._buckets[facet]
+
+    def _forget(self, record: T) -> None:
+        owner, seq = getattr(record, "_index")
+        self._unplace(record, seq)
+        object.__setattr__(record, "_index", None)
+
+
+def _first(source: SortedList) -> Any:
+    return source[0][-1]
