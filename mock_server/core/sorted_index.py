@@ -8,8 +8,9 @@ exactly (service plan, campaign, region, state...). A filtered page walks only t
 filter matches, merged in sort order, and their sizes give the total without counting.
 
 A record tells its index when one of the fields its sort keys or facet read is assigned
-(`Watched.__setattr__`), so the order is never stale. Entries are `(*sort key, seq, record)`:
-`seq` (unique in the dict) breaks ties, so records themselves are never compared.
+(`Watched.__setattr__`), and so do its *parts*, nested records the facet reads (the steps of a
+hosting-order number): the order is never stale. Entries are `(*sort key, seq, record)`: `seq`
+(unique in the dict) breaks ties, so records themselves are never compared.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ class IndexSpec(Generic[T]):
 
     orders: dict[str, Callable[[T], tuple]]
     facet: Callable[[T], tuple]
-    watched: frozenset[str]  # the fields `orders` and `facet` read
+    watched: frozenset[str]  # the fields `orders` and `facet` read (a part's name included)
+    parts: tuple[str, ...] = ()  # fields holding nested `Watched` records the facet reads
+    part_watched: frozenset[str] = frozenset()  # the fields of those parts that it reads
 
 
 class Watched:
@@ -47,13 +50,15 @@ class Watched:
 
     def __setattr__(self, name: str, value: Any) -> None:
         place = getattr(self, "_index", None) if name in _WATCHED_NAMES else None
-        if place is None or name not in place[0].spec.watched:
-            super().__setattr__(name, value)
-            return
-        owner, seq = place
-        owner._unplace(self, seq)
+        if place is not None:
+            owner, seq, record = place
+            spec = owner.spec
+            if name in (spec.watched if record is self else spec.part_watched):
+                owner._unplace(record, seq)
+                super().__setattr__(name, value)
+                owner._place(record, seq)
+                return
         super().__setattr__(name, value)
-        owner._place(self, seq)
 
 
 _WATCHED_NAMES: set[str] = set()  # every field some spec watches: the fast path skips the rest
@@ -95,7 +100,7 @@ class IndexedDict(dict[K, T]):
     def __init__(self, spec: IndexSpec[T], items: Iterable[tuple[K, T]] | dict[K, T] = ()) -> None:
         super().__init__()
         self.spec = spec
-        _WATCHED_NAMES.update(spec.watched)
+        _WATCHED_NAMES.update(spec.watched | spec.part_watched)
         self._seq = 0
         self._all: dict[str, SortedList] = {name: SortedList() for name in spec.orders}
         self._buckets: dict[tuple, dict[str, SortedList]] = {}
@@ -109,7 +114,6 @@ class IndexedDict(dict[K, T]):
             self._forget(previous)
         dict.__setitem__(self, key, record)
         self._seq += 1
-        object.__setattr__(record, "_index", (self, self._seq))
         self._place(record, self._seq)
 
     def __delitem__(self, key: K) -> None:
@@ -142,7 +146,7 @@ class IndexedDict(dict[K, T]):
 
     def clear(self) -> None:
         for record in self.values():
-            object.__setattr__(record, "_index", None)
+            self._mark(record, None)
         dict.clear(self)
         for source in self._all.values():
             source.clear()
@@ -166,7 +170,15 @@ class IndexedDict(dict[K, T]):
         for name, key in self.spec.orders.items():
             yield name, (*key(record), seq, record)
 
+    def _mark(self, record: T, place: tuple | None) -> None:
+        object.__setattr__(record, "_index", place)
+        for part in self.spec.parts:
+            nested = getattr(record, part)
+            if nested is not None:
+                object.__setattr__(nested, "_index", place)
+
     def _place(self, record: T, seq: int) -> None:
+        self._mark(record, (self, seq, record))
         facet = self.spec.facet(record)
         bucket = self._buckets.get(facet)
         if bucket is None:
@@ -185,9 +197,9 @@ class IndexedDict(dict[K, T]):
             del self._buckets[facet]
 
     def _forget(self, record: T) -> None:
-        owner, seq = getattr(record, "_index")
+        owner, seq, _ = getattr(record, "_index")
         self._unplace(record, seq)
-        object.__setattr__(record, "_index", None)
+        self._mark(record, None)
 
 
 def _first(source: SortedList) -> Any:

@@ -12,13 +12,21 @@ from mock_server.core.errors import ApiError
 from mock_server.core.paging import paginate, paginate_sorted
 from mock_server.core.rng import Rng
 from mock_server.core.sorted_index import MAX_MERGED_BUCKETS, IndexedDict, IndexSpec, Watched
+from mock_server.domain.hosting_orders.model import (
+    HOSTING_ORDER_NUMBER_INDEX,
+    HostingOrder,
+    HostingOrderNumber,
+    HostingOrderType,
+    StepProgress,
+)
+from mock_server.domain.hosting_orders.queries import NumberFilter
 from mock_server.domain.imported_numbers.model import IMPORTED_NUMBER_INDEX
 from mock_server.domain.imported_numbers.service import (
     ImportedNumberChange,
     ImportedNumberFilter,
     NewImportedNumber,
 )
-from mock_server.domain.provisioning import Record
+from mock_server.domain.provisioning import Record, State
 from mock_server.domain.world import World
 
 
@@ -180,3 +188,43 @@ def test_a_page_walks_only_the_buckets_its_filter_matches():
     assert numbers.select("createdTime", ImportedNumberFilter("plan-1", "").matches).count() == 9
     assert world.project("p").imported_numbers["+12025550001"].created_time == \
         datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=1)
+
+
+# --- the numbers of a hosting order: the filter reads nested step records ---------------------------------
+STEP_STATES = st.sampled_from([State.WAITING, State.IN_PROGRESS, State.DONE, State.FAILED])
+STEP_OPS = st.lists(st.tuples(st.integers(0, 11), st.sampled_from(["osr", "campaign", "platform", "replace", "touch"]),
+                              STEP_STATES), max_size=50)
+
+
+@settings(max_examples=60)
+@given(STEP_OPS, st.integers(1, 5))
+def test_order_number_pages_follow_changes_of_their_steps(ops, size):
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    order = HostingOrder(hosting_order_id="o1", project_id="p", type=HostingOrderType.IMPORT, region_code="US",
+                         service_plan_id="plan", created_time=t0, updated_time=t0)
+    for i in range(12):
+        order.numbers[f"+1202555{i:04d}"] = HostingOrderNumber(phone_number=f"+1202555{i:04d}", position=i,
+                                                               updated_time=t0)
+    numbers = list(order.numbers.values())
+    for tick, (i, op, state) in enumerate(ops):
+        number = numbers[i]
+        if op == "osr":
+            number.osr_update.state = state
+        elif op == "campaign":
+            number.campaign_provisioning.state = state
+        elif op == "platform":
+            number.platform_provisioning.state = state
+        elif op == "replace":
+            old = number.osr_update
+            number.osr_update = StepProgress(state=state)
+            old.state = State.STATE_UNSPECIFIED  # the replaced step no longer counts
+        else:
+            number.updated_time = t0 + timedelta(seconds=tick)
+    for flt in [NumberFilter(), *(NumberFilter(osr_update_state=s) for s in State),
+                NumberFilter(campaign_provisioning_state=State.WAITING, platform_provisioning_state=State.DONE)]:
+        for order_by in ("createdTime", "updatedTime"):
+            key = HOSTING_ORDER_NUMBER_INDEX.orders[order_by]
+            indexed = pages(lambda n, t: paginate_sorted(order.numbers.select(order_by, flt.matches), key, n, t, {}),
+                            size)
+            everything = pages(lambda n, t: paginate([x for x in numbers if flt.matches(x)], key, n, t, {}), size)
+            assert indexed == everything, (flt, order_by)

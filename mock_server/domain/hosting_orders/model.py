@@ -93,9 +93,11 @@ class LetterOfAuthorization(Record):
     declined_time: datetime | None = None
 
 
-class StepProgress(Record):
+class StepProgress(Watched, Record):
     """One provisioning step of a hosting-order number (`osrUpdate`, `platformProvisioning`,
     `campaignProvisioning`). STATE_UNSPECIFIED: the step does not apply (no campaign)."""
+
+    __slots__ = ("_index",)  # its number's place in the order's IndexedDict (core/sorted_index.py)
 
     state: State = State.WAITING
     failure_code: str = ""  # kept for /_mock/state; the API shows it in events only
@@ -128,12 +130,14 @@ class HostingOrderNumber(Watched, Record):
 
 
 # `GET hostingOrders/{id}/numbers` orders: request order (createdTime), or updatedTime then
-# request order. Its filters read the steps' states (nested records): one bucket, filtered.
+# request order. It filters on the states of three steps (parts: nested records).
 HOSTING_ORDER_NUMBER_INDEX: IndexSpec[HostingOrderNumber] = IndexSpec(
     orders={"createdTime": lambda n: (n.position,),
             "updatedTime": lambda n: (n.updated_time or EARLIEST, n.position)},
-    facet=lambda n: (),
-    watched=frozenset({"position", "updated_time"}),
+    facet=lambda n: (n.osr_update.state, n.campaign_provisioning.state, n.platform_provisioning.state),
+    watched=frozenset({"position", "updated_time", "osr_update", "campaign_provisioning", "platform_provisioning"}),
+    parts=("osr_update", "campaign_provisioning", "platform_provisioning"),
+    part_watched=frozenset({"state"}),
 )
 
 

@@ -168,7 +168,7 @@ class HostingOrderService:
     def list_numbers(self, project_id: str, hosting_order_id: str, flt: NumberFilter, *, order_by: str,
                      page_size: int, page_token: str | None) -> Page[HostingOrderNumber]:
         order = self.get(project_id, hosting_order_id)
-        return paginate_sorted(order.numbers.select(order_by, lambda n: True, flt.matches),  # type: ignore[attr-defined]
+        return paginate_sorted(order.numbers.select(order_by, flt.matches),  # type: ignore[attr-defined]
                                number_sort_key(order_by), page_size, page_token,
                                {**flt.fingerprint(), "orderBy": order_by, "order": hosting_order_id})
 
