@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import operator
 import sys
+import time
 from dataclasses import asdict, dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 _COMPARE = {"<=": operator.le, ">=": operator.ge}
 
@@ -84,3 +85,16 @@ def emit(rows: list[Row], argv: list[str] | None = None) -> None:
 
 def rows_from_json(text: str) -> list[Row]:
     return [Row(**item) for item in json.loads(text.strip().splitlines()[-1])]
+
+
+def side_by_side(calls: list[Callable[[], object]], rounds: int) -> list[float]:
+    """The best time in seconds of each call over `rounds` rounds, the calls taking turns in
+    each round: on a shared, noisy machine the best is the figure least disturbed by others,
+    and taking turns gives each call the same conditions."""
+    best = [float("inf")] * len(calls)
+    for _ in range(rounds):
+        for index, run in enumerate(calls):
+            started = time.perf_counter()
+            run()
+            best[index] = min(best[index], time.perf_counter() - started)
+    return best

@@ -13,19 +13,16 @@ Run alone: `.venv/bin/python benchmarks/listing.py [--size N]`.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import base64
-import json
 import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from itertools import count, islice
 from typing import Callable, Iterable
-from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from figures import Row, emit  # noqa: E402
+from figures import Row, emit, side_by_side  # noqa: E402
+from inprocess import call  # noqa: E402
 
 from mock_server.config import MockConfig  # noqa: E402
 from mock_server.core.clock import Clock  # noqa: E402
@@ -123,43 +120,10 @@ LISTS: dict[str, tuple[Callable, str, dict[str, tuple[dict[str, str], Callable[[
         "osrUpdateState": ({"osrUpdateState": State.DONE.value}, lambda i: i % 3 == 2),
     }),
 }
-AUTH = b"Basic " + base64.b64encode(b"sandbox-key-id:sandbox-key-secret")
-
-
-LOOP = asyncio.new_event_loop()
 
 
 def get_json(app, path: str, query: dict[str, str]) -> dict:  # type: ignore[no-untyped-def]
-    """One GET through the ASGI app, in this process (no sockets: the figure is the mock's own)."""
-    out: list[dict] = []
-
-    async def receive() -> dict:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict) -> None:
-        out.append(message)
-
-    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "root_path": "",
-             "query_string": urlencode(query).encode(), "headers": [(b"authorization", AUTH)],
-             "http_version": "1.1", "scheme": "http", "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1),
-             "app": app}
-    LOOP.run_until_complete(app(scope, receive, send))
-    if out[0]["status"] != 200:
-        raise RuntimeError(f"GET {path}?{urlencode(query)}: {out[0]['status']} {out[1]['body'][:300]!r}")
-    return json.loads(out[1]["body"])
-
-
-def side_by_side(calls: list[Callable[[], object]], rounds: int) -> list[float]:
-    """The best time of each call over `rounds` rounds, the calls taking turns in each round:
-    on a shared, noisy machine the best is the figure least disturbed by others, and taking
-    turns gives each call the same conditions."""
-    best = [float("inf")] * len(calls)
-    for _ in range(rounds):
-        for index, call in enumerate(calls):
-            started = time.perf_counter()
-            call()
-            best[index] = min(best[index], time.perf_counter() - started)
-    return best
+    return call(app, "GET", path, query)
 
 
 def rows(size: int, small: int, rounds: int) -> list[Row]:

@@ -61,6 +61,12 @@ class Watched:
         super().__setattr__(name, value)
 
 
+class WatchedSlot(Watched):
+    """`Watched` for a slotted class that is not a pydantic model (a dataclass with slots)."""
+
+    __slots__ = ("_index",)
+
+
 _WATCHED_NAMES: set[str] = set()  # every field some spec watches: the fast path skips the rest
 
 

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import field
 from datetime import datetime
 
-from mock_server.core.sorted_index import IndexSpec, Watched
-from mock_server.domain.provisioning import CarrierState, Provisioning, Record
+from mock_server.core.sorted_index import IndexSpec, WatchedSlot
+from mock_server.domain.provisioning import RECORD_CONFIG, CarrierState, Provisioning, record
 
 
-class ScheduledProvisioning(Record):
+@record
+class ScheduledProvisioning:
     """`smsConfiguration.scheduledProvisioning`: a change still being applied."""
+
+    __pydantic_config__ = RECORD_CONFIG
 
     service_plan_id: str = ""
     campaign_id: str = ""
     status: int = 1  # integer enum in the spec (see errata): 1 in progress, 2 done, 3 failed
     last_updated_time: datetime
-    error_codes: list[int] = []
+    error_codes: list[int] = field(default_factory=list)
 
 
-class ImportedNumber(Watched, Record):
-    __slots__ = ("_index",)  # its project's IndexedDict (core/sorted_index.py)
+@record
+class ImportedNumber(WatchedSlot):  # its project's IndexedDict is told of changes (core/sorted_index.py)
+    __pydantic_config__ = RECORD_CONFIG
 
     phone_number: str
     project_id: str
@@ -31,7 +36,7 @@ class ImportedNumber(Watched, Record):
     migrate_to_sinch_tmo: bool = False
     sms_provisioning: Provisioning | None = None
     campaign_provisioning: Provisioning | None = None
-    mno: dict[str, CarrierState] = {}
+    mno: dict[str, CarrierState] = field(default_factory=dict)
     scheduled_provisioning: ScheduledProvisioning | None = None
     hosting_order_id: str = ""  # the hosting order it came from, if any
     created_time: datetime

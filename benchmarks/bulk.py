@@ -1,0 +1,107 @@
+"""Bulk figures at 100,000 imported numbers: memory, scenario load, state export and import,
+and a clock advance that runs 100,000 due transitions.
+
+Each phase runs in this process against the app (in-process ASGI calls for the control plane,
+so JSON encoding and decoding count). Memory is the growth of this process's resident set
+(after a garbage collection) while 100,000 numbers are loaded, divided by their number.
+Run alone: `.venv/bin/python benchmarks/bulk.py [--size N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from figures import Row, emit  # noqa: E402
+from inprocess import call  # noqa: E402
+
+from mock_server.config import MockConfig  # noqa: E402
+from mock_server.core.clock import Clock  # noqa: E402
+from mock_server.domain.imported_numbers.service import NewImportedNumber  # noqa: E402
+from mock_server.http.app import create_app  # noqa: E402
+from mock_server.http import bodies  # noqa: E402
+
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def rss() -> int:
+    """Resident bytes of this process (Linux)."""
+    gc.collect()
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def new_app():  # type: ignore[no-untyped-def]
+    return create_app(MockConfig(seed=1), clock=Clock(start=T0, frozen=True))
+
+
+def scenario(size: int) -> dict:
+    return {"projects": [{"id": "big", "imported_numbers": [
+        {"range": {"start": "+12025000000", "count": size}, "service_plan": "plan-1"}]}]}
+
+
+def rows(size: int) -> list[Row]:
+    out = []
+    # scenario load, and the memory it takes
+    app = new_app()
+    body = json.dumps({"scenario": scenario(size)}).encode()
+    before = rss()
+    started = time.perf_counter()
+    call(app, "POST", "/_mock/scenarios:load", body=body)
+    load = time.perf_counter() - started
+    per_number = (rss() - before) / size
+    out.append(Row(f"scenario load of {size:,} imported numbers (POST /_mock/scenarios:load)", load, "s",
+                   target="figure <= 3"))
+    out.append(Row(f"resident memory per imported number, {size:,} loaded", per_number / 1024, "KiB",
+                   target="figure <= 1.5"))
+
+    # the whole state out and back in
+    started = time.perf_counter()
+    state = call(app, "GET", "/_mock/state")
+    exported = time.perf_counter() - started
+    document = json.dumps(state).encode()
+    print(f"state document: {len(document) / 2**20:.0f} MiB", file=sys.stderr)
+    # The request body bound of the API (1 MiB) is far below a document of this size: lifted
+    # here, for this call only, to time the route's own work.
+    bodies.MAX_BODY_BYTES, bound = len(document), bodies.MAX_BODY_BYTES
+    started = time.perf_counter()
+    call(app, "PUT", "/_mock/state", body=document)
+    imported = time.perf_counter() - started
+    bodies.MAX_BODY_BYTES = bound
+    out.append(Row(f"GET /_mock/state, {size:,} numbers", exported, "s", target="figure <= 5"))
+    out.append(Row(f"PUT /_mock/state, {size:,} numbers (body bound lifted)", imported, "s",
+                   target="figure <= 5"))
+    del app, state, document
+
+    # a clock advance that runs `size` due transitions (SMS provisioning of fresh imports)
+    app = new_app()
+    world = app.state.world
+    for i in range(size):
+        world.imported_numbers.import_number("big", NewImportedNumber(f"+1202{i:07d}", "US", "plan-1"))
+    seconds = world.settings.timings.sms_provisioning
+    started = time.perf_counter()
+    done = world.scheduler.run_due(world.clock.advance(seconds))
+    elapsed = time.perf_counter() - started
+    assert done >= size, done
+    out.append(Row(f"clock advance running {done:,} due transitions", done / elapsed, "transitions/s",
+                   target="figure >= 20000"))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true", help="rows as JSON (for run_all.py)")
+    args = parser.parse_args()
+    emit(rows(args.size))
+
+
+if __name__ == "__main__":
+    main()
