@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
+from functools import partial
 from itertools import dropwhile
 from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 
@@ -50,21 +51,42 @@ class Watched:
 
     def __setattr__(self, name: str, value: Any) -> None:
         place = getattr(self, "_index", None) if name in _WATCHED_NAMES else None
-        if place is not None:
-            owner, seq, record = place
-            spec = owner.spec
-            if name in (spec.watched if record is self else spec.part_watched):
-                owner._unplace(record, seq)
-                super().__setattr__(name, value)
-                owner._place(record, seq)
-                return
-        super().__setattr__(name, value)
+        if place is None:
+            super().__setattr__(name, value)
+        else:
+            _assign_watched(self, place, name, value, super().__setattr__)
 
 
 class WatchedSlot(Watched):
-    """`Watched` for a slotted class that is not a pydantic model (a dataclass with slots)."""
+    """`Watched` for a slotted class that is not a pydantic model (a dataclass with slots).
+
+    The slot is filled before `__init__` runs: the assignments of `__init__` find it at once
+    (an empty slot would raise, and catch, an AttributeError for each field)."""
 
     __slots__ = ("_index",)
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "WatchedSlot":
+        self = super().__new__(cls)
+        object.__setattr__(self, "_index", None)
+        return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        place = self._index if name in _WATCHED_NAMES else None
+        if place is None:
+            object.__setattr__(self, name, value)
+        else:
+            _assign_watched(self, place, name, value, partial(object.__setattr__, self))
+
+
+def _assign_watched(self: Any, place: tuple, name: str, value: Any, assign: Callable[[str, Any], None]) -> None:
+    owner, seq, record = place
+    spec = owner.spec
+    if name not in (spec.watched if record is self else spec.part_watched):
+        assign(name, value)
+        return
+    owner._unplace(record, seq)
+    assign(name, value)
+    owner._place(record, seq)
 
 
 _WATCHED_NAMES: set[str] = set()  # every field some spec watches: the fast path skips the rest
@@ -108,7 +130,8 @@ class IndexedDict(dict[K, T]):
         self.spec = spec
         _WATCHED_NAMES.update(spec.watched | spec.part_watched)
         self._seq = 0
-        self._all: dict[str, SortedList] = {name: SortedList() for name in spec.orders}
+        self._built = False  # built on the first query: loading many records sorts them once
+        self._all: dict[str, SortedList] = {}
         self._buckets: dict[tuple, dict[str, SortedList]] = {}
         for key, record in (items.items() if isinstance(items, dict) else items):
             self[key] = record
@@ -119,8 +142,11 @@ class IndexedDict(dict[K, T]):
         if previous is not None:
             self._forget(previous)
         dict.__setitem__(self, key, record)
-        self._seq += 1
-        self._place(record, self._seq)
+        if self._built:
+            self._seq += 1
+            self._place(record, self._seq)
+        else:
+            self._mark(record, None)
 
     def __delitem__(self, key: K) -> None:
         record = dict.__getitem__(self, key)
@@ -154,15 +180,15 @@ class IndexedDict(dict[K, T]):
         for record in self.values():
             self._mark(record, None)
         dict.clear(self)
-        for source in self._all.values():
-            source.clear()
-        self._buckets.clear()
+        self._all, self._buckets, self._built = {}, {}, False
 
     # --- the index ---------------------------------------------------------------------------
     def select(self, order: str, facet_matches: Callable[[T], bool],
                residual: Callable[[T], bool] | None = None) -> Selection[T]:
         """The records in `order` whose facet passes `facet_matches` (asked of one record per
         bucket: every record of a bucket has the same facet) and then `residual`, if given."""
+        if not self._built:
+            self._build()
         buckets = [b for b in self._buckets.values() if facet_matches(_first(b[order]))]
         if len(buckets) == len(self._buckets):
             return Selection([self._all[order]], residual)
@@ -171,6 +197,26 @@ class IndexedDict(dict[K, T]):
                 return facet_matches(record) and (residual is None or residual(record))
             return Selection([self._all[order]], both)
         return Selection([b[order] for b in buckets], residual)
+
+    def _build(self) -> None:
+        """Index every record at once: one sort per list instead of an insertion per record."""
+        orders = self.spec.orders
+        every: dict[str, list[tuple]] = {name: [] for name in orders}
+        buckets: dict[tuple, dict[str, list[tuple]]] = {}
+        for record in self.values():
+            self._seq += 1
+            self._mark(record, (self, self._seq, record))
+            facet = self.spec.facet(record)
+            bucket = buckets.get(facet)
+            if bucket is None:
+                bucket = buckets[facet] = {name: [] for name in orders}
+            for name, entry in self._entries(record, self._seq):
+                every[name].append(entry)
+                bucket[name].append(entry)
+        self._all = {name: SortedList(entries) for name, entries in every.items()}
+        self._buckets = {facet: {name: SortedList(entries) for name, entries in lists.items()}
+                         for facet, lists in buckets.items()}
+        self._built = True
 
     def _entries(self, record: T, seq: int) -> Iterator[tuple[str, tuple]]:
         for name, key in self.spec.orders.items():
@@ -203,8 +249,9 @@ class IndexedDict(dict[K, T]):
             del self._buckets[facet]
 
     def _forget(self, record: T) -> None:
-        owner, seq, _ = getattr(record, "_index")
-        self._unplace(record, seq)
+        place = getattr(record, "_index", None)
+        if place is not None:
+            self._unplace(record, place[1])
         self._mark(record, None)
 
 
