@@ -12,8 +12,9 @@ AUTH = b"Basic " + base64.b64encode(b"sandbox-key-id:sandbox-key-secret")
 LOOP = asyncio.new_event_loop()
 
 
-def call(app: Any, method: str, path: str, query: dict[str, str] | None = None, body: bytes = b"") -> Any:
-    """One request through the app; the JSON answer (an error status raises)."""
+def call(app: Any, method: str, path: str, query: dict[str, str] | None = None, body: bytes = b"",
+         *, raw: bool = False) -> Any:
+    """One request through the app; the JSON answer, or its bytes with `raw` (an error status raises)."""
     out: list[dict] = []
 
     async def receive() -> dict:
@@ -33,4 +34,6 @@ def call(app: Any, method: str, path: str, query: dict[str, str] | None = None, 
     payload = b"".join(m.get("body", b"") for m in out[1:])
     if status >= 300:
         raise RuntimeError(f"{method} {path}?{query_string}: {status} {payload[:300]!r}")
+    if raw:
+        return payload
     return json.loads(payload) if payload else None

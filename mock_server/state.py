@@ -14,8 +14,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from mock_server.core.gcpause import gc_paused
 from mock_server.domain.events import CallbackEvent
 from mock_server.domain.outcomes import NumberOutcome
 from mock_server.domain.project import Project
@@ -89,18 +91,30 @@ class StateDocument(_Doc):
 
 def export_state(world: World) -> dict[str, Any]:
     with world.lock:
-        version, internal, gauss = world.rng.state()  # type: ignore[misc]
-        return {
-            "version": STATE_VERSION,
-            "clock": world.clock.snapshot(),
-            "rng": {"seed": world.rng.seed, "state": [version, list(internal), gauss]},
-            "settings": world.settings.model_dump(mode="json"),
-            "outcomes": world.outcomes.export(),
-            "projects": {pid: p.model_dump(mode="json") for pid, p in world.projects.items()},
-            "jobs": world.scheduler.export(),
-            "events": world.events.export(),
-            "journal": [dict(entry) for entry in world.journal],
-        }
+        return _document(world, {pid: p.model_dump(mode="json") for pid, p in world.projects.items()})
+
+
+def export_state_json(world: World, **more: Any) -> bytes:
+    """`export_state(world)` (plus `more` keys) as JSON: the projects go to text in one pass of
+    pydantic's serializer instead of a dump to dicts and then to text (several times faster for
+    a large state)."""
+    with world.lock:
+        return pydantic_core.to_json({**_document(world, world.projects), **more})
+
+
+def _document(world: World, projects: dict[str, Any]) -> dict[str, Any]:
+    version, internal, gauss = world.rng.state()  # type: ignore[misc]
+    return {
+        "version": STATE_VERSION,
+        "clock": world.clock.snapshot(),
+        "rng": {"seed": world.rng.seed, "state": [version, list(internal), gauss]},
+        "settings": world.settings.model_dump(mode="json"),
+        "outcomes": world.outcomes.export(),
+        "projects": projects,
+        "jobs": world.scheduler.export(),
+        "events": world.events.export(),
+        "journal": [dict(entry) for entry in world.journal],
+    }
 
 
 def _path(loc: tuple) -> str:
@@ -133,7 +147,7 @@ def validate_state(world: World, document: Any) -> StateDocument:
 
 def import_state(world: World, document: Any) -> None:
     """Replace the world's whole state with `document` (validated first: all or nothing)."""
-    with world.lock:
+    with world.lock, gc_paused():
         parsed = validate_state(world, document)
         world.clock.restore(document["clock"])
         world.rng.reseed(parsed.rng.seed)

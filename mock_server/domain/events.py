@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Callable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from mock_server.core.timefmt import rfc3339
 
@@ -66,7 +66,7 @@ class CallbackEvent(BaseModel):
     timestamp: datetime
     destination: str | None = None
     state: DeliveryState = DeliveryState.PENDING
-    attempts: list[DeliveryAttempt] = []
+    attempts: list[DeliveryAttempt] = Field(default_factory=list)  # a factory: no deepcopy of []
     next_attempt_at: datetime | None = None
     signature: str | None = None
 

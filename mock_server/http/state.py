@@ -11,11 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from mock_server.config import AccessKey
 from mock_server.core.errors import FieldViolation, invalid_argument
+from mock_server.core.gcpause import gc_paused
 from mock_server.domain.world import World
 from mock_server.http.auth import Authenticator
 from mock_server.http.bodies import json_object
@@ -32,7 +33,7 @@ from mock_server.scenarios import (
     shipped_names,
 )
 from mock_server.scenarios.errors import path_of
-from mock_server.state import StateError, export_state, import_state
+from mock_server.state import StateError, export_state_json, import_state
 
 
 class AccessKeyDoc(BaseModel):
@@ -101,13 +102,13 @@ def _scenario_error(error: ScenarioError) -> Exception:
 async def get_state(request: Request) -> JSONResponse:
     world = world_of(request)
     with world.lock:
-        document = export_state(world)
-        document["accessKeys"] = _host(request).export_keys()
-    return json_response(document)
+        document = export_state_json(world, accessKeys=_host(request).export_keys())
+    return Response(document, media_type="application/json")
 
 
 async def put_state(request: Request) -> JSONResponse:
-    data = await json_object(request)
+    with gc_paused():  # a large document: millions of objects at once (core/gcpause.py)
+        data = await json_object(request)
     world = world_of(request)
     try:
         keys = _keys_of(data.pop("accessKeys", []))
@@ -156,7 +157,8 @@ def _requested_scenario(data: dict[str, Any]) -> tuple[Scenario, str]:
 async def load_scenario(request: Request) -> JSONResponse:
     data = await json_object(request)
     try:
-        scenario, source = _requested_scenario(data)
+        with gc_paused():  # a large scenario expands to many numbers (core/gcpause.py)
+            scenario, source = _requested_scenario(data)
         result = _host(request).apply(scenario, source)
     except ScenarioError as error:
         raise _scenario_error(error) from None
