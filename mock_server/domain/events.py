@@ -114,7 +114,9 @@ class EventLog:
         failures, such as SMS platform provisioning, carry no code: the spec calls them binary)."""
         now = self._world.clock.now()
         failed = bool(failure_code) if failed is None else failed
-        event = CallbackEvent(
+        # Every value is made here, typed: constructed without validation (a clock advance
+        # records one event per transition).
+        event = CallbackEvent.model_construct(
             seq=len(self.events) + 1,
             event_id=self._world.rng.hex(26),
             project_id=project_id,
@@ -127,6 +129,8 @@ class EventLog:
             destination=destination or None,
             state=DeliveryState.PENDING if destination else DeliveryState.NO_DESTINATION,
             next_attempt_at=now if destination else None,
+            attempts=[],  # given: model_construct would inspect the default factory's signature
+            signature=None,
         )
         self.events.append(event)
         self.by_id[event.event_id] = event
