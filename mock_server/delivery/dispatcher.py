@@ -22,8 +22,6 @@ from collections import deque
 from datetime import datetime
 from typing import Iterator
 
-import httpx
-
 from mock_server.delivery import sender
 from mock_server.delivery.limiter import Limiter, Slot
 from mock_server.delivery.planning import Item, arrange, with_duplicates
@@ -54,7 +52,7 @@ class Dispatcher:
         self._queued: dict[str, CallbackEvent] = {}  # event id -> event: in a lane or in flight
         self._flying: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._client: httpx.AsyncClient | None = None
+        self._client: sender.Client | None = None
         self._limiter = Limiter(lambda: self.world.settings.callbacks.concurrency)
         self._generation = world.events.generation
         self._scan_from = 0  # every event before this index is finished (not pending)
