@@ -23,6 +23,7 @@ from figures import rows_from_json, table  # noqa: E402
 BENCHMARKS = {
     "http": "http_rate.py",
     "scale": "listing.py",
+    "bulk": "bulk.py",
     "callbacks": "callback_delivery.py",
 }
 
