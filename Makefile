@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test bench clean
+.PHONY: serve test bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run_all.py
+
+# The screenshots of docs/sandbox.md, taken from the real console in Debian's Chromium.
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python scripts/console_screenshots.py docs/img
 
 clean:
 	rm -rf $(VENV)

@@ -101,7 +101,7 @@ LISTS: dict[str, tuple[Callable, str, dict[str, tuple[dict[str, str], Callable[[
         "plan": ({"servicePlanId": "plan-1", "campaignId": ""}, lambda i: i % 4 == 1),
         "plan+campaign+region": ({"servicePlanId": "plan-1", "campaignId": "camp-1", "regionCode": "US"},
                                  lambda i: i % 12 == 9),
-        "plan+pattern START": ({"servicePlanId": "plan-1", "campaignId": "", "numberPattern.pattern": "1202",
+        "plan+pattern START": ({"servicePlanId": "plan-1", "campaignId": "", "numberPattern.pattern": "+1202",
                                 "numberPattern.searchPattern": "START"}, lambda i: i % 4 == 1),
     }),
     "qualifiedNumbers": (fill_qualified, "/v1/projects/{project}/qualifiedNumbers", {

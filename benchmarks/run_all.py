@@ -25,6 +25,7 @@ BENCHMARKS = {
     "scale": "listing.py",
     "bulk": "bulk.py",
     "callbacks": "callback_delivery.py",
+    "console": "console_views.py",
 }
 
 

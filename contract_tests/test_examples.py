@@ -3,7 +3,8 @@
 - Every request example (found by walking the spec, so a new one is picked up) is accepted
   (200) once the state allows it: each runs in a fresh mock where the numbers it names are
   set up first through the API and the control plane (qualified, clock advanced, invoices
-  approved to reach VERIFIED; or imported and unlinked, for the link example).
+  approved to reach VERIFIED; the project's blanket LOA approved for the blanket example; or
+  imported and unlinked, for the link example).
 - Every response example's field names appear in the mock's answer for its operation, except
   where an errata overlay entry (`examples:` with `rename`/`absent`) says why not.
 - The parameter examples of the list operations are accepted (E-ERR-6: not the pageToken).
@@ -135,6 +136,8 @@ def prepare(mock: Mock, op_id: str, body: Any) -> None:
     if op_id in ("TextEnableNumbers", "TextEnableTollFreeNumbers", "QualifiedNumberService_TextEnableNumbers",
                  "QualifiedNumbersTextEnableTollFreeNumbers"):
         mock.verified(list(body["numbers"]))
+        if "blanketLoaInfo" in body:  # usable once the project's blanket LOA is approved (E-HO-14)
+            mock.ok("post", "/_mock/projects/{projectId}:approveBlanketLoa")
     elif op_id == "ImportNumberService_UpdateImportedNumber":
         links = bool((body.get("smsConfiguration") or {}).get("servicePlanId"))
         mock.imported(PHONE, linked=not links)

@@ -20,6 +20,7 @@ from contract_tests.overlay import (
     ERRATA_ID,
     Entry,
     OverlayError,
+    escape,
     apply_overlay,
     errata_entries,
     exists,
@@ -124,8 +125,12 @@ def test_each_patch_is_about_what_its_twin_describes(entry: Entry):
     twin = ERRATA.get(entry.errata_id, "")
     for patch in entry.patches:
         tokens = pointer_tokens(patch["path"])
-        assert tokens[0] == "components" and tokens[1] in ("schemas", "parameters"), "schemas and parameters only"
-        named = tokens[2] if tokens[1] == "schemas" else f"/components/parameters/{tokens[2]}"
+        if tokens[0] == "paths":  # an operation's parameter list, named by the twin's pointer
+            assert tokens[3:] == ["parameters"], "an operation's parameter list only"
+            named = f"/paths/{escape(tokens[1])}/{tokens[2]}/parameters"
+        else:
+            assert tokens[0] == "components" and tokens[1] in ("schemas", "parameters"), "schemas and parameters only"
+            named = tokens[2] if tokens[1] == "schemas" else f"/components/parameters/{tokens[2]}"
         if named.startswith("Overlay"):
             continue  # a schema the overlay itself adds (its twin explains what it is for)
         assert named in twin, f"{entry.errata_id} patches {named}, which its errata entry does not mention"
@@ -206,3 +211,18 @@ def test_the_three_chains_of_the_issue_are_linked():
         ("HostingOrderService_ImportNumbers", "HostingOrderService_ListHostingOrderNumbers"),
     ]:
         assert pair in chains, pair
+
+
+def test_the_voice_challenge_s_undeclared_codes_have_errata_overlay_and_docs():
+    """429 on a resend, 400 for a wrong code and the lockout: each documented and declared."""
+    spec = patched_spec()
+    base = "/v1/projects/{projectId}/qualifiedNumbers/{phoneNumber}"
+    send = spec["paths"][f"{base}:sendVoiceChallenge"]["post"]["responses"]
+    verify = spec["paths"][f"{base}:verifyVoiceChallenge"]["post"]["responses"]
+    assert {"400", "429"} <= set(send) and "400" in verify
+    assert "429" in ERRATA["E-ERR-5"] and "sendVoiceChallenge" in ERRATA["E-ERR-5"]
+    lockout = ERRATA["E-QN-8"]
+    assert all(words in lockout for words in ("`429`", "INVALID_ARGUMENT", "FAILED_PRECONDITION", "lockout"))
+    page = (Path(__file__).parents[1] / "docs" / "qualified-numbers.md").read_text()
+    assert all(words in page for words in ("**429 RESOURCE_EXHAUSTED**", "**400 INVALID_ARGUMENT**",
+                                           "**400 FAILED_PRECONDITION**", "(the lockout)", "E-QN-8", "E-ERR-5"))

@@ -9,6 +9,8 @@ import socket
 import sys
 from typing import Callable
 
+from mock_server import cli_client
+from mock_server.conform import cli as conform_cli
 from mock_server.config import (
     CALLBACK_OPTIONS,
     CALLBACK_ORDERS,
@@ -17,12 +19,12 @@ from mock_server.config import (
     callback_env_name,
     port_number,
     set_callback_option,
+    stream_limit,
 )
 from mock_server.domain.settings import CallbackSettings
 from mock_server.scenarios.errors import ScenarioError
+from mock_server.state_file import StateFileError
 
-
-GRACEFUL_SHUTDOWN_SECONDS = 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,14 +41,25 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a scenario file to load at start; repeatable (env SINCH_MOCK_SCENARIO)")
     serve.add_argument("--seed", type=int, help="seed for ids, codes and callback order "
                        "(env SINCH_MOCK_SEED; default: a random seed, printed at start)")
+    serve.add_argument("--state-file", metavar="PATH",
+                       help="load the whole state from PATH at start when it exists, save it there on a "
+                            "clean stop (env SINCH_MOCK_STATE_FILE)")
     serve.add_argument("--callback-order", choices=CALLBACK_ORDERS,
                        help="callback delivery order (env SINCH_MOCK_CALLBACK_ORDER, default random)")
     for name, kind in CALLBACK_OPTIONS:
         field = CallbackSettings.model_fields[name]
         serve.add_argument("--callback-" + name.replace("_", "-"), type=finite(kind), metavar="N",
                            help=f"{field.description} (env {callback_env_name(name)}, default {field.default:g})")
+    serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate (chain) "
+                       "(env SINCH_MOCK_TLS_CERT; needs --tls-key)")
+    serve.add_argument("--tls-key", metavar="FILE", help="the certificate's PEM private key (env SINCH_MOCK_TLS_KEY)")
+    serve.add_argument("--ui-max-streams", type=_ui_streams, metavar="N",
+                       help="live streams of the sandbox console open at a time "
+                            "(env SINCH_MOCK_UI_MAX_STREAMS, default 16)")
     serve.add_argument("--log-level", default="warning",
                        choices=["critical", "error", "warning", "info", "debug"], help="server log level")
+    cli_client.add_commands(commands)
+    conform_cli.add_command(commands)
     return parser
 
 
@@ -55,6 +68,13 @@ def _port(text: str) -> int:
         return port_number(text, "port")
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error).removeprefix("port: ")) from None
+
+
+def _ui_streams(text: str) -> int:
+    try:
+        return stream_limit(text, "limit")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("limit: ")) from None
 
 
 def finite(kind: type) -> Callable[[str], float]:
@@ -82,8 +102,17 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
         config.scenarios = list(args.scenario)
     if args.seed is not None:
         config.seed = args.seed
+    if args.state_file:
+        config.state_file = args.state_file
+    if args.ui_max_streams is not None:
+        config.ui_max_streams = args.ui_max_streams
     if args.callback_order:
         config.settings.callbacks.order = args.callback_order
+    if args.tls_cert:
+        config.tls_cert = args.tls_cert
+    if args.tls_key:
+        config.tls_key = args.tls_key
+    check_tls(config)
     for name, _ in CALLBACK_OPTIONS:
         value = getattr(args, "callback_" + name, None)
         if value is not None:
@@ -91,29 +120,43 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
     return config
 
 
-def serve(config: MockConfig, log_level: str = "warning") -> None:
-    import uvicorn
+def check_tls(config: MockConfig) -> None:
+    """Both TLS files or neither, and they must load: a ValueError naming the problem."""
+    if bool(config.tls_cert) != bool(config.tls_key):
+        raise ValueError("--tls-cert and --tls-key go together (or SINCH_MOCK_TLS_CERT and SINCH_MOCK_TLS_KEY)")
+    if config.tls_cert and config.tls_key:
+        import ssl
 
+        try:
+            ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(config.tls_cert, config.tls_key)
+        except (OSError, ssl.SSLError) as error:
+            raise ValueError(f"the TLS certificate {config.tls_cert} and key {config.tls_key} cannot be used: "
+                             f"{error}") from None
+
+
+def serve(config: MockConfig, log_level: str = "warning") -> None:
     from mock_server.core.rng import fresh_seed
     from mock_server.http.app import create_app
+    from mock_server.serving import Server, listening_socket, server_config
 
     if config.seed is None:
         config.seed = fresh_seed()
-    app = create_app(config)
-    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((config.host, config.port))
-    sock.listen(128)
-    port = sock.getsockname()[1]
-    shown_host = f"[{config.host}]" if family == socket.AF_INET6 else config.host
+    sock = listening_socket(config.host, config.port)
+    config.port = sock.getsockname()[1]  # the port it got (with --port 0): the app knows its own address
+    try:
+        app = create_app(config)
+    except BaseException:
+        sock.close()
+        raise
+    app.state.own_address.listening(config.host, config.port)
+    shown_host = f"[{config.host}]" if sock.family == socket.AF_INET6 else config.host
     keys = ", ".join(k.key_id for k in config.keys)
-    print(f"sinch-mock listening on http://{shown_host}:{port} (seed {config.seed}; access keys: {keys})",
+    scheme = "https" if config.tls_cert else "http"
+    print(f"sinch-mock listening on {scheme}://{shown_host}:{config.port} (seed {config.seed}; access keys: {keys})",
           flush=True)
-    # A stop waits this long for requests in flight (a long clock:advance delivering to a dead
-    # receiver can take a minute), then cancels them: Ctrl-C and `docker stop` stay prompt.
-    server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, lifespan="on",
-                                           timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS))
+    settings = server_config(app, log_level)
+    settings.ssl_certfile, settings.ssl_keyfile = config.tls_cert, config.tls_key  # HTTPS when given
+    server = Server(settings, on_stop=app.state.engine.interrupt)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again: let that
     # second delivery end the process with status 0 instead of "killed by a signal".
     signal.signal(signal.SIGTERM, _exit_cleanly)
@@ -128,6 +171,10 @@ def _exit_cleanly(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in cli_client.COMMANDS:
+        return cli_client.run(args)
+    if args.command == "conform":
+        return conform_cli.run(args)
     try:
         config = config_from_args(args)
     except ValueError as error:
@@ -138,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as error:
             print(f"sinch-mock: cannot listen on {config.host}:{config.port}: {error}", file=sys.stderr)
             return 1
-        except ScenarioError as error:  # a start-up scenario that cannot be loaded
+        except (ScenarioError, StateFileError) as error:  # a start-up scenario or state that cannot be loaded
             print(f"sinch-mock: {error}", file=sys.stderr)
             return 2
     return 0

@@ -39,9 +39,14 @@ class MockConfig:
     access_keys: list[AccessKey] = field(default_factory=list)
     scenarios: list[str] = field(default_factory=list)
     seed: int | None = None
+    state_file: str | None = None  # where the state is loaded from at start and saved at a clean stop
     settings: Settings = field(default_factory=Settings)
     # Run the real-time worker (due transitions and callback deliveries) while the app serves.
     background: bool = True
+    tls_cert: str | None = None  # serve HTTPS with this certificate (PEM) and key
+    tls_key: str | None = None
+    # The sandbox console's live streams (GET /_mock/ui/stream) open at a time.
+    ui_max_streams: int = 16
 
     @property
     def keys(self) -> list[AccessKey]:
@@ -59,8 +64,14 @@ class MockConfig:
             config.access_keys = [AccessKey.parse(k) for k in env["SINCH_MOCK_ACCESS_KEYS"].split(",") if k.strip()]
         if env.get("SINCH_MOCK_SCENARIO"):
             config.scenarios = [s.strip() for s in env["SINCH_MOCK_SCENARIO"].split(",") if s.strip()]
+        if env.get("SINCH_MOCK_STATE_FILE"):
+            config.state_file = env["SINCH_MOCK_STATE_FILE"]
         if env.get("SINCH_MOCK_SEED"):
             config.seed = whole_number(env["SINCH_MOCK_SEED"], "SINCH_MOCK_SEED")
+        config.tls_cert = env.get("SINCH_MOCK_TLS_CERT") or None
+        config.tls_key = env.get("SINCH_MOCK_TLS_KEY") or None
+        if env.get("SINCH_MOCK_UI_MAX_STREAMS"):
+            config.ui_max_streams = stream_limit(env["SINCH_MOCK_UI_MAX_STREAMS"], "SINCH_MOCK_UI_MAX_STREAMS")
         if env.get("SINCH_MOCK_CALLBACK_ORDER"):
             config.settings.callbacks.order = callback_order(env["SINCH_MOCK_CALLBACK_ORDER"],
                                                              "SINCH_MOCK_CALLBACK_ORDER")
@@ -94,6 +105,16 @@ def whole_number(text: str, source: str) -> int:
         return int(text.strip())
     except ValueError:
         raise ValueError(f"{source}: {text!r} is not an integer") from None
+
+
+MAX_UI_STREAMS = 1000
+
+
+def stream_limit(text: str, source: str) -> int:
+    limit = whole_number(text, source)
+    if not 1 <= limit <= MAX_UI_STREAMS:
+        raise ValueError(f"{source}: {limit} is not between 1 and {MAX_UI_STREAMS}")
+    return limit
 
 
 def port_number(text: str, source: str) -> int:

@@ -4,6 +4,11 @@ It is the only place where timed transitions (the scheduler) and delivery attemp
 dispatcher) meet. Moving the clock steps from one due instant to the next, running the jobs
 and making the delivery attempts of each instant in order, so an advance of an hour plays out
 exactly as an hour would have, before the call returns.
+
+Clock moves run one at a time, in the order they arrived; an advance measures its seconds from
+where the clock stands when its turn comes, so sixteen concurrent 30-second advances move the
+clock 480 seconds. When the process stops (`interrupt`), a move in progress ends where it
+stands and answers 503; the deliveries it was making stay pending.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import logging
 from datetime import datetime
 
 from mock_server.core.clock import ClockError
+from mock_server.core.errors import unavailable
+from mock_server.core.timefmt import rfc3339
 from mock_server.delivery.dispatcher import Dispatcher
 from mock_server.domain.world import World
 
@@ -28,31 +35,57 @@ class Engine:
         self.dispatcher = dispatcher or Dispatcher(world)
         self._task: asyncio.Task | None = None
         self._moving = asyncio.Lock()
+        self.stopping = False
 
     async def advance(self, seconds: float) -> datetime:
-        return await self.move_to(self.world.clock.after(seconds))
+        """Move the clock `seconds` on from where it stands when this move's turn comes."""
+        async with self._moving:
+            self._check_running()
+            with self.world.lock:
+                self.world.clock.freeze()  # a flowing clock must not pass the target meanwhile
+                target = self.world.clock.after(seconds)
+            return await self._move(target)
 
     async def move_to(self, target: datetime) -> datetime:
         """Freeze the clock and play every due job and delivery attempt up to `target`."""
-        world = self.world
         async with self._moving:
+            self._check_running()
+            return await self._move(target)
+
+    def interrupt(self) -> None:
+        """The process is stopping: clock moves end (503) and no delivery attempt starts."""
+        self.stopping = True
+        self.dispatcher.interrupt()
+
+    def _check_running(self) -> None:
+        if self.stopping:
+            raise unavailable(f"The mock is shutting down: the clock stopped at {rfc3339(self.world.clock.now())}; "
+                              "pending callbacks stay pending (and are saved with --state-file)")
+
+    async def _move(self, target: datetime) -> datetime:
+        world = self.world
+        with world.lock:
+            if target < world.clock.now():
+                raise ClockError("the clock only moves forward (a reset does not rewind it; PUT /_mock/state restores a saved time)")
+            world.clock.freeze()
+            world.scheduler.run_due()
+        await self._deliver(world.clock.now())
+        while True:
             with world.lock:
-                if target < world.clock.now():
-                    raise ClockError("the clock only moves forward (a reset does not rewind it; PUT /_mock/state restores a saved time)")
-                world.clock.freeze()
-                world.scheduler.run_due()
-            await self.dispatcher.deliver_due(world.clock.now())
-            while True:
-                with world.lock:
-                    step = self._next_step(target)
-                    if step is None:
-                        break
-                await self.dispatcher.deliver_due(step)
-            with world.lock:
-                world.clock.set(target)
-                world.scheduler.run_due(target)
-            await self.dispatcher.deliver_due(target)
-            return target
+                step = self._next_step(target)
+                if step is None:
+                    break
+            await self._deliver(step)
+        self._check_running()
+        with world.lock:
+            world.clock.set(target)
+            world.scheduler.run_due(target)
+        await self._deliver(target)
+        return target
+
+    async def _deliver(self, now: datetime) -> None:
+        await self.dispatcher.deliver_due(now)
+        self._check_running()
 
     def _next_step(self, target: datetime) -> datetime | None:
         """Move to the next instant where something falls due (not past `target`) and run its jobs.
@@ -97,6 +130,7 @@ class Engine:
             await asyncio.sleep(IDLE_POLL_SECONDS)
 
     async def start(self, background: bool = True) -> None:
+        self.stopping = False
         await self.dispatcher.start()
         if background and self._task is None:
             self._task = asyncio.create_task(self._run(), name="sinch-mock-engine")

@@ -139,6 +139,27 @@ class MockControl:
         params = {"projectId": project_id} if project_id is not None else None
         return self._call("GET", "/_mock/requests", params=params)["requests"]
 
+    def event(self, event_id: str) -> dict:
+        """One ledger entry (`GET /_mock/events/{eventId}`)."""
+        return self._call("GET", f"/_mock/events/{_segment(event_id)}")
+
+    def redeliver(self, event_id: str, url: str | None = None) -> dict:
+        """Send an event again now, to its destination or `url`; answers its ledger entry."""
+        return self._call("POST", f"/_mock/events/{_segment(event_id)}:redeliver",
+                          json={"url": url} if url is not None else None)
+
+    def sink(self, name: str) -> dict:
+        """What the built-in sink `/_mock/sink/{name}` received."""
+        return self._call("GET", f"/_mock/sink/{_segment(name)}")
+
+    # --- faults ---------------------------------------------------------------------------
+    def add_fault(self, rule: dict) -> dict:
+        """Add a fault or latency rule (docs/faults.md); answers it with its id."""
+        return self._call("POST", "/_mock/faults", json=rule)
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/_mock/faults")
+
     # --- the people and processes outside the API -------------------------------------------
     def voice_challenge(self, project_id: str, number: str) -> dict:
         return self._call("GET", f"/_mock/projects/{_segment(project_id)}/qualifiedNumbers/"
@@ -163,6 +184,13 @@ class MockControl:
     def decline_loa(self, project_id: str, hosting_order_id: str) -> dict:
         return self._call("POST", f"/_mock/projects/{_segment(project_id)}/hostingOrders/"
                                   f"{_segment(hosting_order_id)}:declineLoa")
+
+    def approve_blanket_loa(self, project_id: str) -> dict:
+        """A blanket LOA is on file for the project: its orders may use `blanketLoaInfo`."""
+        return self._call("POST", f"/_mock/projects/{_segment(project_id)}:approveBlanketLoa")
+
+    def revoke_blanket_loa(self, project_id: str) -> dict:
+        return self._call("POST", f"/_mock/projects/{_segment(project_id)}:revokeBlanketLoa")
 
 
 class SinchMock(MockControl):
@@ -238,7 +266,7 @@ class SinchMock(MockControl):
         self.close()
 
 
-_LISTENING = re.compile(r"listening on (http://\S+)")
+_LISTENING = re.compile(r"listening on (https?://\S+)")
 
 
 class SinchMockServer(MockControl):

@@ -1,13 +1,16 @@
 """`python -m mock_server.healthcheck [URL]`: exit 0 when the mock answers `/_mock/health`.
 
 The Docker image's HEALTHCHECK (slim images have no curl). Without a URL it asks the mock on
-this machine, at the port of `SINCH_MOCK_PORT` (default 8080). Standard library only.
+this machine, at the port of `SINCH_MOCK_PORT` (default 8080), over HTTPS when
+`SINCH_MOCK_TLS_CERT` is set (the certificate is not checked: the probe asks its own process,
+which may hold a certificate for another name). Standard library only.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import ssl
 import sys
 import urllib.request
 
@@ -17,12 +20,17 @@ TIMEOUT_SECONDS = 3.0
 def health_url(environ: dict[str, str] | None = None) -> str:
     env = os.environ if environ is None else environ
     port = env.get("SINCH_MOCK_PORT") or "8080"
-    return f"http://127.0.0.1:{port}/_mock/health"
+    scheme = "https" if env.get("SINCH_MOCK_TLS_CERT") else "http"
+    return f"{scheme}://127.0.0.1:{port}/_mock/health"
 
 
 def healthy(url: str) -> bool:
+    context = None
+    if url.startswith("https://"):
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
     try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:
+        with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS, context=context) as response:
             return response.status == 200 and json.load(response).get("status") == "ok"
     except (OSError, ValueError, AttributeError):
         return False

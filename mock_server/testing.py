@@ -22,14 +22,13 @@ Receive real callbacks on loopback in an integration test (point a `callbackUrl`
 
 from __future__ import annotations
 
-import hmac
 import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Mapping, Sequence, Union
 
-from mock_server.delivery.signing import SIGNATURE_HEADER, body_bytes, request_headers, sign
+from mock_server.delivery.signing import SIGNATURE_HEADER, body_bytes, request_headers, sign, verify
 
 __all__ = ["SIGNATURE_HEADER", "sign", "verify_signature", "signed_callback", "ReceivedCallback",
            "CallbackReceiver"]
@@ -53,11 +52,8 @@ def verify_signature(secret: str | bytes, body: bytes | str,
     Compare on the bytes received, never on re-serialized JSON. A missing header is False. The
     comparison is constant-time and ignores the hex digits' letter case.
     """
-    signature = _signature_from(headers_or_signature)
-    if not signature:
-        return False
     raw = body.encode("utf-8") if isinstance(body, str) else body
-    return hmac.compare_digest(sign(secret, raw), signature.strip().lower())
+    return verify(secret, raw, _signature_from(headers_or_signature))
 
 
 def signed_callback(payload: Mapping[str, Any], secret: str | None = None) -> tuple[bytes, dict[str, str]]:

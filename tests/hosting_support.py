@@ -81,6 +81,8 @@ def import_order(world: World, numbers: list[str], project: str = PROJECT, **cha
 def text_enable_order(world: World, numbers: list[str], loa_type: LoaType = LoaType.DIRECT,
                       project: str = PROJECT, **changes) -> HostingOrder:
     add_verified(world, [n for n in numbers if n not in world.project(project).qualified_numbers], project)
+    if loa_type is LoaType.BLANKET:  # a blanket LOA is usable once approved for the project
+        world.hosting_orders.approve_blanket_loa(project)
     request = (toll_free_request if changes.pop("toll_free", False) else text_enable_request)(
         numbers, loa_type, **changes)
     with world.transaction():

@@ -64,5 +64,9 @@ def resource_exhausted(message: str, retry_after_seconds: int | None = None) -> 
     return ApiError(429, "RESOURCE_EXHAUSTED", message, headers=headers)
 
 
+def unavailable(message: str) -> ApiError:
+    return ApiError(503, "UNAVAILABLE", message)
+
+
 def internal(message: str) -> ApiError:
     return ApiError(500, "INTERNAL", message)

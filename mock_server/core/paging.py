@@ -1,7 +1,8 @@
 """List paging: an opaque page token, keyset ordering, consistent pages while items are added.
 
-A page token carries the sort key of the last item served and a fingerprint of the filters
-it was issued for. The next page starts strictly after that key, so items added meanwhile
+A page token carries the sort key of the last item served, a fingerprint of the filters it
+was issued for and one of the project whose list it pages: another project's list refuses it
+(400), without the token saying which project that was. The next page starts strictly after that key, so items added meanwhile
 never shift a page and no item is served twice.
 """
 
@@ -11,6 +12,7 @@ import base64
 import hashlib
 import heapq
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -23,6 +25,7 @@ T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 ORDER_FIELDS = ("createdTime", "updatedTime")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,20}")
 
 
 @dataclass
@@ -39,10 +42,11 @@ def page_size_from(raw: object) -> int:
     """
     if raw is None:
         return DEFAULT_PAGE_SIZE
-    try:
-        size = int(str(raw))
-    except ValueError:
-        raise field_error("pageSize", f"{raw!r} is not an integer") from None
+    text = str(raw)
+    # Only ASCII digits with an optional sign: `int()` would also take " 5" and "٣".
+    if not _INTEGER.fullmatch(text):
+        raise field_error("pageSize", f"{raw!r} is not an integer")
+    size = int(text)
     if size < 0:
         raise field_error("pageSize", "must not be negative")
     if size == 0:
@@ -72,18 +76,20 @@ def _from_json(parts: list) -> tuple:
     return tuple(datetime.fromisoformat(value) if kind == "d" else value for kind, value in parts)
 
 
-def _encode(key: tuple, filters_fp: str) -> str:
-    text = json.dumps({"k": _jsonable(key), "f": filters_fp}, separators=(",", ":"))
+def _encode(key: tuple, filters_fp: str, project_fp: str) -> str:
+    text = json.dumps({"k": _jsonable(key), "f": filters_fp, "p": project_fp}, separators=(",", ":"))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def _decode(token: str, filters_fp: str) -> tuple:
+def _decode(token: str, filters_fp: str, project_fp: str) -> tuple:
     try:
         padded = token + "=" * (-len(token) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        key, fp = _from_json(data["k"]), data["f"]
+        key, fp, project = _from_json(data["k"]), data["f"], data["p"]
     except Exception:
         raise field_error("pageToken", "is not a token returned by this list") from None
+    if project != project_fp:
+        raise field_error("pageToken", "was issued for another project's list")
     if fp != filters_fp:
         raise field_error("pageToken", "was issued for other filters or another order")
     return key
@@ -95,15 +101,19 @@ def paginate(
     page_size: int,
     page_token: str | None,
     filters: dict[str, Any],
+    *,
+    project_id: str | None,
 ) -> Page[T]:
     """One page of `items` (already filtered, in no order), ordered by `sort_key`.
 
     A sort key is a tuple of strings, numbers and datetimes that ends with something unique
     (the phone number, the order id). Costs one pass over the matching items and a heap of
-    `page_size`; nothing is sorted whole.
+    `page_size`; nothing is sorted whole. A token works only for the list of `project_id`
+    (None: a list of no one project, such as a control-plane list across projects).
     """
     matching = items if isinstance(items, list) else list(items)
-    return paginate_sorted(_Unordered(matching, sort_key, page_size + 1), sort_key, page_size, page_token, filters)
+    return paginate_sorted(_Unordered(matching, sort_key, page_size + 1), sort_key, page_size, page_token, filters,
+                           project_id=project_id)
 
 
 class _Unordered(Generic[T]):
@@ -137,16 +147,19 @@ def paginate_sorted(
     page_size: int,
     page_token: str | None,
     filters: dict[str, Any],
+    *,
+    project_id: str | None,
 ) -> Page[T]:
     """One page of `items`, which yield the matching items in `sort_key` order after a key
     (a project's index, or `paginate`'s heap): it costs the page, and `items.count()` for the
-    total."""
+    total. A token works only for the list of `project_id`, as in `paginate`."""
     filters_fp = fingerprint(filters)
-    after = _decode(page_token, filters_fp) if page_token else None
+    project_fp = fingerprint({"project": project_id})
+    after = _decode(page_token, filters_fp, project_fp) if page_token else None
     try:
         chosen = list(islice(items.after(after), page_size + 1))
     except TypeError:  # a token whose key has other types than this list's keys
         raise field_error("pageToken", "is not a token returned by this list") from None
     page = chosen[:page_size]
-    token = _encode(tuple(sort_key(page[-1])), filters_fp) if len(chosen) > page_size else ""
+    token = _encode(tuple(sort_key(page[-1])), filters_fp, project_fp) if len(chosen) > page_size else ""
     return Page(page, token, items.count())

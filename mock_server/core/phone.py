@@ -1,8 +1,10 @@
 """Phone numbers: E.164 in the North American Numbering Plan, US or CA only.
 
-`phonenumbers` decides the region and the type of a number. Where it does not know the
-number's region (the spec's own example `+11234567890` has no real area code), the number is
-accepted and its region is the request's `regionCode` (see docs/errata.md, E-NUM-1).
+`phonenumbers` decides whether a number can exist (area code and exchange rules of the NANP:
+`+10000000000` or `+12021234567` cannot), its region and its type. The one exception are the
+numbers the spec's own examples use (`+11234567890` has no real area code): they are accepted
+so that Sinch's examples run unmodified, and their region is the request's `regionCode`
+(see docs/errata.md, E-NUM-1).
 """
 
 from __future__ import annotations
@@ -39,21 +41,35 @@ def parse_e164(raw: object, field_name: str = "phoneNumber") -> PhoneNumber:
             field_name,
             f"{raw!r} is not an E.164 number of the US or Canada ('+1' followed by ten digits)",
         )
-    region, toll_free = _known_facts(raw)
+    valid, region, toll_free = _known_facts(raw)
+    if not valid and raw not in spec_example_numbers():
+        raise field_error(field_name, f"{raw} is not a valid number of the North American Numbering Plan "
+                                      "(no such area code or exchange)")
     if region is not None and region not in SUPPORTED_REGIONS:
         raise field_error(field_name, f"{raw} belongs to region {region}; only US and CA are supported")
     return PhoneNumber(raw, region, toll_free)
 
 
 @lru_cache(maxsize=8192)
-def _known_facts(e164: str) -> tuple[str | None, bool]:
-    """What phonenumbers says of a well-shaped number: its region and whether it is toll-free.
+def _known_facts(e164: str) -> tuple[bool, str | None, bool]:
+    """What phonenumbers says of a well-shaped number: whether the NANP can have it, its
+    region and whether it is toll-free.
 
     Asking costs about 60 µs; the same numbers come back on every call of a number's path, so
     the answers are kept (a bounded cache: a few hundred KiB at most).
     """
     parsed = phonenumbers.parse(e164, None)
-    return phonenumbers.region_code_for_number(parsed), phonenumbers.number_type(parsed) == PhoneNumberType.TOLL_FREE
+    return (phonenumbers.is_valid_number(parsed), phonenumbers.region_code_for_number(parsed),
+            phonenumbers.number_type(parsed) == PhoneNumberType.TOLL_FREE)
+
+
+@lru_cache(maxsize=1)
+def spec_example_numbers() -> frozenset[str]:
+    """Every `+1` number the vendored spec's examples use: accepted even where the NANP has no
+    such number (E-NUM-1)."""
+    from mock_server.spec import spec_bytes
+
+    return frozenset(m.decode() for m in re.findall(rb"\+1\d{10}(?!\d)", spec_bytes()))
 
 
 def check_region_code(raw: object, field_name: str = "regionCode") -> str:

@@ -42,6 +42,7 @@ class Scheduler:
         self._heap: list[Job] = []
         self._seq = 0
         self._handlers: dict[str, Handler] = {}
+        self.runs = 0  # jobs run so far: a change notice (the console watches it)
 
     def register(self, kind: str, handler: Handler) -> None:
         if kind in self._handlers:
@@ -87,12 +88,17 @@ class Scheduler:
             job.cancelled = True  # it leaves the heap lazily, like any cancelled job
             self._handlers[job.kind](job)
             ran += 1
+            self.runs += 1
         raise RuntimeError(f"more than {limit} jobs ran early; a job keeps scheduling itself")
 
     def next_due(self) -> datetime | None:
         while self._heap and self._heap[0].cancelled:
             heapq.heappop(self._heap)
         return self._heap[0].due if self._heap else None
+
+    def next_job(self) -> Job | None:
+        """The job that falls due first, if any (the console shows it)."""
+        return self._heap[0] if self.next_due() is not None else None
 
     def run_due(self, until: datetime | None = None) -> int:
         """Run every job due at or before `until` (default: now), in time order."""
@@ -108,6 +114,7 @@ class Scheduler:
                 except Exception:  # a broken job must not stop the clock for everyone else
                     log.exception("job %s for project %s failed", job.kind, job.project_id)
             ran += 1
+        self.runs += ran
         return ran
 
     def clear(self) -> None:

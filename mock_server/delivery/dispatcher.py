@@ -9,6 +9,12 @@ moves on to its next event while the slow attempt runs out (it stops counting ag
 concurrency bound, and ends by answering or by the timeout). So a dead receiver never delays
 other destinations, and delays later events to itself by at most that much each.
 
+When an attempt finds its destination unreachable (refused, timed out, name not resolved ...),
+every other attempt the lane holds (waiting, or started and not yet answered) ends at once with
+that reason and follows the retry policy: a dead receiver costs one timeout per instant at
+which attempts fall due, however many events wait for it. A destination that is the mock
+itself (`destinations.OwnAddress`) is never called: each attempt fails with that reason.
+
 The engine calls `deliver_due(now)`: on clock moves it waits until every attempt due at `now` has
 been made (retries due at the same instant included); the real-time worker calls it with
 `wait=False` and lets the lanes work in the background. Attempt times are the mock's clock.
@@ -19,20 +25,36 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterator
 
 from mock_server.delivery import sender
+from mock_server.delivery.destinations import OwnAddress
 from mock_server.delivery.limiter import Limiter, Slot
 from mock_server.delivery.planning import Item, arrange, with_duplicates
-from mock_server.delivery.policy import apply_outcome
+from mock_server.delivery.policy import Outcome, apply_outcome
 from mock_server.delivery.signing import SIGNATURE_HEADER, body_bytes, request_headers
-from mock_server.domain.events import CallbackEvent, DeliveryState
+from mock_server.domain.events import CallbackEvent, DeliveryAttempt, DeliveryState
 from mock_server.domain.world import World
 
 log = logging.getLogger("sinch_mock.delivery")
 
 HEAD_OF_LINE_SECONDS = 1.0
+OWN_ADDRESS_ERROR = "refused: the mock's own address (a callback may not call the mock itself)"
+
+
+@dataclass(frozen=True)
+class _Request:
+    body: bytes
+    headers: dict[str, str]
+    started: datetime
+    timeout: float
+    sequence: int
+
+    @property
+    def signature(self) -> str | None:
+        return self.headers.get(SIGNATURE_HEADER)
 
 
 class Lane:
@@ -42,12 +64,23 @@ class Lane:
         self.destination = destination
         self.waiting: deque[Item] = deque()
         self.task: asyncio.Task[None] | None = None
+        self.unreachable: asyncio.Future[Outcome] | None = None  # set by the first unreachable attempt
+
+    def round(self) -> asyncio.Future[Outcome]:
+        """The current round's "destination unreachable" signal (a new round starts when new
+        events join a lane whose destination was found unreachable)."""
+        if self.unreachable is None or self.unreachable.done():
+            self.unreachable = asyncio.get_running_loop().create_future()
+        return self.unreachable
 
 
 class Dispatcher:
-    def __init__(self, world: World, *, head_of_line_seconds: float = HEAD_OF_LINE_SECONDS) -> None:
+    def __init__(self, world: World, *, head_of_line_seconds: float = HEAD_OF_LINE_SECONDS,
+                 own_address: OwnAddress | None = None) -> None:
         self.world = world
         self.head_of_line_seconds = head_of_line_seconds
+        self.own_address = own_address or OwnAddress()
+        self.stopping = False  # set by `interrupt`: no attempt starts any more
         self._lanes: dict[str, Lane] = {}
         self._queued: dict[str, CallbackEvent] = {}  # event id -> event: in a lane or in flight
         self._flying: set[asyncio.Task[None]] = set()
@@ -69,6 +102,8 @@ class Dispatcher:
     def plan(self, now: datetime) -> int:
         """Put every event due at or before `now` into its destination's lane; how many."""
         world = self.world
+        if self.stopping:
+            return 0
         with world.lock:
             fresh: dict[str, list[Item]] = {}
             for event in self._open_events():
@@ -82,6 +117,7 @@ class Dispatcher:
                 lane = self._lanes.get(destination)
                 if lane is None:
                     lane = self._lanes[destination] = Lane(destination)
+                lane.round()
                 lane.waiting = deque(arrange([*lane.waiting, *items], settings.order, world.rng))
             count = sum(len(items) for items in fresh.values())
         for destination in fresh:
@@ -104,7 +140,15 @@ class Dispatcher:
                 busy = self._busy()
 
     async def start(self) -> None:
+        self.stopping = False
         self._bind_loop()
+
+    def interrupt(self) -> None:
+        """The process is stopping: start no attempt, and end those in flight without noting
+        them (their events stay pending, due as before, for a saved state to resume)."""
+        self.stopping = True
+        for task in self._busy():
+            task.cancel()
 
     async def stop(self) -> None:
         tasks = self._busy()
@@ -135,7 +179,8 @@ class Dispatcher:
                     self._unqueue(item)
                     continue
                 slot = await self._limiter.acquire()
-                attempt = asyncio.get_running_loop().create_task(self._attempt(item, slot))
+                unreachable = lane.unreachable or lane.round()  # this round's, even once set
+                attempt = asyncio.get_running_loop().create_task(self._attempt(item, slot, unreachable))
                 self._flying.add(attempt)
                 attempt.add_done_callback(self._flying.discard)
                 done, _ = await asyncio.wait({attempt}, timeout=self._head_of_line())
@@ -146,35 +191,83 @@ class Dispatcher:
             if not lane.waiting and self._lanes.get(lane.destination) is lane:
                 del self._lanes[lane.destination]
 
-    async def _attempt(self, item: Item, slot: Slot) -> None:
+    async def _attempt(self, item: Item, slot: Slot, unreachable: asyncio.Future[Outcome]) -> None:
         world = self.world
         event = item.event
         try:
             with world.lock:
                 if not self._sendable(item):
                     return
-                project = world.projects.get(event.project_id)
-                secret = project.callback_configuration.hmac_secret if project else ""
-                body = body_bytes(event.payload())
-                headers = request_headers(body, secret)
-                started = world.clock.now()
-                timeout = world.settings.callbacks.timeout
-                sequence = self._next_sequence()
-            assert self._client is not None
-            outcome = await sender.post(self._client, event.destination or "", body, headers, timeout)
+                request = self._request(event)
+            outcome = await self._send(event.destination or "", request.body, request.headers, request.timeout,
+                                       unreachable)
             with world.lock:
                 if world.events.by_id.get(event.event_id) is not event:
                     return  # the ledger was reset or replaced meanwhile
-                apply_outcome(event, outcome, started=started, ended=world.clock.now(),
-                              signature=headers.get(SIGNATURE_HEADER), settings=world.settings.callbacks,
-                              duplicate=item.duplicate, sequence=sequence)
+                apply_outcome(event, outcome, started=request.started, ended=world.clock.now(),
+                              signature=request.signature, settings=world.settings.callbacks,
+                              duplicate=item.duplicate, sequence=request.sequence)
+                world.events.touch()
         except Exception:  # one broken attempt must not stop the lane or the engine
             log.exception("callback attempt for event %s failed", event.event_id)
         finally:
             slot.release()
             self._unqueue(item)
 
+    async def redeliver(self, event: CallbackEvent, url: str | None = None) -> DeliveryAttempt:
+        """Send `event` once more, now: the same body with a signature made with the project's
+        current secret, to `url` or else its destination. The attempt is noted in the ledger
+        (`redelivery: true`) and changes neither the event's state nor its retries."""
+        self._bind_loop()
+        world = self.world
+        destination = url or event.destination or ""
+        slot = await self._limiter.acquire()
+        try:
+            with world.lock:
+                request = self._request(event)
+            alone: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()  # a round of its own
+            outcome = await self._send(destination, request.body, request.headers, request.timeout, alone)
+            with world.lock:
+                apply_outcome(event, outcome, started=request.started, ended=world.clock.now(),
+                              signature=request.signature, settings=world.settings.callbacks,
+                              sequence=request.sequence, redelivery=True,
+                              url=destination if destination != event.destination else None)
+                return event.attempts[-1]
+        finally:
+            slot.release()
+
+    async def _send(self, url: str, body: bytes, headers: dict[str, str], timeout: float,
+                    unreachable: asyncio.Future[Outcome]) -> Outcome:
+        """One attempt's outcome; ends early with the reason another attempt of the same round
+        found the destination unreachable, and tells the round when this one finds it so."""
+        if unreachable.done():
+            return unreachable.result()
+        if self.own_address.refuses(url) or await self.own_address.resolves_to_me(url):
+            outcome = Outcome(error=OWN_ADDRESS_ERROR)
+        else:
+            assert self._client is not None
+            post = asyncio.ensure_future(sender.post(self._client, url, body, headers, timeout))
+            try:
+                await asyncio.wait({post, unreachable}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                post.cancel()
+            if not post.done() or post.cancelled():
+                return unreachable.result()
+            outcome = post.result()
+        if outcome.error is not None and not unreachable.done():
+            unreachable.set_result(outcome)
+        return outcome
+
     # --- helpers --------------------------------------------------------------------------------
+    def _request(self, event: CallbackEvent) -> "_Request":
+        """What one attempt sends, signed with the project's secret as it is now (under the lock)."""
+        world = self.world
+        project = world.projects.get(event.project_id)
+        secret = project.callback_configuration.hmac_secret if project else ""
+        body = body_bytes(event.payload())
+        headers = request_headers(body, secret)
+        return _Request(body, headers, world.clock.now(), world.settings.callbacks.timeout, self._next_sequence())
+
     def _sendable(self, item: Item) -> bool:
         event = item.event
         if self.world.events.by_id.get(event.event_id) is not event:

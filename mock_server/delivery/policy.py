@@ -34,17 +34,19 @@ def backoff_seconds(failed_attempts: int, settings: CallbackSettings) -> float:
 
 
 def real_attempts(event: CallbackEvent) -> int:
-    return sum(1 for attempt in event.attempts if not attempt.duplicate)
+    return sum(1 for attempt in event.attempts if not attempt.duplicate and not attempt.redelivery)
 
 
 def apply_outcome(event: CallbackEvent, outcome: Outcome, *, started: datetime, ended: datetime,
                   signature: str | None, settings: CallbackSettings, duplicate: bool = False,
-                  sequence: int = 0) -> None:
-    """Note the attempt on the event and move its delivery state on."""
+                  sequence: int = 0, redelivery: bool = False, url: str | None = None) -> None:
+    """Note the attempt on the event and move its delivery state on (a duplicate or a
+    redelivery is noted and changes nothing else)."""
     event.attempts.append(DeliveryAttempt(time=started, status_code=outcome.status_code, error=outcome.error,
-                                          duplicate=duplicate, signature=signature, sequence=sequence))
+                                          duplicate=duplicate, signature=signature, sequence=sequence,
+                                          redelivery=redelivery, url=url))
     event.signature = signature
-    if duplicate or event.state != DeliveryState.PENDING:
+    if duplicate or redelivery or event.state != DeliveryState.PENDING:
         return
     if outcome.ok:
         event.state, event.next_attempt_at = DeliveryState.DELIVERED, None

@@ -27,6 +27,14 @@ def sign(secret: str | bytes, body: bytes) -> str:
     return hmac.new(key, body, hashlib.sha1).hexdigest()
 
 
+def verify(secret: str | bytes, body: bytes, signature: str | None) -> bool:
+    """True when `signature` (the header's value) is the HMAC of exactly `body`: constant-time,
+    hex digits in either letter case; no signature is False."""
+    if not signature:
+        return False
+    return hmac.compare_digest(sign(secret, body), signature.strip().lower())
+
+
 def request_headers(body: bytes, secret: str | None) -> dict[str, str]:
     """Headers of a callback request: the content type, and the signature when there is a secret."""
     headers = {"Content-Type": CONTENT_TYPE}

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mock_server.core.errors import not_found
 from mock_server.core.timefmt import rfc3339
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class DeliveryAttempt(BaseModel):
     duplicate: bool = False
     signature: str | None = None  # the X-Sinch-Signature header sent with this attempt
     sequence: int = 0  # running number across the ledger: the order in which attempts were made
+    redelivery: bool = False  # sent by `POST /_mock/events/{eventId}:redeliver`: changes no state
+    url: str | None = None  # where a redelivery went when that was not the event's destination
 
 
 class CallbackEvent(BaseModel):
@@ -95,6 +98,8 @@ class EventLog:
         # Bumped whenever the log is emptied (reset, state import): deliveries in flight then
         # belong to a past the ledger no longer holds.
         self.generation = 0
+        # Bumped on every new event and every delivery attempt noted: a change notice.
+        self.changes = 0
 
     def subscribe(self, listener: Callable[[CallbackEvent], None]) -> None:
         self._listeners.append(listener)
@@ -134,9 +139,21 @@ class EventLog:
         )
         self.events.append(event)
         self.by_id[event.event_id] = event
+        self.changes += 1
         for listener in self._listeners:
             listener(event)
         return event
+
+    def get(self, event_id: str) -> CallbackEvent:
+        """The event with this id; a 404 ApiError when the ledger holds none."""
+        event = self.by_id.get(event_id)
+        if event is None:
+            raise not_found(f"No callback event {event_id!r} in the ledger")
+        return event
+
+    def touch(self) -> None:
+        """Note that an event changed (a delivery attempt was made)."""
+        self.changes += 1
 
     def for_project(self, project_id: str | None) -> list[CallbackEvent]:
         return [e for e in self.events if project_id is None or e.project_id == project_id]

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mock_server.domain.provisioning import CarrierState, State
 
-Step = Literal["eligibility", "osr", "platform", "campaign", "carrier"]
+Step = Literal["eligibility", "invoices", "osr", "platform", "campaign", "carrier"]
 
 _MAGIC = re.compile(r"^\+1\d{3}55501(\d{2})$")
 
@@ -30,6 +30,7 @@ class NumberOutcome(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     not_eligible: str | None = Field(None, description="eligibility check fails with this error text")
+    invoices_rejected: str | None = Field(None, description="the invoice review rejects the invoices with this text")
     osr: str | None = Field(None, description="the OSR update fails with this failure code")
     platform: str | None = Field(None, description="SMS platform provisioning fails with this code")
     campaign: str | None = Field(None, description="campaign linking fails with this failure code")
@@ -39,6 +40,7 @@ class NumberOutcome(BaseModel):
 # Last two digits of a 555-01XX number -> its outcome.
 MAGIC_TABLE: dict[str, NumberOutcome] = {
     "00": NumberOutcome(not_eligible="The number is not eligible for OSR update (not portable)."),
+    "01": NumberOutcome(invoices_rejected="The invoices did not prove ownership of the number"),
     "10": NumberOutcome(campaign="CAMPAIGN_NOT_AVAILABLE"),
     "11": NumberOutcome(campaign="EXCEEDED_10DLC_LIMIT"),
     "12": NumberOutcome(platform="NUMBER_PROVISIONING_FAILED"),
@@ -86,6 +88,9 @@ class Outcomes:
 
     def eligibility_error(self, e164: str) -> str | None:
         return self.for_number(e164).not_eligible
+
+    def invoices_rejection(self, e164: str) -> str | None:
+        return self.for_number(e164).invoices_rejected
 
     def osr_failure(self, e164: str) -> str | None:
         return self.for_number(e164).osr

@@ -25,6 +25,10 @@ class Project(Record):
     project_id: str
     limits: ProjectLimits = Field(default_factory=ProjectLimits)
     callback_configuration: CallbackConfiguration = Field(default_factory=CallbackConfiguration)
+    # The project's service plans, when a scenario declares them (None: any plan is accepted).
+    service_plans: list[str] | None = None
+    # Whether a blanket Letter of Authorization is on file (a scenario or the control plane).
+    blanket_loa: bool = False
     imported_numbers: dict[str, ImportedNumber] = Field(default_factory=dict)
     qualified_numbers: dict[str, QualifiedNumber] = Field(default_factory=dict)
     hosting_orders: dict[str, HostingOrder] = Field(default_factory=dict)

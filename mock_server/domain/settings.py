@@ -28,7 +28,11 @@ class Timings(_Model):
     order_submission: float = Field(10, ge=0, description="a submitted hosting order is picked up")
     osr_update: float = Field(120, ge=0, description="the OSR (NNID) update of a hosting-order number")
     loa_auto_sign: float | None = Field(None, ge=0, description="sign every LOA automatically after this delay")
-    invoice_auto_review: float | None = Field(None, ge=0, description="approve invoices automatically after this delay")
+    invoice_submission: float | None = Field(
+        3600, ge=0, description="the invoices reach Sinch's review this long after a number becomes eligible "
+                                "(null: never; ownership is then proven by voice or the control plane)")
+    invoice_review: float = Field(
+        172800, ge=86400, le=259200, description="the invoice review ends this long after it starts (1 to 3 days)")
 
 
 class Limits(_Model):
@@ -36,6 +40,7 @@ class Limits(_Model):
     text_enable_numbers: int = Field(500, ge=1, description="numbers per text-enable request")
     qualify_batch_numbers: int = Field(500, ge=1, description="numbers per qualifiedNumbers:addNumbers request")
     voice_attempts: int = Field(3, ge=1, description="wrong codes before a number is blocked")
+    queued_changes: int = Field(10, ge=1, description="smsConfiguration changes queued behind a running one")
 
 
 class CallbackSettings(_Model):

@@ -16,9 +16,11 @@ from mock_server.core.clock import Clock
 from mock_server.core.rng import Rng
 from mock_server.core.scheduler import Scheduler
 from mock_server.domain.events import EventLog
+from mock_server.domain.faults import FaultRules
 from mock_server.domain.outcomes import Outcomes
 from mock_server.domain.project import Project
 from mock_server.domain.settings import Settings
+from mock_server.domain.sinks import Sinks
 
 
 class World:
@@ -34,6 +36,8 @@ class World:
         self.projects: dict[str, Project] = {}
         self.events = EventLog(self)
         self.journal: list[dict[str, Any]] = []
+        self.sinks = Sinks()  # the built-in callback receiver (not part of the exported state)
+        self.faults = FaultRules()  # fault and latency injection (not part of the exported state)
         # Run at the end of every reset (the app re-applies its start-up scenarios here).
         self.reset_hooks: list[Callable[[], None]] = []
 
@@ -92,6 +96,8 @@ class World:
             self.events.clear()
             self.journal.clear()
             self.outcomes.clear()
+            self.sinks.clear()
+            self.faults.clear()
             self.settings = self.initial_settings.model_copy(deep=True)
             self.rng.reseed()
             for hook in self.reset_hooks:

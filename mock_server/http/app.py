@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import AsyncIterator
 
 from starlette.applications import Starlette
@@ -11,19 +12,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mock_server import console
 from mock_server.config import MockConfig
 from mock_server.core.clock import Clock
 from mock_server.core.rng import Rng
+from mock_server.delivery.destinations import OwnAddress
 from mock_server.delivery.dispatcher import Dispatcher
 from mock_server.domain.world import World
 from mock_server.engine import Engine
 from mock_server.http import callbacks, control, hosting_orders, imported_numbers, qualified_numbers
-from mock_server.http import state
+from mock_server.http import faults, sink, state, trigger
 from mock_server.http.auth import AuthMiddleware, Authenticator, token_endpoint
 from mock_server.http.errors import EXCEPTION_HANDLERS
 from mock_server.http.journal import JournalMiddleware
-from mock_server.http.state import ScenarioHost
+from mock_server.http.state import ScenarioHost, export_document, import_document
 from mock_server.spec import spec_bytes
+from mock_server.state import StateError
+from mock_server.state_file import StateFileError, read_state_file, write_state_file
+
+log = logging.getLogger("sinch_mock.app")
 
 
 async def openapi_yaml(request: Request) -> Response:
@@ -44,18 +51,42 @@ def build_routes() -> list:
         *callbacks.control_routes,
         *imported_numbers.control_routes,
         *state.control_routes,
+        *sink.control_routes,
+        *faults.control_routes,
+        *trigger.control_routes,
         Route("/oauth2/token", token_endpoint, methods=["POST"]),
         Route("/openapi.yaml", openapi_yaml, methods=["GET"]),
     ]
+
+
+def load_state_file(path: str, world: World, scenarios: ScenarioHost) -> None:
+    """Restore the state saved in `path`, when there is one (--state-file)."""
+    document = read_state_file(path)
+    if document is None:
+        return
+    try:
+        import_document(world, scenarios, document)
+    except StateError as error:
+        raise StateFileError(f"state file {path!r} was not loaded: {error}") from None
+
+
+def save_state_file(path: str, world: World, scenarios: ScenarioHost) -> None:
+    try:
+        write_state_file(path, export_document(world, scenarios))
+    except (OSError, ValueError):
+        log.exception("the state could not be saved to %s", path)
 
 
 def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) -> Starlette:
     config = config or MockConfig()
     rng = Rng(config.seed)
     world = World(settings=config.settings.model_copy(deep=True), clock=clock or Clock(), rng=rng)
-    engine = Engine(world, Dispatcher(world))
+    own_address = OwnAddress()  # `sinch-mock serve` tells it where it listens
+    engine = Engine(world, Dispatcher(world, own_address=own_address))
     authenticator = Authenticator(config.keys, world.clock, rng)
     scenarios = ScenarioHost(world, authenticator, config.scenarios)  # start-up scenarios; ScenarioError
+    if config.state_file:
+        load_state_file(config.state_file, world, scenarios)  # StateFileError
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -64,19 +95,27 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
             yield
         finally:
             await engine.stop()
+            if config.state_file:
+                save_state_file(config.state_file, world, scenarios)
 
     app = Starlette(
         routes=build_routes(),
         middleware=[
             Middleware(JournalMiddleware, world=world),
+            Middleware(faults.FaultMiddleware, world=world),
             Middleware(AuthMiddleware, authenticator=authenticator),
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan,
     )
+    # A trailing slash is an unknown path (404), as at the real API's gateway: no redirect.
+    app.router.redirect_slashes = False
+    faults.quiet_dropped_connections()
     app.state.config = config
     app.state.world = world
     app.state.engine = engine
+    app.state.own_address = own_address
     app.state.authenticator = authenticator
     app.state.scenarios = scenarios
+    console.install(app, max_streams=config.ui_max_streams)
     return app

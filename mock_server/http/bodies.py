@@ -129,13 +129,3 @@ def query_many(request: Request, name: str, *, required: bool = False) -> list[s
     if required and not values:
         raise field_error(name, "is required", f"The query parameter {name} is required")
     return values
-
-
-def is_absolute_http_url(value: str) -> bool:
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)

@@ -12,12 +12,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from mock_server.core.errors import field_error
+from mock_server.core.errors import FieldViolation, failed_precondition, field_error
 from mock_server.core.timefmt import rfc3339
+from mock_server.delivery.destinations import callback_url_problem
 from mock_server.domain.events import CallbackEvent, DeliveryAttempt, DeliveryState
 from mock_server.domain.project import CallbackConfiguration
 from mock_server.http.bodies import RequestModel, json_object, parse_body, query_one
-from mock_server.http.common import json_response, world_of
+from mock_server.http.common import check_destination, json_response, world_of
 
 STATES = tuple(state.value for state in DeliveryState)
 
@@ -47,6 +48,8 @@ def attempt_json(attempt: DeliveryAttempt) -> dict:
         "error": attempt.error,
         "signature": attempt.signature,
         "duplicate": attempt.duplicate,
+        "redelivery": attempt.redelivery,
+        "url": attempt.url,
     }
 
 
@@ -95,6 +98,40 @@ async def list_events(request: Request) -> JSONResponse:
     return json_response({"events": events})
 
 
+def check_url(request: Request, url: object) -> None:
+    """A `url` given to send an event to: a usable callback URL, not the mock itself (except its sink)."""
+    if url is None:
+        return
+    problem = "must be a string" if not isinstance(url, str) else callback_url_problem(url)
+    if problem:
+        raise field_error("url", problem)
+    check_destination(request, str(url), "url")
+
+
+async def get_event(request: Request) -> JSONResponse:
+    world = world_of(request)
+    with world.lock:
+        return json_response(ledger_entry_json(world.events.get(request.path_params["eventId"])))
+
+
+async def redeliver_event(request: Request) -> JSONResponse:
+    """Send the event again now (`{"url"}` optional) and answer its ledger entry; the new
+    attempt is the last of its `attempts`."""
+    data = await json_object(request, required=False)
+    url = data.get("url")
+    check_url(request, url)
+    world = world_of(request)
+    with world.lock:
+        event = world.events.get(request.path_params["eventId"])
+        if not url and not event.destination:
+            raise failed_precondition(f"Event {event.event_id} has no destination (its resource had no "
+                                      "callbackUrl): give one as {\"url\": ...}",
+                                      FieldViolation("url", "is required for an event without a destination"))
+    await request.app.state.engine.dispatcher.redeliver(event, url)
+    with world.lock:
+        return json_response(ledger_entry_json(event))
+
+
 _CONFIGURATION = "/v1/projects/{projectId}/callbackConfiguration"
 
 routes: list[BaseRoute] = [
@@ -103,4 +140,6 @@ routes: list[BaseRoute] = [
 ]
 control_routes: list[BaseRoute] = [
     Route("/_mock/events", list_events, methods=["GET"]),
+    Route("/_mock/events/{eventId}:redeliver", redeliver_event, methods=["POST"]),
+    Route("/_mock/events/{eventId}", get_event, methods=["GET"]),
 ]

@@ -7,6 +7,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from mock_server.core.errors import field_error
+from mock_server.delivery.destinations import OWN_ADDRESS_MESSAGE, OwnAddress
 from mock_server.domain.world import World
 
 
@@ -21,3 +23,21 @@ def json_response(body: Any, status_code: int = 200) -> JSONResponse:
 def empty_response() -> Response:
     """The spec's `200` with `content: {}` for deletes."""
     return Response(status_code=200)
+
+
+def check_destination(request: Request, callback_url: str | None, field_name: str = "callbackUrl") -> None:
+    """Refuse (400) a callback URL that would make the mock call itself: its listening address,
+    or the host and port this request reached it as (docs/callbacks.md)."""
+    if not callback_url:
+        return
+    own: OwnAddress = request.app.state.own_address
+    served_as = []
+    try:  # the Host header, as the client wrote it (a malformed one names nothing)
+        served_as.append((request.url.hostname or "", request.url.port or (443 if request.url.scheme == "https" else 80)))
+    except ValueError:
+        pass
+    server = request.scope.get("server")
+    if server and server[1] is not None:
+        served_as.append((str(server[0]), int(server[1])))
+    if own.refuses(callback_url, served_as):
+        raise field_error(field_name, OWN_ADDRESS_MESSAGE)

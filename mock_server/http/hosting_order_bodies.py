@@ -15,7 +15,8 @@ from pydantic import AfterValidator, BeforeValidator, StrictBool, StringConstrai
 from mock_server.core.timefmt import parse_rfc3339
 from mock_server.domain.hosting_orders.model import Address, AuthorisedPerson, LetterOfAuthorization, LoaType
 from mock_server.domain.hosting_orders.requests import ImportNumbersRequest, TextEnableRequest
-from mock_server.http.bodies import RequestModel, is_absolute_http_url
+from mock_server.delivery.destinations import callback_url_problem
+from mock_server.http.bodies import RequestModel
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -42,8 +43,9 @@ def _rfc3339(value: object) -> datetime:
 
 
 def _callback_url(value: str) -> str:
-    if value and not is_absolute_http_url(value):
-        raise ValueError("must be an absolute http or https URL")
+    problem = callback_url_problem(value) if value else None
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -111,7 +113,7 @@ class TextEnableBody(RequestModel):
     nnid: str | None = None
     display_name: DisplayName | None = None
     callback_url: CallbackUrl | None = None
-    # readOnly in the schema, sent by its examples
+    # read-only in the schema, sent by its examples: type-checked, then ignored (E-HO-5)
     migrate_to_sinch_tmo: StrictBool | None = None
     scheduled_osr_update_time: Instant | None = None
     scheduled_zipwhip_provisioning_time: Instant | None = None
@@ -151,9 +153,7 @@ def text_enable_request_from(body: TextEnableBody, *, toll_free: bool) -> TextEn
     inner = [b for _, b in given if isinstance(b, DirectLoaInfoBody)]
     zipwhip = body.scheduled_zipwhip_provisioning_time or next(
         (b.scheduled_zipwhip_provisioning_time for b in inner if b.scheduled_zipwhip_provisioning_time), None)
-    migrate = body.migrate_to_sinch_tmo
-    if migrate is None:
-        migrate = next((b.migrate_to_sinch_tmo for b in inner if b.migrate_to_sinch_tmo is not None), False)
+    # migrateToSinchTmo is read-only but in hostingOrders:importNumbers (E-HO-5): checked, ignored.
     return TextEnableRequest(
         region_code=body.region_code,
         numbers=body.numbers,
@@ -164,7 +164,6 @@ def text_enable_request_from(body: TextEnableBody, *, toll_free: bool) -> TextEn
         nnid=body.nnid or "",
         display_name=body.display_name or "",
         callback_url=body.callback_url or "",
-        migrate_to_sinch_tmo=bool(migrate),
         scheduled_osr_update_time=body.scheduled_osr_update_time,
         scheduled_zipwhip_provisioning_time=zipwhip,
     )

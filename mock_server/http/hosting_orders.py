@@ -24,7 +24,7 @@ from mock_server.domain.hosting_orders.model import (
 from mock_server.domain.hosting_orders.queries import NumberFilter, OrderFilter
 from mock_server.domain.provisioning import State
 from mock_server.http.bodies import json_object, list_params, parse_body, query_many, query_one
-from mock_server.http.common import json_response, world_of
+from mock_server.http.common import check_destination, json_response, world_of
 from mock_server.http.hosting_order_bodies import (
     ImportNumbersBody,
     TextEnableBody,
@@ -152,6 +152,7 @@ def number_filter_from(request: Request) -> NumberFilter:
 async def import_numbers(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     wanted = import_request_from(parse_body(ImportNumbersBody, await json_object(request)))
+    check_destination(request, wanted.callback_url)
     world = world_of(request)
     with world.transaction():
         body = hosting_order_json(world.hosting_orders.import_numbers(project_id, wanted))
@@ -161,6 +162,7 @@ async def import_numbers(request: Request) -> JSONResponse:
 async def _text_enable(request: Request, *, toll_free: bool) -> dict:
     project_id = request.path_params["projectId"]
     wanted = text_enable_request_from(parse_body(TextEnableBody, await json_object(request)), toll_free=toll_free)
+    check_destination(request, wanted.callback_url)
     world = world_of(request)
     with world.transaction():
         return hosting_order_json(world.hosting_orders.text_enable(project_id, wanted))
@@ -249,6 +251,17 @@ async def decline_loa(request: Request) -> JSONResponse:
     return json_response(body)
 
 
+async def set_blanket_loa(request: Request) -> JSONResponse:
+    """`:approveBlanketLoa` / `:revokeBlanketLoa`: whether the project's orders may use
+    `blanketLoaInfo`. Answers `{"projectId", "blanketLoa"}`."""
+    project_id = request.path_params["projectId"]
+    approved = request.url.path.endswith(":approveBlanketLoa")
+    world = world_of(request)
+    with world.transaction():
+        world.hosting_orders.set_blanket_loa(project_id, approved)
+    return json_response({"projectId": project_id, "blanketLoa": approved})
+
+
 _ORDERS = "/v1/projects/{projectId}/hostingOrders"
 _ORDER = _ORDERS + "/{hostingOrderId}"
 _QUALIFIED = "/v1/projects/{projectId}/qualifiedNumbers"
@@ -269,6 +282,8 @@ routes: list[BaseRoute] = [
 _CONTROL = "/_mock/projects/{projectId}/hostingOrders/{hostingOrderId}"
 
 control_routes: list[BaseRoute] = [
+    Route("/_mock/projects/{projectId}:approveBlanketLoa", set_blanket_loa, methods=["POST"]),
+    Route("/_mock/projects/{projectId}:revokeBlanketLoa", set_blanket_loa, methods=["POST"]),
     Route(f"{_CONTROL}:signLoa", sign_loa, methods=["POST"]),
     Route(f"{_CONTROL}:declineLoa", decline_loa, methods=["POST"]),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Callable, TypeVar
 
 from pydantic import StrictBool
@@ -12,7 +13,9 @@ from starlette.routing import BaseRoute, Route
 from mock_server.core.errors import ApiError, FieldViolation, field_error, invalid_argument
 from mock_server.core.phone import check_region_code, number_in_region, path_number
 from mock_server.core.timefmt import rfc3339
+from mock_server.delivery.destinations import callback_url_problem
 from mock_server.domain.imported_numbers.model import ImportedNumber
+from mock_server.domain.service_plans import blank_plan, is_blank
 from mock_server.domain.imported_numbers.service import (
     ImportedNumberChange,
     ImportedNumberFilter,
@@ -20,24 +23,25 @@ from mock_server.domain.imported_numbers.service import (
 )
 from mock_server.http.bodies import (
     RequestModel,
-    is_absolute_http_url,
     json_object,
     list_params,
     parse_body,
     query_one,
 )
-from mock_server.http.common import empty_response, json_response, world_of
+from mock_server.http.common import check_destination, empty_response, json_response, world_of
 from mock_server.http.render import carrier_json, page_json, provisioning_json
 
 T = TypeVar("T")
 SEARCH_PATTERNS = ("START", "CONTAIN", "END")
+_PATTERN = re.compile(r"\+?[0-9]{1,11}")  # ASCII digits only: str.isdigit() takes "٣" too
 MAX_DISPLAY_NAME = 256
 
 
 class SmsConfigurationBody(RequestModel):
     service_plan_id: str | None = None
     campaign_id: str | None = None
-    migrate_to_sinch_tmo: StrictBool | None = None  # readOnly in the schema, sent by its example
+    # Read-only (E-IMP-1): type-checked, then ignored; only hostingOrders:importNumbers sets it.
+    migrate_to_sinch_tmo: StrictBool | None = None
 
 
 class ImportedNumberBody(RequestModel):
@@ -92,8 +96,9 @@ def imported_number_response_json(number: ImportedNumber) -> dict:
 
 # --- request checks -------------------------------------------------------------------------------
 def _callback_url(value: str | None) -> str | None:
-    if value not in (None, "") and not is_absolute_http_url(value):
-        raise field_error("callbackUrl", "must be an absolute http or https URL")
+    problem = callback_url_problem(value) if value else None
+    if problem:
+        raise field_error("callbackUrl", problem)
     return value
 
 
@@ -119,8 +124,8 @@ def new_number_from(body: ImportedNumberBody) -> NewImportedNumber:
     phone = checked(number_in_region, body.phone_number, region or "US")
     if sms is None:
         violations.append(FieldViolation("smsConfiguration", "is required"))
-    elif not sms.service_plan_id:
-        violations.append(FieldViolation("smsConfiguration.servicePlanId", "is required"))
+    elif is_blank(sms.service_plan_id):
+        violations.extend(blank_plan("smsConfiguration.servicePlanId").violations)
     checked(_callback_url, body.callback_url)
     checked(_display_name, body.display_name)
     if violations:
@@ -134,7 +139,6 @@ def new_number_from(body: ImportedNumberBody) -> NewImportedNumber:
         campaign_id=sms.campaign_id or "",
         display_name=body.display_name or "",
         callback_url=body.callback_url or "",
-        migrate_to_sinch_tmo=bool(sms.migrate_to_sinch_tmo),
         toll_free=phone.toll_free,
     )
 
@@ -158,6 +162,7 @@ def change_from(body: ImportedNumberBody, number: ImportedNumber) -> ImportedNum
 async def import_number(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     new = new_number_from(parse_body(ImportedNumberBody, await json_object(request)))
+    check_destination(request, new.callback_url)
     world = world_of(request)
     with world.transaction():
         number = world.imported_numbers.import_number(project_id, new)
@@ -176,6 +181,7 @@ async def update_imported_number(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     phone = path_number(request.path_params["phoneNumber"]).e164
     body = parse_body(ImportedNumberBody, await json_object(request))
+    check_destination(request, body.callback_url)
     world = world_of(request)
     with world.transaction():
         current = world.imported_numbers.get(project_id, phone)
@@ -192,8 +198,10 @@ async def delete_imported_number(request: Request) -> Response:
 
 
 def filter_from(request: Request) -> ImportedNumberFilter:
-    plan = query_one(request, "servicePlanId", required=True)
-    campaign = query_one(request, "campaignId", required=True)
+    """The list's filters. `servicePlanId` and `campaignId` are optional (E-IMP-4): absent, no
+    filter; empty, numbers without one."""
+    plan = query_one(request, "servicePlanId")
+    campaign = query_one(request, "campaignId")
     region = query_one(request, "regionCode")
     if region:
         check_region_code(region)
@@ -203,11 +211,14 @@ def filter_from(request: Request) -> ImportedNumberFilter:
     if search not in SEARCH_PATTERNS:
         raise field_error("numberPattern.searchPattern", f"must be one of {', '.join(SEARCH_PATTERNS)}")
     if pattern:
-        digits = pattern[1:] if pattern.startswith("+") else pattern
-        if not digits.isdigit() or len(pattern) > 12 or (pattern.startswith("+") and search != "START"):
+        if not _PATTERN.fullmatch(pattern):
+            raise field_error("numberPattern.pattern", "must be up to 11 digits 0-9, after a + with START")
+        if search == "START" and not pattern.startswith("+"):
             raise field_error("numberPattern.pattern",
-                              "must be digits (a leading + only with searchPattern START)")
-    return ImportedNumberFilter(plan or "", campaign or "", region or None, pattern or None, search)
+                              "must begin with + (URL-encoded %2B) with searchPattern START, e.g. %2B1206")
+        if search != "START" and pattern.startswith("+"):
+            raise field_error("numberPattern.pattern", "may begin with + only with searchPattern START")
+    return ImportedNumberFilter(plan, campaign, region or None, pattern or None, search)
 
 
 async def list_imported_numbers(request: Request) -> JSONResponse:

@@ -12,6 +12,7 @@ from mock_server.domain.world import World
 
 _PROJECT_IN_PATH = re.compile(r"^/v1/projects/([^/:]+)")
 JOURNAL_LIMIT = 10_000
+FAULT_SCOPE_KEY = "sinch_mock.fault"  # set by the fault middleware (http/faults.py) on an injected fault
 
 
 class JournalMiddleware:
@@ -43,6 +44,11 @@ class JournalMiddleware:
                 "time": rfc3339(self.world.clock.now()),
                 "projectId": unquote(match.group(1)) if match else None,
             }
+            fault = scope.get(FAULT_SCOPE_KEY)
+            if fault is not None:
+                entry["fault"] = fault
+                if fault["action"] == "close":
+                    entry["status"] = None  # no answer was given
             with self.world.lock:
                 self.world.journal.append(entry)
                 if len(self.world.journal) > JOURNAL_LIMIT:

@@ -99,11 +99,23 @@ def _scenario_error(error: ScenarioError) -> Exception:
 
 
 # --- GET / PUT /_mock/state ---------------------------------------------------------------------
-async def get_state(request: Request) -> JSONResponse:
-    world = world_of(request)
+def export_document(world: World, host: ScenarioHost) -> bytes:
+    """The whole state as JSON, with the access keys scenarios added (`GET /_mock/state`, --state-file)."""
     with world.lock:
-        document = export_state_json(world, accessKeys=_host(request).export_keys())
-    return Response(document, media_type="application/json")
+        return export_state_json(world, accessKeys=host.export_keys())
+
+
+def import_document(world: World, host: ScenarioHost, data: dict[str, Any]) -> None:
+    """Replace the whole state with `data` (checked completely first); StateError when bad."""
+    data = dict(data)
+    keys = _keys_of(data.pop("accessKeys", []))
+    with world.lock:
+        import_state(world, data)
+        host.set_added_keys(keys)
+
+
+async def get_state(request: Request) -> Response:
+    return Response(export_document(world_of(request), _host(request)), media_type="application/json")
 
 
 async def put_state(request: Request) -> JSONResponse:
@@ -111,10 +123,7 @@ async def put_state(request: Request) -> JSONResponse:
         data = await json_object(request)
     world = world_of(request)
     try:
-        keys = _keys_of(data.pop("accessKeys", []))
-        with world.lock:
-            import_state(world, data)
-            _host(request).set_added_keys(keys)
+        import_document(world, _host(request), data)
     except StateError as error:
         violations = [FieldViolation(path or "state", message) for path, message in error.problems]
         raise invalid_argument(f"The state was not imported (nothing changed): {error}", *violations) from None

@@ -32,6 +32,7 @@ class LoadResult:
     qualified_numbers: int = 0
     imported_numbers: int = 0
     hosting_orders: list[OrderMade] = field(default_factory=list)
+    faults: list[str] = field(default_factory=list)  # ids of the fault rules added
 
     def summary(self) -> dict:
         return {
@@ -41,6 +42,7 @@ class LoadResult:
             "qualifiedNumbers": self.qualified_numbers,
             "importedNumbers": self.imported_numbers,
             "hostingOrders": [o.summary() for o in self.hosting_orders],
+            "faults": self.faults,
         }
 
 
@@ -82,7 +84,18 @@ def _apply(world: World, scenario: Scenario) -> LoadResult:
     result.access_keys += [AccessKey(k.key_id, k.key_secret, k.project_id) for k in scenario.access_keys]
     for index, spec in enumerate(scenario.projects):
         _apply_project(world, spec, f"projects[{index}]", result)
+    result.faults = _apply_faults(world, scenario)
     return result
+
+
+def _apply_faults(world: World, scenario: Scenario) -> list[str]:
+    """Last, so nothing after it can be refused: the rules are not part of the saved state."""
+    from mock_server.domain.faults import MAX_RULES
+
+    if len(world.faults.rules) + len(scenario.faults) > MAX_RULES:
+        raise _Failure("faults", f"at most {MAX_RULES} fault rules exist at once; "
+                                 f"{len(world.faults.rules)} exist already")
+    return [world.faults.add(spec).id for spec in scenario.faults]
 
 
 def _apply_settings(world: World, scenario: Scenario) -> None:
@@ -105,7 +118,8 @@ def _apply_outcomes(world: World, scenario: Scenario) -> None:
     for campaign, state in scenario.campaigns.items():
         _set_or_clear(outcomes.campaign_failures, campaign, CAMPAIGN_STATES[state])
     for entry in scenario.outcomes:
-        outcome = NumberOutcome(not_eligible=entry.not_eligible, osr=entry.osr, platform=entry.platform,
+        outcome = NumberOutcome(not_eligible=entry.not_eligible, invoices_rejected=entry.invoices_rejected,
+                                osr=entry.osr, platform=entry.platform,
                                 campaign=entry.campaign, carrier=dict(entry.carrier))
         for phone in entry.phones():
             outcomes.overrides[phone.e164] = outcome
@@ -125,6 +139,10 @@ def _apply_project(world: World, spec: ProjectSpec, path: str, result: LoadResul
         project.limits.import_order_numbers = spec.limits.import_order_numbers
     if spec.callback_secret is not None:
         project.callback_configuration.hmac_secret = spec.callback_secret
+    if spec.blanket_loa:
+        world.hosting_orders.approve_blanket_loa(spec.id)
+    if spec.service_plans is not None:
+        project.service_plans = list(spec.service_plans)
     result.access_keys += [AccessKey(k.key_id, k.key_secret, spec.id) for k in spec.access_keys]
 
     for index, entry in enumerate(spec.qualified_numbers):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from typing import Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
+from mock_server.delivery.destinations import callback_url_problem
 from mock_server.domain.outcomes import FAILURE_CODES
+from mock_server.domain.service_plans import BLANK, is_blank
 
 FailureCode = Literal[FAILURE_CODES]  # type: ignore[valid-type]
 
@@ -23,8 +24,14 @@ class Model(BaseModel):
 
 def check_url(value: str) -> str:
     """An empty string, or an absolute http(s) URL."""
-    if value:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"{value!r} is not an absolute http(s) URL")
+    problem = callback_url_problem(value) if value else None
+    if problem:
+        raise ValueError(f"callback URL {problem}")
+    return value
+
+
+def check_service_plan_id(value: str) -> str:
+    """A service plan id that is not blank (the API refuses a blank one the same way)."""
+    if is_blank(value):
+        raise ValueError(f"service_plan {BLANK}")
     return value

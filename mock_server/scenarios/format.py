@@ -10,9 +10,18 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
+from mock_server.domain.faults import MAX_RULES as MAX_FAULT_RULES
+from mock_server.domain.faults import FaultSpec
 from mock_server.domain.provisioning import CARRIERS
 from mock_server.domain.settings import CallbackSettings, Limits, Timings
-from mock_server.scenarios.base import ID_PATTERN, KEY_PATTERN, FailureCode, Model, check_url
+from mock_server.scenarios.base import (
+    ID_PATTERN,
+    KEY_PATTERN,
+    FailureCode,
+    Model,
+    check_service_plan_id,
+    check_url,
+)
 from mock_server.scenarios.numbers import NumberSet
 from mock_server.scenarios.orders import HostingOrderSpec
 
@@ -73,6 +82,8 @@ class OutcomeSpec(NumberSet):
     """How the lifecycle steps of these numbers end; what is left out succeeds."""
 
     not_eligible: str | None = Field(None, min_length=1, description="the eligibility check fails with this text")
+    invoices_rejected: str | None = Field(None, min_length=1,
+                                          description="the invoice review rejects the invoices with this text")
     osr: FailureCode | None = Field(None, description="the OSR (NNID) update fails with this code")
     platform: FailureCode | None = Field(None, description="SMS platform provisioning fails with this code")
     campaign: FailureCode | None = Field(None, description="campaign linking fails with this code")
@@ -88,7 +99,7 @@ class OutcomeSpec(NumberSet):
 
 
 QualifiedState = Literal[
-    "eligible_check_pending", "eligible", "not_eligible", "verification_pending",
+    "eligible_check_pending", "eligible", "not_eligible", "verification_pending", "invoices_under_review",
     "verification_failed", "verification_blocked", "verified",
 ]
 
@@ -113,6 +124,11 @@ class ImportedNumberSpec(NumberSet):
     def _absolute_url(cls, value: str) -> str:
         return check_url(value)
 
+    @field_validator("service_plan")
+    @classmethod
+    def _plan_not_blank(cls, value: str) -> str:
+        return check_service_plan_id(value)
+
 
 class ProjectLimitsSpec(Model):
     import_order_numbers: int | None = Field(None, ge=1, description="numbers per hostingOrders:importNumbers")
@@ -123,6 +139,10 @@ class ProjectSpec(Model):
     access_keys: list[ProjectKeySpec] = Field(default_factory=list)
     limits: ProjectLimitsSpec = Field(default_factory=ProjectLimitsSpec)
     callback_secret: str | None = Field(None, description="HMAC secret of the project's callbacks")
+    blanket_loa: bool = Field(False, description="a blanket LOA is approved: orders may use blanketLoaInfo")
+    service_plans: list[str] | None = Field(
+        None, min_length=1, description="the project's service plans; any other is refused (400); "
+                                        "left out: any plan is accepted")
     qualified_numbers: list[QualifiedNumberSpec] = Field(default_factory=list)
     imported_numbers: list[ImportedNumberSpec] = Field(default_factory=list)
     hosting_orders: list[HostingOrderSpec] = Field(default_factory=list)
@@ -137,6 +157,18 @@ class ProjectSpec(Model):
                         raise ValueError(f"{kind}[{i}]: {phone.e164} is declared twice "
                                          f"(also in {kind}[{seen[phone.e164]}])")
                     seen[phone.e164] = i
+        for i, order in enumerate(self.hosting_orders):
+            if order.loa is not None and order.loa.type == "blanket" and not self.blanket_loa:
+                raise ValueError(f"hosting_orders[{i}] uses a blanket LOA: declare blanket_loa: true "
+                                 "for the project")
+        if self.service_plans is not None:
+            blank = [p for p in self.service_plans if not p.strip()]
+            if blank:
+                raise ValueError("service_plans: a service plan id must not be blank")
+            used = [e.service_plan for e in (*self.imported_numbers, *self.hosting_orders)]
+            unknown = sorted({p for p in used if p not in self.service_plans})
+            if unknown:
+                raise ValueError(f"service plan {', '.join(unknown)} is used but not in service_plans")
         imported = {p.e164 for e in self.imported_numbers for p in e.phones()}
         qualified = {p.e164: e.state for e in self.qualified_numbers for p in e.phones()}
         for i, order in enumerate(self.hosting_orders):
@@ -163,6 +195,8 @@ class Scenario(Model):
     campaigns: dict[str, CampaignState] = Field(default_factory=dict)
     outcomes: list[OutcomeSpec] = Field(default_factory=list)
     projects: list[ProjectSpec] = Field(default_factory=list)
+    faults: list[FaultSpec] = Field(default_factory=list, max_length=MAX_FAULT_RULES,
+                                    description="fault and latency rules (docs/faults.md)")
 
     @model_validator(mode="after")
     def _unique(self) -> "Scenario":

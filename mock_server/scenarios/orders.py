@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from mock_server.scenarios.base import Model, check_url
+from mock_server.scenarios.base import Model, check_service_plan_id, check_url
 from mock_server.scenarios.numbers import NumberSet
 
 OrderType = Literal["import", "text_enable", "text_enable_toll_free"]
@@ -58,7 +58,7 @@ class HostingOrderSpec(NumberSet):
     campaign: str = Field("", description="campaignId (10DLC); empty: none")
     display_name: str = ""
     callback_url: str = Field("", description="where the order's callbacks go; empty: none")
-    migrate_to_sinch_tmo: bool = False
+    migrate_to_sinch_tmo: bool = Field(False, description="import orders only")
     loa: LoaSpec | None = Field(None, description="text-enable orders: the LOA (defaults filled in)")
     state: OrderState = Field("submitted", description="where the order stands after loading")
 
@@ -67,15 +67,23 @@ class HostingOrderSpec(NumberSet):
     def _absolute_url(cls, value: str) -> str:
         return check_url(value)
 
+    @field_validator("service_plan")
+    @classmethod
+    def _plan_not_blank(cls, value: str) -> str:
+        return check_service_plan_id(value)
+
     @model_validator(mode="after")
     def _consistent(self) -> "HostingOrderSpec":
         allowed = STATES_BY_TYPE[self.type]
         if self.state not in allowed:
             raise ValueError(f"an {self.type} order cannot be {self.state}; use one of {', '.join(allowed)}")
+        if self.type != "import" and self.migrate_to_sinch_tmo:
+            raise ValueError("migrate_to_sinch_tmo is set by import orders only (read-only elsewhere)")
         if self.type == "import" and self.loa is not None:
             raise ValueError("an import order has no LOA; loa is for text_enable orders")
-        if self.type == "text_enable" and not self.campaign:
-            raise ValueError("a text_enable order needs a campaign (10DLC)")
+        region = self.region_code or self.region_of(self.phones()[0])
+        if self.type == "text_enable" and not self.campaign and region == "US":
+            raise ValueError("a text_enable order of US numbers needs a campaign (10DLC)")
         if self.type == "text_enable_toll_free" and self.campaign:
             raise ValueError("toll-free numbers are not linked to 10DLC campaigns; leave campaign out")
         toll_free = [p.e164 for p in self.phones() if p.toll_free]

@@ -86,6 +86,11 @@ def _verify_step(world: World, project_id: str, phone: str, state: str) -> None:
         service.approve_invoices(project_id, phone)
     elif state == "verification_failed":
         service.reject_invoices(project_id, phone)
+    elif state == "invoices_under_review":  # the invoices arrive now; the review runs its course
+        world.scheduler.run_early(_jobs_of(project_id, {phone}, "qualified_number.invoice_submission"))
+        if service.get(project_id, phone).state is not S.VERIFICATION_PENDING:
+            raise failed_precondition(f"{phone} cannot be invoices_under_review: "
+                                      "timings.invoice_submission is null (invoices never arrive)")
     elif state in ("verification_pending", "verification_blocked"):
         number = service.send_voice_challenge(project_id, phone)
         if state == "verification_blocked":
@@ -115,6 +120,9 @@ def preload_imported(world: World, project_id: str, entry: ImportedNumberSpec) -
     if held:
         raise already_exists(f"held by a running hosting order in project {project_id}: {', '.join(held[:5])}")
     service = world.imported_numbers
+    elsewhere = [p.e164 for p in phones if service.hosted_elsewhere(project_id, p.e164)]
+    if elsewhere:
+        raise already_exists(f"hosted already by another project: {', '.join(elsewhere[:5])}")
     for phone in phones:
         if entry.state == "provisioned":
             service.adopt_from_hosting_order(
@@ -122,10 +130,12 @@ def preload_imported(world: World, project_id: str, entry: ImportedNumberSpec) -
                 campaign_id=entry.campaign, display_name=entry.display_name, callback_url=entry.callback_url,
                 hosting_order_id="", migrate_to_sinch_tmo=entry.migrate_to_sinch_tmo)
         else:
-            service.import_number(project_id, NewImportedNumber(
+            number = service.import_number(project_id, NewImportedNumber(
                 phone_number=phone.e164, region_code=entry.region_of(phone), service_plan_id=entry.service_plan,
                 campaign_id=entry.campaign, display_name=entry.display_name, callback_url=entry.callback_url,
-                migrate_to_sinch_tmo=entry.migrate_to_sinch_tmo, toll_free=phone.toll_free))
+                toll_free=phone.toll_free))
+            # Declared as if it came from an import hosting order (the only request that sets it).
+            number.migrate_to_sinch_tmo = entry.migrate_to_sinch_tmo
     return len(phones)
 
 
@@ -170,8 +180,7 @@ def preload_hosting_order(world: World, project_id: str, spec: HostingOrderSpec)
         order = service.text_enable(project_id, TextEnableRequest(
             region_code=region, numbers=numbers, service_plan_id=spec.service_plan,
             toll_free=spec.type == "text_enable_toll_free", letters=[_letter(spec.loa)],
-            campaign_id=spec.campaign, display_name=spec.display_name, callback_url=spec.callback_url,
-            migrate_to_sinch_tmo=spec.migrate_to_sinch_tmo))
+            campaign_id=spec.campaign, display_name=spec.display_name, callback_url=spec.callback_url))
     _drive(world, order, spec.state)
     return OrderMade(project_id, order.hosting_order_id, spec.type, order.state.value.lower())
 

@@ -35,9 +35,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator["object"]:
-    """One headless Debian Chromium for the session."""
+    """One headless Debian Chromium for the browser tests. Package scope, not session: the sync
+    Playwright API keeps an event loop running in the main thread while it is open, which would
+    make every later `asyncio.run` in the session fail."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's Chromium with "
                     "`apt-get install chromium chromium-driver`")
@@ -94,6 +96,12 @@ class LiveMock:
         self.stop()
         raise AssertionError("the mock never became healthy")
 
+    def __enter__(self) -> "LiveMock":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -106,8 +114,5 @@ class LiveMock:
 @pytest.fixture
 def live_mock() -> Iterator[LiveMock]:
     """A fresh `sinch-mock serve` process on a free port (seed 7), stopped after the test."""
-    mock = LiveMock("--seed", "7")
-    try:
+    with LiveMock("--seed", "7") as mock:
         yield mock
-    finally:
-        mock.stop()

@@ -35,6 +35,7 @@ def world(app):
 @pytest.fixture
 def verified(world):
     add_verified(world, DLC + TOLL_FREE + ["+12025550134"], project=P)
+    world.hosting_orders.approve_blanket_loa(P)  # for the spec's blanketLoaTextEnable example
     return world
 
 
@@ -73,7 +74,7 @@ def test_the_hosting_order_text_enable_examples_are_accepted(client, verified, n
     assert (body["type"], body["state"], body["campaignId"]) == ("TYPE_TEXT_ENABLE", "SUBMITTED", "C3O8OGA")
     assert body["scheduledOsrUpdateTime"] == "2023-01-13T14:34:40.968Z"
     assert body["textEnableInfo"]["nnid"] == "104029"
-    assert body["migrateToSinchTmo"] is True
+    assert body["migrateToSinchTmo"] is False  # read-only outside hostingOrders:importNumbers (E-HO-5)
 
 
 @pytest.mark.parametrize("kind", ["directLOAExample", "resellerLOAExample"])
@@ -94,7 +95,7 @@ def test_the_toll_free_example_is_accepted_on_both_entry_points(client, verified
     assert response.status_code == 200, response.json()
     body = response.json()
     assert_matches(body, "HostingOrder")
-    assert body["campaignId"] == "" and body["migrateToSinchTmo"] is True  # read inside directLoaInfo
+    assert body["campaignId"] == "" and body["migrateToSinchTmo"] is False  # read-only here (E-HO-5)
     assert body["scheduledZipwhipProvisioningTime"] == "2023-01-13T14:34:40.968Z"
     assert body["textEnableInfo"]["loaType"] == "Direct"
 

@@ -90,8 +90,8 @@ def test_patch_unlinks_with_empty_strings_and_refuses_relinking(client):
     client.post(URL, json=body(campaign="camp-1"))
     refused = client.patch(f"{URL}/{NUMBER}", json={"displayName": "x"})
     assert refused.status_code == 200  # display name changes are fine while provisioning runs
-    busy = client.patch(f"{URL}/{NUMBER}", json={"smsConfiguration": {"campaignId": ""}})
-    assert busy.status_code == 400 and busy.json()["status"] == "FAILED_PRECONDITION"
+    busy = client.patch(f"{URL}/{NUMBER}", json={"smsConfiguration": {"campaignId": "camp-2"}})
+    assert busy.status_code == 400 and busy.json()["status"] == "FAILED_PRECONDITION"  # queued or not
     client.post("/_mock/clock:advance", json={"seconds": 600})
     relink = client.patch(f"{URL}/{NUMBER}", json={"smsConfiguration": {"campaignId": "camp-2"}})
     assert relink.status_code == 400 and "unlink it first" in relink.json()["message"]
@@ -126,7 +126,7 @@ def test_delete_answers_an_empty_200_and_the_number_can_come_back(client):
 
 
 # --- listing ---------------------------------------------------------------------------------------
-def seed(client, count, plan="plan-1", campaign="camp-1", start=2025550100, region="US"):
+def seed(client, count, plan="plan-1", campaign: str | None = "camp-1", start=2025550100, region="US"):
     for i in range(count):
         assert client.post(URL, json={**body(f"+1{start + i}", plan, campaign), "regionCode": region}).status_code == 200
         client.post("/_mock/clock:advance", json={"seconds": 1})
@@ -137,12 +137,14 @@ def listing(client, **params):
     return client.get(URL, params=params)
 
 
-@pytest.mark.parametrize("missing", ["servicePlanId", "campaignId"])
-def test_list_requires_service_plan_and_campaign(client, missing):
-    params = {"servicePlanId": "a", "campaignId": "b"}
-    del params[missing]
-    response = client.get(URL, params=params)
-    assert response.status_code == 400 and missing in violations(response)
+def test_list_without_filters_lists_every_number_of_the_project(client):
+    seed(client, 2)
+    seed(client, 1, plan="plan-2", campaign=None, start=2025550200)
+    everything = client.get(URL)
+    assert everything.status_code == 200 and everything.json()["totalSize"] == 3
+    assert client.get(URL, params={"servicePlanId": "plan-2"}).json()["totalSize"] == 1
+    assert client.get(URL, params={"campaignId": ""}).json()["totalSize"] == 1  # empty: none linked
+    assert client.get(URL, params={"campaignId": "camp-1"}).json()["totalSize"] == 2
 
 
 def test_list_filters_by_plan_campaign_region_and_pattern(client):
@@ -167,6 +169,10 @@ def test_list_filters_by_plan_campaign_region_and_pattern(client):
     ({"orderBy": ""}, "orderBy"),
     ({"numberPattern.pattern": "12a"}, "numberPattern.pattern"),
     ({"numberPattern.pattern": "+1202", "numberPattern.searchPattern": "END"}, "numberPattern.pattern"),
+    ({"numberPattern.pattern": "1202", "numberPattern.searchPattern": "START"}, "numberPattern.pattern"),
+    ({"numberPattern.pattern": "\u0663"}, "numberPattern.pattern"),
+    ({"pageSize": " 5"}, "pageSize"),
+    ({"pageSize": "\u0663"}, "pageSize"),
     ({"orderBy": "phoneNumber"}, "orderBy"),
     ({"pageSize": "-3"}, "pageSize"),
     ({"pageToken": "bogus"}, "pageToken"),

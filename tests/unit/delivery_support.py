@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Awaitable, Callable, TypeVar
+from typing import Awaitable, Callable, Iterator, TypeVar
 
 from mock_server.core.clock import Clock
 from mock_server.core.rng import Rng
@@ -12,6 +14,7 @@ from mock_server.delivery.dispatcher import Dispatcher
 from mock_server.domain.events import CallbackEvent, EventType, ResourceType
 from mock_server.domain.world import World
 from mock_server.engine import Engine
+from mock_server.testing import CallbackReceiver
 
 START = datetime(2026, 1, 5, 9, 0, 0, tzinfo=timezone.utc)
 T = TypeVar("T")
@@ -53,3 +56,19 @@ def advance(world: World, seconds: float, **kw: object) -> None:
 
 def seconds_after_start(instant: datetime) -> float:
     return (instant - START).total_seconds()
+
+
+@contextmanager
+def hanging_receiver() -> Iterator[CallbackReceiver]:
+    """A loopback receiver that accepts every callback and answers none until the block ends."""
+    release = threading.Event()
+
+    def hang(call: object) -> int:
+        release.wait(10)
+        return 200
+
+    with CallbackReceiver(respond=hang) as receiver:
+        try:
+            yield receiver
+        finally:
+            release.set()

@@ -283,9 +283,14 @@ def test_a_number_imported_by_a_completed_order_cannot_be_ordered_again(world):
     assert refused(world, DLC[:1]).http_status == 409
 
 
-def test_conflicts_are_per_project(world):
+def test_a_number_is_hosted_once_across_projects(world):
     import_order(world, DLC)
-    assert len(import_order(world, DLC, project="another").numbers) == 2
+    with pytest.raises(ApiError) as caught:
+        import_order(world, [DLC_OTHER, DLC[1]], project="another")
+    error = caught.value
+    assert error.http_status == 409 and [v.field for v in error.violations] == ["numbers[1]"]
+    assert PROJECT not in error.message and PROJECT not in error.violations[0].description
+    assert world.project("another").hosting_orders == {}
 
 
 def test_a_refused_request_writes_nothing(world):

@@ -72,6 +72,7 @@ class HostingOrdersMachine(RuleBasedStateMachine):
         self.world = World(clock=Clock(start=START, frozen=True), rng=Rng(7))
         self.world.project(PROJECT).limits.import_order_numbers = 3
         add_verified(self.world, DLC_POOL + TF_POOL)
+        self.world.hosting_orders.approve_blanket_loa(PROJECT)  # blanketLoaInfo needs it on file
         self.order_ids: list[str] = []
         self.last_order_states: dict[str, O] = {}
         self.last_steps: dict[str, dict[str, tuple]] = {}

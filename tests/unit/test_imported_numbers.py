@@ -76,10 +76,15 @@ def test_a_number_imported_twice_is_409_and_changes_nothing(world):
     assert world.imported_numbers.get("p1", NUMBER).service_plan_id == "plan-1"
 
 
-def test_the_same_number_may_be_imported_in_another_project(world):
+def test_a_number_is_hosted_once_across_projects(world):
     imported(world, project="p1")
-    imported(world, project="p2")
-    assert world.imported_numbers.is_imported("p2", NUMBER)
+    with pytest.raises(ApiError) as caught:
+        imported(world, project="p2")
+    assert caught.value.http_status == 409 and caught.value.status == "ALREADY_EXISTS"
+    assert "p1" not in caught.value.message and "p1" not in caught.value.violations[0].description
+    assert not world.imported_numbers.is_imported("p2", NUMBER)
+    world.imported_numbers.delete("p1", NUMBER)
+    assert imported(world, project="p2").project_id == "p2"  # free again once deleted
 
 
 def test_a_number_in_a_running_hosting_order_is_409(world):
@@ -155,11 +160,59 @@ def test_relinking_without_unlinking_first_is_refused(world, change):
     assert (number.service_plan_id, number.campaign_id) == ("plan-1", "camp-1")
 
 
-def test_a_change_while_provisioning_runs_is_refused_and_writes_nothing(world):
+def test_a_change_while_provisioning_runs_is_queued_and_runs_after_it(world):
+    number = imported(world, campaign="camp-1")
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(display_name="x", service_plan_id=""))
+    assert number.display_name == "x" and number.service_plan_id == "plan-1"  # still provisioning
+    pending = number.scheduled_provisioning
+    assert (pending.service_plan_id, pending.campaign_id, pending.status) == ("", "", PENDING)
+    settle(world, number)
+    assert (number.service_plan_id, number.campaign_id) == ("", "")
+    assert [e[0] for e in events(world)] == ["PROVISIONING_TO_SMS_PLATFORM", "LINK_TO_10DLC_CAMPAIGN",
+                                              "UNLINK_TO_10DLC_CAMPAIGN", "DEPROVISIONING_TO_SMS_PLATFORM"]
+
+
+def test_unlink_and_relink_sent_back_to_back_both_run(world):
+    """The workflow guide: set both to "", then the new values in a separate request."""
+    number = imported(world, campaign="camp-1")
+    settle(world, number)
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id="", campaign_id=""))
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id="plan-2", campaign_id="camp-2"))
+    pending = number.scheduled_provisioning
+    assert (pending.service_plan_id, pending.campaign_id, pending.status) == ("plan-2", "camp-2", PENDING)
+    settle(world, number)
+    assert (number.service_plan_id, number.campaign_id) == ("plan-2", "camp-2")
+    assert number.sms_provisioning.type == "PROVISIONING" and number.sms_provisioning.state == State.DONE
+    assert [e[0] for e in events(world)][-4:] == ["UNLINK_TO_10DLC_CAMPAIGN", "DEPROVISIONING_TO_SMS_PLATFORM",
+                                                   "PROVISIONING_TO_SMS_PLATFORM", "LINK_TO_10DLC_CAMPAIGN"]
+
+
+def test_a_queued_relink_without_unlink_is_still_refused(world):
+    number = imported(world, campaign="camp-1")
+    with pytest.raises(ApiError, match="unlink it first"):
+        world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id="plan-2"))
+    assert not number.queued_changes and number.scheduled_provisioning.service_plan_id == "plan-1"
+
+
+def test_a_queued_change_refused_when_its_turn_comes_is_dropped_as_failed(world):
     number = imported(world)
-    with pytest.raises(ApiError, match="in progress"):
-        world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(display_name="x", service_plan_id=""))
-    assert number.display_name == "" and number.service_plan_id == "plan-1"
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id=""))
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id="plan-2"))
+    assert [q.service_plan_id for q in number.queued_changes] == ["", "plan-2"]
+    world.project("p1").service_plans = ["plan-1"]  # a scenario declares the plans meanwhile
+    world.advance(3600)
+    assert number.service_plan_id == "" and not number.queued_changes
+    pending = number.scheduled_provisioning
+    assert (pending.service_plan_id, pending.status) == ("plan-2", FAILED)
+
+
+def test_a_queued_campaign_behind_a_failed_link_retries_the_link_with_it(world):
+    number = imported(world, phone="+12025550112")  # SMS platform provisioning fails every time
+    world.imported_numbers.update("p1", "+12025550112", ImportedNumberChange(campaign_id="camp-1"))
+    world.advance(3600)
+    assert number.campaign_id == "camp-1" and number.sms_provisioning.state == State.FAILED
+    assert number.scheduled_provisioning.status == FAILED and not number.queued_changes
+    assert [e[0] for e in events(world)] == ["PROVISIONING_TO_SMS_PLATFORM"] * 2
 
 
 def test_a_campaign_needs_a_service_plan(world):
@@ -233,7 +286,7 @@ def test_listing_reads_only_the_project_asked_for(world):
     from mock_server.domain.imported_numbers.service import ImportedNumberFilter
 
     imported(world, project="p1")
-    imported(world, project="p2")
+    imported(world, phone="+12025550135", project="p2")
 
     class Untouchable(dict):
         def values(self):
@@ -245,12 +298,17 @@ def test_listing_reads_only_the_project_asked_for(world):
 
 
 def test_migrate_to_sinch_tmo_resolves_t_mobile_error_60135(world):
+    """The flag comes from an import hosting order (read-only elsewhere) and holds on relinking."""
     failing = imported(world, phone="+12025550131")
-    migrated = world.imported_numbers.import_number(
-        "p1", NewImportedNumber("+13125550131", "US", "plan-1", migrate_to_sinch_tmo=True))
+    migrated = world.imported_numbers.adopt_from_hosting_order(
+        "p1", "+13125550131", region_code="US", service_plan_id="plan-1", campaign_id="", display_name="",
+        callback_url="", hosting_order_id="o1", migrate_to_sinch_tmo=True)
+    world.imported_numbers.update("p1", "+13125550131", ImportedNumberChange(service_plan_id=""))
+    world.imported_numbers.update("p1", "+13125550131", ImportedNumberChange(service_plan_id="plan-2"))
     world.advance(3600)
     assert failing.mno["smsTmo"].state == State.FAILED and failing.mno["smsTmo"].error_code == "60135"
     assert migrated.mno["smsTmo"].state == State.DONE and migrated.scheduled_provisioning is None
+    assert migrated.service_plan_id == "plan-2"
 
 
 def test_a_service_plan_whose_provisioning_failed_can_be_replaced_without_unlinking(world):
@@ -288,8 +346,60 @@ def test_a_failed_campaign_can_be_dropped_keeping_the_service_plan(world):
     assert number.sms_provisioning.state == State.DONE  # the service plan stays linked
 
 
-def test_unlinking_the_plan_alone_while_a_campaign_hangs_on_it_says_so(world):
+def test_unlinking_the_plan_alone_takes_the_campaign_with_it(world):
     number = imported(world, campaign="camp-1")
     settle(world, number)
-    with pytest.raises(ApiError, match="unlink the campaign too"):
-        world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id=""))
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id=""))
+    assert number.campaign_provisioning.type == "DEPROVISIONING"
+    settle(world, number)
+    assert (number.service_plan_id, number.campaign_id) == ("", "")
+    assert [e[0] for e in events(world)][-2:] == ["UNLINK_TO_10DLC_CAMPAIGN", "DEPROVISIONING_TO_SMS_PLATFORM"]
+
+
+def test_unlinking_the_plan_while_naming_a_campaign_is_refused(world):
+    number = imported(world, campaign="camp-1")
+    settle(world, number)
+    with pytest.raises(ApiError, match="needs a service plan|linked to a service plan"):
+        world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id="", campaign_id="camp-1"))
+    assert (number.service_plan_id, number.campaign_id) == ("plan-1", "camp-1")
+
+
+@pytest.mark.parametrize("plan", ["", "   ", "\t"])
+def test_a_blank_service_plan_is_refused_on_import(world, plan):
+    with pytest.raises(ApiError) as caught:
+        imported(world, plan=plan)
+    assert caught.value.violations[0].description == "is required and must not be blank"
+    assert not world.imported_numbers.is_imported("p1", NUMBER)
+
+
+def test_a_blank_service_plan_is_refused_on_update(world):
+    number = imported(world)
+    settle(world, number)
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id=""))
+    settle(world, number)
+    with pytest.raises(ApiError, match="must not be blank"):
+        world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id="  "))
+
+
+def test_a_project_with_declared_service_plans_refuses_others_as_documented(world):
+    world.project("p1").service_plans = ["plan-1"]
+    with pytest.raises(ApiError) as caught:
+        imported(world, plan="plan-x")
+    error = caught.value
+    assert (error.http_status, error.status, error.message) == (400, "INVALID_ARGUMENT", "Invalid service_plan_id plan-x")
+    assert [(v.field, v.description) for v in error.violations] == [("smsConfiguration.servicePlanId",
+                                                                     "Invalid servicePlanId")]
+    assert imported(world, plan="plan-1").service_plan_id == "plan-1"
+    assert imported(world, phone="+12025550135", plan="plan-x", project="p2").service_plan_id == "plan-x"
+
+
+def test_the_queue_of_changes_is_bounded_and_a_refusal_writes_nothing(world):
+    world.settings.limits.queued_changes = 2
+    number = imported(world)
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id=""))
+    world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id="plan-2"))
+    with pytest.raises(ApiError, match="2 smsConfiguration changes queued"):
+        world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(display_name="x", service_plan_id=""))
+    assert len(number.queued_changes) == 2 and number.display_name == ""
+    settle(world, number)
+    assert number.service_plan_id == "plan-2" and not number.queued_changes

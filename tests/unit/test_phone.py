@@ -49,9 +49,30 @@ def test_repeated_parses_give_the_same_answers_as_phonenumbers_and_keep_field_na
         parsed = phonenumbers.parse(raw, None)
         for _ in range(2):
             number = parse_e164(raw)
+            assert phonenumbers.is_valid_number(parsed) or raw == "+11234567890"  # the spec's example
             assert number.known_region == phonenumbers.region_code_for_number(parsed)
             assert number.toll_free == (phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.TOLL_FREE)
     for field in ("phoneNumber", "phoneNumbers[3]"):
         with pytest.raises(ApiError) as error:
             parse_e164("+12465550123", field)  # Barbados, a NANP region outside US and CA
         assert error.value.violations[0].field == field
+    for _ in range(2):  # a number the NANP cannot have is refused on every call, not only the first
+        with pytest.raises(ApiError):
+            parse_e164("+12021234567")
+
+
+@pytest.mark.parametrize("raw", ["+10000000000", "+11111111111", "+19999999999", "+12021234567", "+12020234567"])
+def test_numbers_the_nanp_cannot_have_are_refused(raw):
+    with pytest.raises(ApiError) as caught:
+        parse_e164(raw, "numbers[0]")
+    assert caught.value.violations[0].field == "numbers[0]"
+    assert "not a valid number of the North American Numbering Plan" in caught.value.violations[0].description
+
+
+def test_the_spec_example_numbers_are_the_one_exception():
+    from mock_server.core.phone import spec_example_numbers
+
+    assert "+11234567890" in spec_example_numbers()  # no real area code, yet in the spec's examples
+    assert parse_e164("+11234567890").known_region is None
+    for example in sorted(spec_example_numbers()):
+        assert parse_e164(example).e164 == example

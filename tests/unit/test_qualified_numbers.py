@@ -16,6 +16,7 @@ from mock_server.domain.qualified_numbers.model import GlobalProcessState as S
 from mock_server.domain.qualified_numbers.service import (
     ELIGIBILITY_CHECK,
     INVOICE_REVIEW,
+    INVOICE_SUBMISSION,
     INVOICES_REJECTED,
     VOICE_CODE_EXPIRY,
     VOICE_CODE_LENGTH,
@@ -475,7 +476,7 @@ def test_an_expired_code_is_caught_at_verify_time_too(world):
     assert "expired" in error.message and "send a new voice challenge" in error.message
     number = world.qualified_numbers.get(PROJECT, PHONE)
     assert number.state is S.VERIFICATION_FAILED and number.updated_time == sent + timedelta(seconds=TTL)
-    assert world.scheduler.pending() == []
+    assert [job.kind for job in world.scheduler.pending()] == [INVOICE_SUBMISSION]  # the invoices still come
 
 
 def test_the_code_ttl_comes_from_the_settings(world):
@@ -557,100 +558,98 @@ def test_an_invoice_review_of_an_absent_number_is_404(world, review):
     refused(getattr(world.qualified_numbers, review), PROJECT, PHONE, status=404, name="NOT_FOUND")
 
 
-def test_the_automatic_invoice_review_verifies_after_its_delay(world):
-    world.settings.timings.invoice_auto_review = 3600
+SUBMISSION = 3600  # timings.invoice_submission
+REVIEW = 172800  # timings.invoice_review
+
+
+def test_the_invoices_reach_the_review_after_the_submission_delay(world):
     bring_to(world, S.ELIGIBLE)
-    world.advance(3599)
+    world.advance(SUBMISSION - 1)
     assert state_of(world) is S.ELIGIBLE
     world.advance(1)
     number = world.qualified_numbers.get(PROJECT, PHONE)
-    assert number.state is S.VERIFIED
-    assert number.updated_time == START + timedelta(seconds=ELIGIBILITY + 3600)
+    assert number.state is S.VERIFICATION_PENDING
+    assert number.ownership_verification.status is State.IN_PROGRESS
+    assert number.updated_time == START + timedelta(seconds=ELIGIBILITY + SUBMISSION)
 
 
-def test_the_automatic_review_also_verifies_a_failed_voice_verification(world):
-    world.settings.timings.invoice_auto_review = 3600
-    bring_to(world, S.VERIFICATION_FAILED)
-    world.advance(3600)
+def test_the_review_approves_by_itself_after_the_review_delay(world):
+    bring_to(world, S.ELIGIBLE)
+    world.advance(SUBMISSION + REVIEW - 1)
+    assert state_of(world) is S.VERIFICATION_PENDING
+    world.advance(1)
+    number = world.qualified_numbers.get(PROJECT, PHONE)
+    assert number.state is S.VERIFIED and number.ownership_verification.status is State.DONE
+    assert number.updated_time == START + timedelta(seconds=ELIGIBILITY + SUBMISSION + REVIEW)
+
+
+def test_the_review_delay_is_bounded_to_one_to_three_days(world):
+    world.settings.timings.invoice_review = 86400
+    world.settings.timings.invoice_review = 259200
+    for outside in (86399, 259201):
+        with pytest.raises(ValueError):
+            world.settings.timings.invoice_review = outside
+
+
+def test_a_magic_number_has_its_invoices_rejected(world):
+    phone = "+12025550101"  # 555-0101: invoices rejected (docs/magic-numbers.md)
+    bring_to(world, S.ELIGIBLE, phone=phone)
+    world.advance(SUBMISSION + REVIEW)
+    number = world.qualified_numbers.get(PROJECT, phone)
+    assert number.state is S.VERIFICATION_FAILED
+    assert number.ownership_verification.error == "The invoices did not prove ownership of the number"
+
+
+def test_a_scenario_outcome_rejects_the_invoices(world):
+    world.outcomes.overrides[PHONE] = NumberOutcome(invoices_rejected="invoice is not for this number")
+    bring_to(world, S.ELIGIBLE)
+    world.advance(SUBMISSION + REVIEW)
+    number = world.qualified_numbers.get(PROJECT, PHONE)
+    assert (number.state, number.ownership_verification.error) == (S.VERIFICATION_FAILED,
+                                                                   "invoice is not for this number")
+
+
+@pytest.mark.parametrize("decide,ends", [("approve_invoices", S.VERIFIED),
+                                         ("reject_invoices", S.VERIFICATION_FAILED)])
+def test_the_control_plane_ends_a_review_at_once(world, decide, ends):
+    bring_to(world, S.ELIGIBLE)
+    world.advance(SUBMISSION)
+    getattr(world.qualified_numbers, decide)(PROJECT, PHONE)
+    assert state_of(world) is ends and world.scheduler.pending() == []
+    world.advance(REVIEW)
+    assert state_of(world) is ends
+
+
+def test_the_review_also_verifies_a_failed_voice_verification(world):
+    bring_to(world, S.VERIFICATION_FAILED)  # the voice code expired
+    world.advance(SUBMISSION)
+    assert state_of(world) is S.VERIFICATION_PENDING  # the invoices reached the review
+    world.advance(REVIEW)
     assert state_of(world) is S.VERIFIED
 
 
+def test_a_voice_challenge_stays_open_to_a_number_under_review(world):
+    bring_to(world, S.ELIGIBLE)
+    world.advance(SUBMISSION)
+    world.qualified_numbers.send_voice_challenge(PROJECT, PHONE)
+    world.qualified_numbers.verify_voice_challenge(PROJECT, PHONE, code_of(world))
+    assert state_of(world) is S.VERIFIED and world.scheduler.pending() == []
+
+
 @pytest.mark.parametrize("decided", [S.VERIFICATION_BLOCKED, S.VERIFIED, S.NOT_ELIGIBLE])
-def test_the_automatic_review_leaves_decided_numbers_alone(world, decided):
-    world.settings.timings.invoice_auto_review = 3600
+def test_the_review_leaves_decided_numbers_alone(world, decided):
     number = bring_to(world, decided)
     updated = number.updated_time
-    world.advance(3600)
+    world.advance(SUBMISSION + REVIEW)
     number = world.qualified_numbers.get(PROJECT, PHONE)
     assert number.state is decided and number.updated_time == updated
 
 
-def test_a_manual_rejection_cancels_the_automatic_review(world):
-    world.settings.timings.invoice_auto_review = 3600
-    bring_to(world, S.ELIGIBLE)
-    world.qualified_numbers.reject_invoices(PROJECT, PHONE)
-    world.advance(3600)
-    assert state_of(world) is S.VERIFICATION_FAILED
-
-
-def test_there_is_no_automatic_review_by_default(world):
+def test_without_invoice_submission_a_number_stays_eligible(world):
+    world.settings.timings.invoice_submission = None
     bring_to(world, S.ELIGIBLE)
     world.advance(30 * 86400)
     assert state_of(world) is S.ELIGIBLE
-
-
-# --- hosting (the interface text-enable orders use) -------------------------------------------
-def test_hosting_begins_for_a_verified_number(world):
-    bring_to(world, S.VERIFIED)
-    world.advance(1)
-    world.qualified_numbers.begin_hosting(PROJECT, [PHONE], "order-7")
-    number = world.qualified_numbers.get(PROJECT, PHONE)
-    assert number.state is S.HOSTING_IN_PROGRESS and number.hosting_order_id == "order-7"
-    assert number.hosted_number.status == 0 and number.updated_time == world.clock.now()
-
-
-def test_hosting_done_sets_hosted_status_1(world):
-    bring_to(world, S.HOSTING_IN_PROGRESS)
-    world.advance(1)
-    world.qualified_numbers.finish_hosting(PROJECT, PHONE, True)
-    number = world.qualified_numbers.get(PROJECT, PHONE)
-    assert number.state is S.HOSTING_DONE and number.hosted_number.status == 1
-    assert number.hosted_number.error == "" and number.updated_time == world.clock.now()
-
-
-def test_hosting_failed_sets_hosted_status_2_with_the_error(world):
-    bring_to(world, S.HOSTING_IN_PROGRESS)
-    world.qualified_numbers.finish_hosting(PROJECT, PHONE, False, "OSR update failed")
-    number = world.qualified_numbers.get(PROJECT, PHONE)
-    assert number.state is S.HOSTING_FAILED
-    assert (number.hosted_number.status, number.hosted_number.error) == (2, "OSR update failed")
-
-
-def test_a_rejected_order_releases_its_numbers_to_verified(world):
-    bring_to(world, S.HOSTING_IN_PROGRESS)
-    world.advance(1)
-    world.qualified_numbers.release_from_hosting(PROJECT, [PHONE])
-    number = world.qualified_numbers.get(PROJECT, PHONE)
-    assert number.state is S.VERIFIED and number.hosted_number.status == 0
-    assert number.ownership_verification.status is State.DONE and number.updated_time == world.clock.now()
-
-
-@pytest.mark.parametrize("state", [S.VERIFIED, S.HOSTING_DONE, S.HOSTING_FAILED])
-def test_release_leaves_numbers_not_in_hosting_alone(world, state):
-    number = bring_to(world, state)
-    updated = number.updated_time
-    world.advance(1)
-    world.qualified_numbers.release_from_hosting(PROJECT, [PHONE])
-    number = world.qualified_numbers.get(PROJECT, PHONE)
-    assert number.state is state and number.updated_time == updated
-
-
-@pytest.mark.parametrize("state", [S.ELIGIBLE, S.VERIFICATION_PENDING, S.HOSTING_DONE, S.HOSTING_FAILED])
-def test_hosting_cannot_begin_for_an_unverified_or_hosted_number(world, state):
-    bring_to(world, state)
-    with pytest.raises(IllegalTransition):
-        world.qualified_numbers.begin_hosting(PROJECT, [PHONE], "order-1")
-
 
 # --- timed steps: decided numbers leave none behind, stale ones change nothing ---------------
 def pending_jobs(world: World) -> list[str]:
@@ -661,17 +660,17 @@ def test_a_resend_replaces_the_pending_expiry(world):
     bring_to(world, S.VERIFICATION_PENDING)
     world.advance(RESEND)
     world.qualified_numbers.send_voice_challenge(PROJECT, PHONE)
-    assert pending_jobs(world) == [VOICE_CODE_EXPIRY]
+    assert sorted(pending_jobs(world)) == [INVOICE_SUBMISSION, VOICE_CODE_EXPIRY]
 
 
 @pytest.mark.parametrize("decide", ["right code", "blocked", "approve", "reject", "delete", "automatic review"])
 def test_a_decided_verification_leaves_no_timed_step_behind(world, decide):
-    world.settings.timings.invoice_auto_review = 100
+    world.settings.timings.invoice_submission = 0  # the invoices are under review at once
     bring_to(world, S.VERIFICATION_PENDING)
     assert sorted(pending_jobs(world)) == sorted([INVOICE_REVIEW, VOICE_CODE_EXPIRY])
     service = world.qualified_numbers
     if decide == "automatic review":
-        world.advance(100)
+        world.advance(REVIEW)
         assert state_of(world) is S.VERIFIED
     elif decide == "right code":
         service.verify_voice_challenge(PROJECT, PHONE, code_of(world))

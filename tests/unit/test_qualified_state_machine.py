@@ -36,7 +36,7 @@ from tests.spec_schema import assert_matches
 PROJECT = "p1"
 PHONES = ("+12025550134", "+16135550123", "+12025550100")
 NOT_ELIGIBLE = {"+12025550100"}  # the magic 555-0100
-ELIGIBILITY, TTL, RESEND, ATTEMPTS = 60, 600, 60, 3
+ELIGIBILITY, TTL, RESEND, ATTEMPTS, REVIEW = 60, 600, 60, 3, 86400
 SPEC_STATES = set(spec_document()["components"]["schemas"]["QualifiedNumber"]["properties"]
                   ["globalProcessState"]["enum"])
 
@@ -81,7 +81,9 @@ class Expected:
     code: str | None = None
     attempts_left: int = 0
     hosting_order: bool = False
-    review_at: datetime | None = None  # when the automatic invoice review falls due
+    submit_at: datetime | None = None  # when the invoices reach the review
+    review_at: datetime | None = None  # when the invoice review ends by itself
+    expiry_due: bool = False  # the voice code's expiry has not happened yet
 
 
 class QualifiedNumbersMachine(RuleBasedStateMachine):
@@ -90,7 +92,7 @@ class QualifiedNumbersMachine(RuleBasedStateMachine):
         self.world = World(clock=Clock(start=START, frozen=True), rng=Rng(7))
         self.service = self.world.qualified_numbers
         self.model: dict[str, Expected] = {}
-        self.review_delay: float | None = None
+        self.submission: float | None = None
         self.seen: dict[str, S] = {}  # the mock's states after the previous step
         self.moves: list[tuple[str, S, S]] = []  # every transition the mock made in this step
         self._spy = mock.patch.object(service_module, "move", self._recording_move)
@@ -135,12 +137,14 @@ class QualifiedNumbersMachine(RuleBasedStateMachine):
         return data.draw(phones, label="phone")
 
     # --- rules ----------------------------------------------------------------------------------
-    @initialize(review_delay=st.sampled_from([None, 120, 900]), checked=st.booleans())
-    def start(self, review_delay: float | None, checked: bool) -> None:
+    @initialize(submission=st.sampled_from([None, 0, 120, 900]), checked=st.booleans())
+    def start(self, submission: float | None, checked: bool) -> None:
         """Every example starts with the numbers added, often with their eligibility checked (so
-        that the deeper states are reached in 30 steps); some run with an automatic invoice review."""
-        self.review_delay = review_delay
-        self.world.settings.timings.invoice_auto_review = review_delay
+        that the deeper states are reached in 30 steps); the invoices reach the review at once,
+        after a while, or never (ownership by voice and the control plane only)."""
+        self.submission = submission
+        self.world.settings.timings.invoice_submission = submission
+        self.world.settings.timings.invoice_review = REVIEW
         self.add(list(PHONES))
         if checked:
             self.advance_clock(ELIGIBILITY)
@@ -178,7 +182,7 @@ class QualifiedNumbersMachine(RuleBasedStateMachine):
             number.state, number.updated = S.VERIFICATION_PENDING, self.now
             number.sent_at, number.expires_at = self.now, self.now + timedelta(seconds=TTL)
             number.code = self.service.voice_challenge(PROJECT, phone).code
-            number.attempts_left = ATTEMPTS
+            number.attempts_left, number.expiry_due = ATTEMPTS, True
 
     @precondition(lambda self: self.some_in(S.VERIFICATION_PENDING))
     @rule(data=st.data())
@@ -188,11 +192,12 @@ class QualifiedNumbersMachine(RuleBasedStateMachine):
         code = number.code if number and number.code else "0000"
         if number is None:
             expected = NOT_FOUND
-        elif number.state is not S.VERIFICATION_PENDING:
+        elif not self.code_is_live(number):
             expected = PRECONDITION
         else:
             expected = OK
-            number.state, number.updated, number.review_at = S.VERIFIED, self.now, None
+            number.state, number.updated, number.expiry_due = S.VERIFIED, self.now, False
+            number.submit_at = number.review_at = None
         assert self.answer(lambda: self.service.verify_voice_challenge(PROJECT, phone, code)) == expected
 
     @precondition(lambda self: self.some_in(S.VERIFICATION_PENDING))
@@ -205,16 +210,22 @@ class QualifiedNumbersMachine(RuleBasedStateMachine):
             code = wrong_code(number.code if number and number.code else "0000")
             if number is None:
                 expected = NOT_FOUND
-            elif number.state is not S.VERIFICATION_PENDING:
+            elif not self.code_is_live(number):
                 expected = PRECONDITION
             else:
                 expected = (400, "INVALID_ARGUMENT")
                 number.attempts_left -= 1
                 if number.attempts_left == 0:
-                    number.state, number.updated, number.review_at = S.VERIFICATION_BLOCKED, self.now, None
+                    number.state, number.updated, number.expiry_due = S.VERIFICATION_BLOCKED, self.now, False
+                    number.submit_at = number.review_at = None
             assert self.answer(lambda: self.service.verify_voice_challenge(PROJECT, phone, code)) == expected
 
-    @rule(seconds=st.sampled_from([1, 30, 59, 60, 61, 599, 600, 3600]))
+    def code_is_live(self, number: Expected) -> bool:
+        """A voice code may be checked: pending, sent, and not expired."""
+        return (number.state is S.VERIFICATION_PENDING and number.expires_at is not None
+                and self.now < number.expires_at)
+
+    @rule(seconds=st.sampled_from([1, 30, 59, 60, 61, 599, 600, 3600, REVIEW]))
     def advance_clock(self, seconds: int) -> None:
         self.world.advance(seconds)
         for phone, number in self.model.items():
@@ -226,25 +237,32 @@ class QualifiedNumbersMachine(RuleBasedStateMachine):
             due = []
             if number.state is S.ELIGIBLE_CHECK_PENDING:
                 due.append((number.eligible_at, "eligibility"))
-            if number.state is S.VERIFICATION_PENDING and number.expires_at:
+            if number.state is S.VERIFICATION_PENDING and number.expiry_due:
+                assert number.expires_at is not None
                 due.append((number.expires_at, "expiry"))
+            if number.submit_at and number.state in OPEN_FOR_VERIFICATION:
+                due.append((number.submit_at, "submission"))
             if number.review_at and number.state in OPEN_FOR_VERIFICATION:
                 due.append((number.review_at, "review"))
             due = [step for step in due if step[0] <= self.now]
             if not due:
                 return
             at, step = min(due)
-            number.updated = at
+            if step != "submission" or number.state is not S.VERIFICATION_PENDING:
+                number.updated = at  # (invoices reaching a number pending a voice code change nothing)
             if step == "eligibility" and phone in NOT_ELIGIBLE:
                 number.state = S.NOT_ELIGIBLE
             elif step == "eligibility":
                 number.state = S.ELIGIBLE
-                if self.review_delay is not None:
-                    number.review_at = at + timedelta(seconds=self.review_delay)
+                if self.submission is not None:
+                    number.submit_at = at + timedelta(seconds=self.submission)
             elif step == "expiry":
-                number.state = S.VERIFICATION_FAILED
+                number.state, number.expiry_due = S.VERIFICATION_FAILED, False
+            elif step == "submission":
+                number.state, number.submit_at = S.VERIFICATION_PENDING, None
+                number.review_at = at + timedelta(seconds=REVIEW)
             else:
-                number.state, number.review_at = S.VERIFIED, None
+                number.state, number.review_at, number.expiry_due = S.VERIFIED, None, False
 
     @precondition(lambda self: self.some_in(*OPEN_FOR_VERIFICATION))
     @rule(data=st.data(), approve=st.booleans())
@@ -258,7 +276,7 @@ class QualifiedNumbersMachine(RuleBasedStateMachine):
         else:
             expected = OK
             number.state = S.VERIFIED if approve else S.VERIFICATION_FAILED
-            number.updated, number.review_at = self.now, None
+            number.updated, number.submit_at, number.review_at, number.expiry_due = self.now, None, None, False
         review = self.service.approve_invoices if approve else self.service.reject_invoices
         assert self.answer(lambda: review(PROJECT, phone)) == expected
 
@@ -314,7 +332,7 @@ class QualifiedNumbersMachine(RuleBasedStateMachine):
             number = actual[phone]
             assert number.state is expected.state, (phone, number.state, expected.state)
             assert number.updated_time == expected.updated, (phone, number.updated_time, expected.updated)
-            if expected.state is S.VERIFICATION_PENDING:
+            if expected.code is not None:  # a voice challenge was sent: the mock keeps the last one
                 challenge = number.voice_challenge
                 assert challenge is not None and challenge.code == expected.code
                 assert challenge.attempts_left == expected.attempts_left

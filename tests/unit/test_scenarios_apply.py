@@ -31,14 +31,15 @@ def refused(world: World, text: str) -> ScenarioError:
 # --- settings and outcomes ---------------------------------------------------------------------
 def test_settings_override_only_what_the_scenario_names(world):
     load(world, """
-        timings: {sms_provisioning: 5, loa_auto_sign: 60, invoice_auto_review: 120}
+        timings: {sms_provisioning: 5, loa_auto_sign: 60, invoice_submission: 120}
         limits: {import_order_numbers: 50}
         callbacks: {order: fifo, max_attempts: 2, duplicate_probability: 0.25}
         default_nnid: "654321"
         """)
     settings = world.settings
     assert (settings.timings.sms_provisioning, settings.timings.campaign_provisioning) == (5, 60)
-    assert (settings.timings.loa_auto_sign, settings.timings.invoice_auto_review) == (60, 120)
+    assert (settings.timings.loa_auto_sign, settings.timings.invoice_submission) == (60, 120)
+    assert settings.timings.invoice_review == 172800  # not named: the default
     assert (settings.limits.import_order_numbers, settings.limits.voice_attempts) == (50, 3)
     assert (settings.callbacks.order, settings.callbacks.max_attempts) == ("fifo", 2)
     assert settings.callbacks.duplicate_probability == 0.25
@@ -292,6 +293,7 @@ def test_a_toll_free_order_and_a_blanket_loa(world):
     load(world, """
         projects:
           - id: p
+            blanket_loa: true
             hosting_orders:
               - {type: text_enable_toll_free, number: "+18005552000", service_plan: plan, loa: {type: reseller, business_name: Acme}}
               - {type: text_enable, number: "+12065552000", service_plan: plan, campaign: C1, loa: {type: blanket}, state: in_progress}
@@ -299,6 +301,7 @@ def test_a_toll_free_order_and_a_blanket_loa(world):
     toll_free, blanket = orders_of(world)
     assert toll_free.toll_free and toll_free.text_enable_info.business_name == "Acme"
     assert blanket.state == HostingOrderState.IN_PROGRESS and blanket.text_enable_info.status == LoaStatus.NOT_REQUIRED
+    assert world.project("p").blanket_loa
 
 
 def test_an_import_order_is_rejected_when_every_number_fails(world):
@@ -405,7 +408,7 @@ def test_a_refused_scenario_leaves_the_random_generator_where_it_was(world):
 
 def test_scenario_timings_drive_the_lifecycles(world):
     load(world, """
-        timings: {eligibility_check: 10, invoice_auto_review: 120}
+        timings: {eligibility_check: 10, invoice_submission: 120, invoice_review: 86400}
         projects:
           - id: p
             qualified_numbers: [{number: "+12065552000", state: eligible_check_pending}]
@@ -416,4 +419,49 @@ def test_scenario_timings_drive_the_lifecycles(world):
     world.advance(119)
     assert number.state == Q.ELIGIBLE
     world.advance(1)
+    assert number.state == Q.VERIFICATION_PENDING  # the invoices are under review
+    world.advance(86399)
+    assert number.state == Q.VERIFICATION_PENDING
+    world.advance(1)
     assert number.state == Q.VERIFIED
+
+
+def test_a_scenario_rejects_invoices_and_puts_numbers_under_review(world):
+    load(world, """
+        outcomes: [{number: "+12065552001", invoices_rejected: "the invoice names another number"}]
+        projects:
+          - id: p
+            qualified_numbers:
+              - {numbers: ["+12065552000", "+12065552001"], state: invoices_under_review}
+        """)
+    numbers = world.projects["p"].qualified_numbers
+    assert {n.state for n in numbers.values()} == {Q.VERIFICATION_PENDING}
+    assert all(n.voice_challenge is None for n in numbers.values())
+    world.advance(world.settings.timings.invoice_review)
+    assert numbers["+12065552000"].state == Q.VERIFIED
+    rejected = numbers["+12065552001"]
+    assert (rejected.state, rejected.ownership_verification.error) == (Q.VERIFICATION_FAILED,
+                                                                       "the invoice names another number")
+
+
+def test_a_project_s_declared_service_plans_and_blanket_loa_are_applied(world):
+    load(world, """
+        projects:
+          - id: p
+            blanket_loa: true
+            service_plans: [plan-a]
+            imported_numbers: [{number: "+12065552000", service_plan: plan-a, state: provisioning}]
+        """)
+    project = world.projects["p"]
+    assert project.blanket_loa and project.service_plans == ["plan-a"]
+
+
+def test_a_number_declared_in_two_projects_is_refused(world):
+    error = refused(world, """
+        projects:
+          - id: p
+            imported_numbers: [{number: "+12065552000", service_plan: plan}]
+          - id: q
+            imported_numbers: [{number: "+12065552000", service_plan: plan}]
+        """)
+    assert "hosted already by another project" in str(error.problems[0])

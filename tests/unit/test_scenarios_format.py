@@ -131,9 +131,12 @@ def test_a_range_is_checked():
     assert "start '+1206' is not '+1' followed by ten digits" in problems(entry('range: {start: "+1206", count: 2}'))[0]
     assert "greater than or equal to 1" in problems(entry('range: {start: "+12065552000", count: 0}'))[0]
     assert "the range runs past +19999999999" in problems(entry('range: {start: "+19999999998", count: 3}'))[0]
-    # every exchange of a range is checked: this one runs from Washington into Jamaica's 876
-    assert "range: +18760000000 belongs to region JM" in problems(
-        entry('range: {start: "+18759999999", count: 2}'))[0]
+    # every exchange of a range is checked: this one steps from Hawaii's 808 into the Dominican Republic's 809
+    assert "range: +18092000000 belongs to region DO" in problems(
+        entry('range: {start: "+18082000000", count: 2, step: 10000000}'))[0]
+    # and this one runs from Washington's 202-999 into 203-000, an exchange the NANP does not have
+    assert "range: +12030000000 is not a valid number of the North American Numbering Plan" in problems(
+        entry('range: {start: "+12029999999", count: 2}'))[0]
 
 
 def test_a_region_code_defaults_to_the_number_s_own_region():
@@ -215,7 +218,7 @@ def test_an_outcome_with_nothing_failing_is_allowed_and_overrides_the_magic_tabl
 
 
 def test_an_imported_number_s_callback_url_must_be_absolute():
-    assert "'/callbacks' is not an absolute http(s) URL" in problems(
+    assert "callback URL must be an absolute http or https URL" in problems(
         entry('number: "+12065552000"\n                callback_url: /callbacks'))[0]
 
 
@@ -290,8 +293,9 @@ def test_toll_free_orders_hold_only_toll_free_numbers_and_10dlc_ones_none():
 
 
 def test_a_10dlc_text_enable_order_needs_a_campaign_and_a_toll_free_one_none():
-    assert "a text_enable order needs a campaign (10DLC)" in problems(
+    assert "a text_enable order of US numbers needs a campaign (10DLC)" in problems(
         order('type: text_enable, number: "+12065552000", service_plan: x'))[0]
+    assert parse(order('type: text_enable, number: "+14165552000", service_plan: x')).projects  # CA: optional
     assert "toll-free numbers are not linked to 10DLC campaigns" in problems(
         order('type: text_enable_toll_free, number: "+18005552000", service_plan: x, campaign: C'))[0]
 
@@ -300,6 +304,19 @@ def test_a_blanket_loa_is_never_waiting_or_declined():
     assert "an order with a blanket LOA is never rejected" in problems(
         order('type: text_enable, number: "+12065552000", service_plan: x, campaign: C, loa: {type: blanket}, '
               'state: rejected'))[0]
+
+
+def test_a_blanket_loa_order_needs_the_project_to_declare_it():
+    text = order('type: text_enable, number: "+12065552000", service_plan: x, campaign: C, loa: {type: blanket}')
+    assert "declare blanket_loa: true" in problems(text)[0]
+    assert parse(text.replace("- id: p", "- id: p\n            blanket_loa: true")).projects[0].blanket_loa
+
+
+def test_declared_service_plans_cover_the_plans_the_project_uses():
+    text = order('number: "+12065552000", service_plan: x')
+    assert "service plan x is used but not in service_plans" in problems(
+        text.replace("- id: p", "- id: p\n            service_plans: [y]"))[0]
+    assert parse(text.replace("- id: p", "- id: p\n            service_plans: [x]")).projects[0].service_plans == ["x"]
 
 
 def test_a_reseller_loa_names_the_business():
@@ -404,3 +421,13 @@ def test_every_key_of_the_format_is_documented():
     missing = sorted(k for k in model_keys(Scenario) | set(CAMPAIGN_STATES) | set(SERVICE_PLAN_STATES)
                      if f"`{k}`" not in text)
     assert missing == []
+
+
+@pytest.mark.parametrize("kind", ["imported_numbers", "hosting_orders"])
+def test_a_blank_service_plan_is_refused_in_a_scenario(kind):
+    text = f"""
+        projects:
+          - id: p
+            {kind}: [{{number: "+12065552000", service_plan: "   "}}]
+        """
+    assert "service_plan is required and must not be blank" in problems(text)[0]

@@ -97,8 +97,8 @@ def test_index_order_and_pages_equal_a_sort_of_the_same_data(before, after, orde
         return item.group in groups
 
     filters = {"groups": sorted(groups), "order": order}
-    assert pages(lambda n, t: paginate_sorted(index.select(order, wanted), key, n, t, filters), size) == \
-        pages(lambda n, t: paginate([i for i in index.values() if wanted(i)], key, n, t, filters), size)
+    assert pages(lambda n, t: paginate_sorted(index.select(order, wanted), key, n, t, filters, project_id="p"), size) == \
+        pages(lambda n, t: paginate([i for i in index.values() if wanted(i)], key, n, t, filters, project_id="p"), size)
 
 
 @given(OPS)
@@ -117,8 +117,8 @@ def test_a_residual_filter_and_many_buckets_give_the_same_pages(ops):
         return item.group != "none"
 
     assert len(index._buckets) == len(index) and (len(index) <= MAX_MERGED_BUCKETS or len(index._buckets) > 16)
-    assert pages(lambda n, t: paginate_sorted(index.select("byRank", any_group, odd), key, n, t, {}), 3) == \
-        pages(lambda n, t: paginate([i for i in index.values() if odd(i)], key, n, t, {}), 3)
+    assert pages(lambda n, t: paginate_sorted(index.select("byRank", any_group, odd), key, n, t, {}, project_id="p"), 3) == \
+        pages(lambda n, t: paginate([i for i in index.values() if odd(i)], key, n, t, {}, project_id="p"), 3)
 
 
 def test_the_dict_stays_a_dict_and_forgets_what_it_no_longer_holds():
@@ -136,9 +136,20 @@ def test_the_dict_stays_a_dict_and_forgets_what_it_no_longer_holds():
 
 def test_a_token_of_another_shape_is_a_400_from_the_index_too():
     index: IndexedDict = IndexedDict(SPEC, {f"n{i}": Item(name=f"n{i}", rank=i, group="a") for i in range(5)})
-    token = paginate_sorted(index.select("byName", lambda i: True), SPEC.orders["byName"], 2, None, {}).next_page_token
+    token = paginate_sorted(index.select("byName", lambda i: True), SPEC.orders["byName"], 2, None, {}, project_id="p").next_page_token
     with pytest.raises(ApiError) as caught:
-        paginate_sorted(index.select("byRank", lambda i: True), SPEC.orders["byRank"], 2, token, {})
+        paginate_sorted(index.select("byRank", lambda i: True), SPEC.orders["byRank"], 2, token, {}, project_id="p")
+    assert caught.value.violations[0].field == "pageToken"
+
+
+def test_a_token_from_the_index_works_only_for_the_project_it_was_issued_for():
+    index: IndexedDict = IndexedDict(SPEC, {f"n{i}": Item(name=f"n{i}", rank=i, group="a") for i in range(5)})
+    key = SPEC.orders["byName"]
+    token = paginate_sorted(index.select("byName", lambda i: True), key, 2, None, {}, project_id="p").next_page_token
+    second = paginate_sorted(index.select("byName", lambda i: True), key, 2, token, {}, project_id="p")
+    assert [i.name for i in second.items] == ["n2", "n3"]
+    with pytest.raises(ApiError) as caught:
+        paginate_sorted(index.select("byName", lambda i: True), key, 2, token, {}, project_id="q")
     assert caught.value.violations[0].field == "pageToken"
 
 
@@ -182,7 +193,7 @@ def test_imported_number_pages_equal_filtering_and_sorting_everything(steps, siz
             fp = {"where": where.__dict__, "orderBy": order}
             indexed = pages(lambda n, t: service.list_numbers("p", where, order_by=order, page_size=n,
                                                               page_token=t, filters=fp), size)
-            everything = pages(lambda n, t: paginate(service.matching("p", where), key, n, t, fp), size)
+            everything = pages(lambda n, t: paginate(service.matching("p", where), key, n, t, fp, project_id="p"), size)
             assert indexed == everything, (where, order)
 
 
@@ -235,7 +246,7 @@ def test_order_number_pages_follow_changes_of_their_steps(ops, size):
                 NumberFilter(campaign_provisioning_state=State.WAITING, platform_provisioning_state=State.DONE)]:
         for order_by in ("createdTime", "updatedTime"):
             key = HOSTING_ORDER_NUMBER_INDEX.orders[order_by]
-            indexed = pages(lambda n, t: paginate_sorted(order.numbers.select(order_by, flt.matches), key, n, t, {}),
+            indexed = pages(lambda n, t: paginate_sorted(order.numbers.select(order_by, flt.matches), key, n, t, {}, project_id="p"),
                             size)
-            everything = pages(lambda n, t: paginate([x for x in numbers if flt.matches(x)], key, n, t, {}), size)
+            everything = pages(lambda n, t: paginate([x for x in numbers if flt.matches(x)], key, n, t, {}, project_id="p"), size)
             assert indexed == everything, (flt, order_by)

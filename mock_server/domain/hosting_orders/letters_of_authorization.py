@@ -4,7 +4,9 @@ The LOA is sent to the authorised person when the order is picked up (the order 
 WAITING_FOR_LOA_SIGNATURE). The control plane signs or declines it (`:signLoa`, `:declineLoa`);
 a scenario may sign every LOA automatically `loa_auto_sign` seconds after it was sent. Signing
 is allowed as soon as the order exists: an order signed while still SUBMITTED starts at pick-up.
-A blanket LOA is on file with the account and is never signed per order.
+A blanket LOA is on file with the account and is never signed per order; a project may use
+`blanketLoaInfo` only once its blanket LOA is approved (`set_blanket`, from a scenario or the
+control plane's `:approveBlanketLoa`; `:revokeBlanketLoa` withdraws it for later orders).
 
 Toll-free orders: if the LOA is signed after `scheduledZipwhipProvisioningTime`, that time
 moves to the day after the signature, at the same time of day (UTC), as the spec says.
@@ -15,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from mock_server.core.errors import failed_precondition
+from mock_server.core.errors import FieldViolation, failed_precondition
 from mock_server.core.scheduler import Job
 from mock_server.domain.hosting_orders.lifecycle import HostingOrderLifecycle
 from mock_server.domain.hosting_orders.model import (
@@ -23,6 +25,7 @@ from mock_server.domain.hosting_orders.model import (
     HostingOrderState,
     LetterOfAuthorization,
     LoaStatus,
+    LoaType,
 )
 
 if TYPE_CHECKING:
@@ -45,6 +48,20 @@ class LettersOfAuthorization:
         self.lifecycle = lifecycle
         world.scheduler.register(JOB_AUTO_SIGN, self._on_auto_sign)
 
+    # --- the blanket LOA of a project ------------------------------------------------------
+    def set_blanket(self, project_id: str, approved: bool) -> None:
+        """Approve or revoke the project's blanket LOA. Orders that used it keep it; once it is
+        revoked, new orders with `blanketLoaInfo` are refused."""
+        self.world.project(project_id).blanket_loa = approved
+
+    def check_blanket_on_file(self, project_id: str, letter: LetterOfAuthorization) -> None:
+        if letter.loa_type is LoaType.BLANKET and not self.world.project(project_id).blanket_loa:
+            raise failed_precondition(
+                f"No blanket Letter of Authorization is approved for project {project_id}: blanketLoaInfo "
+                "can be used once the blanket LOA has been approved; send directLoaInfo or resellerLoaInfo",
+                FieldViolation("blanketLoaInfo", "no approved blanket LOA is on file for the project"))
+
+    # --- the e-signature of an order's LOA ------------------------------------------------
     def sent(self, order: HostingOrder) -> None:
         """The LOA went out for signature; a scenario may have it signed automatically."""
         delay = self.world.settings.timings.loa_auto_sign

@@ -47,6 +47,5 @@ class TextEnableRequest:
     nnid: str = ""
     display_name: str = ""
     callback_url: str = ""
-    migrate_to_sinch_tmo: bool = False
     scheduled_osr_update_time: datetime | None = None
     scheduled_zipwhip_provisioning_time: datetime | None = None

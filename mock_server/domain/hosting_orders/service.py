@@ -34,6 +34,7 @@ from mock_server.domain.hosting_orders.queries import (
 )
 from mock_server.domain.hosting_orders.requests import ImportNumbersRequest, TextEnableRequest
 from mock_server.domain.provisioning import State
+from mock_server.domain.service_plans import check_service_plan
 
 if TYPE_CHECKING:
     from mock_server.domain.world import World
@@ -54,7 +55,7 @@ class HostingOrderService:
     def import_numbers(self, project_id: str, request: ImportNumbersRequest) -> HostingOrder:
         """`hostingOrders:importNumbers`: an IMPORT order, SUBMITTED."""
         region = validation.region_code(request.region_code)
-        validation.required_text(request.service_plan_id, "servicePlanId")
+        check_service_plan(self.world, project_id, request.service_plan_id, "servicePlanId")
         limit = self.import_limit(project_id)
         numbers = validation.numbers(request.numbers, region, limit=limit,
                                      limit_name="the project's import order limit")
@@ -73,8 +74,8 @@ class HostingOrderService:
     def text_enable(self, project_id: str, request: TextEnableRequest) -> HostingOrder:
         """Both text-enable entry points (10DLC and toll-free): a TYPE_TEXT_ENABLE order."""
         region = validation.region_code(request.region_code)
-        validation.required_text(request.service_plan_id, "servicePlanId")
-        validation.campaign(request)
+        check_service_plan(self.world, project_id, request.service_plan_id, "servicePlanId")
+        validation.campaign(request, region)
         letter = validation.letter_of_authorization(request)
         numbers = validation.numbers(request.numbers, region, limit=self.world.settings.limits.text_enable_numbers,
                                      limit_name="the text-enable limit")
@@ -85,6 +86,7 @@ class HostingOrderService:
         phones = [n.e164 for n in numbers]
         validation.qualified(self.world, project_id, phones)
         validation.free_to_host(self.world, project_id, phones)
+        self.letters.check_blanket_on_file(project_id, letter)
         validation.verified(self.world, project_id, phones, region)
 
         nnid = request.nnid or self.world.settings.default_nnid
@@ -100,7 +102,6 @@ class HostingOrderService:
             campaign_id=request.campaign_id,
             display_name=request.display_name,
             callback_url=request.callback_url,
-            migrate_to_sinch_tmo=request.migrate_to_sinch_tmo,
             nnid=nnid,
             toll_free=request.toll_free,
             text_enable_info=text_enable_info,
@@ -160,7 +161,7 @@ class HostingOrderService:
         project = self.world.projects.get(project_id)
         orders = project.hosting_orders if project else IndexedDict(HOSTING_ORDER_INDEX)
         return paginate_sorted(orders.select(order_by, flt.matches), order_sort_key(order_by), page_size,
-                               page_token, {**flt.fingerprint(), "orderBy": order_by})
+                               page_token, {**flt.fingerprint(), "orderBy": order_by}, project_id=project_id)
 
     def report(self, project_id: str, hosting_order_id: str) -> HostingOrderReport:
         return HostingOrderReport.of(self.get(project_id, hosting_order_id))
@@ -170,7 +171,8 @@ class HostingOrderService:
         order = self.get(project_id, hosting_order_id)
         return paginate_sorted(order.numbers.select(order_by, flt.matches),  # type: ignore[attr-defined]
                                number_sort_key(order_by), page_size, page_token,
-                               {**flt.fingerprint(), "orderBy": order_by, "order": hosting_order_id})
+                               {**flt.fingerprint(), "orderBy": order_by, "order": hosting_order_id},
+                               project_id=project_id)
 
     def get_number(self, project_id: str, hosting_order_id: str, phone: str) -> HostingOrderNumber:
         order = self.get(project_id, hosting_order_id)
@@ -185,4 +187,10 @@ class HostingOrderService:
 
     def decline_loa(self, project_id: str, hosting_order_id: str) -> HostingOrder:
         return self.letters.decline(self.get(project_id, hosting_order_id))
+
+    def set_blanket_loa(self, project_id: str, approved: bool) -> None:
+        self.letters.set_blanket(project_id, approved)
+
+    def approve_blanket_loa(self, project_id: str) -> None:
+        self.set_blanket_loa(project_id, True)
 

@@ -118,12 +118,16 @@ def letter_of_authorization(request: TextEnableRequest) -> LetterOfAuthorization
     return letter
 
 
-def campaign(request: TextEnableRequest) -> None:
+def campaign(request: TextEnableRequest, region: str) -> None:
+    """10DLC campaigns are a US registration: required for US numbers, optional for CA ones
+    (docs/errata.md, E-HO-10); never for toll-free numbers."""
     if request.toll_free:
         if request.campaign_id:
             raise field_error("campaignId", "toll-free numbers are not linked to 10DLC campaigns; leave it out")
-    else:
+    elif region == "US":
         required_text(request.campaign_id, "campaignId")
+    elif request.campaign_id and not request.campaign_id.strip():
+        raise field_error("campaignId", "must not be blank; leave it out for numbers without a campaign")
 
 
 def qualified(world: "World", project_id: str, phones: list[str]) -> None:
@@ -135,7 +139,8 @@ def qualified(world: "World", project_id: str, phones: list[str]) -> None:
 
 
 def free_to_host(world: "World", project_id: str, phones: list[str]) -> None:
-    """No number may be imported already or held by a running hosting order (409)."""
+    """No number may be imported already or held by a running hosting order, in this project
+    or any other (409; another project is not named)."""
     project = world.project(project_id)
     violations: list[FieldViolation] = []
     for index, phone in enumerate(phones):
@@ -144,6 +149,8 @@ def free_to_host(world: "World", project_id: str, phones: list[str]) -> None:
         elif phone in project.running_order_by_number:
             order_id = project.running_order_by_number[phone]
             violations.append(FieldViolation(f"numbers[{index}]", f"{phone} is in the running hosting order {order_id}"))
+        elif world.imported_numbers.hosted_elsewhere(project_id, phone):  # which project: not said
+            violations.append(FieldViolation(f"numbers[{index}]", f"{phone} is hosted already"))
     if violations:
         listed = ", ".join(v.description.split(" ")[0] for v in violations)
         raise already_exists(

@@ -23,6 +23,16 @@ class ScheduledProvisioning:
 
 
 @record
+class QueuedChange:
+    """A `smsConfiguration` change asked for while another ran: it runs when that one ends."""
+
+    __pydantic_config__ = RECORD_CONFIG
+
+    service_plan_id: str
+    campaign_id: str
+
+
+@record
 class ImportedNumber(WatchedSlot):  # its project's IndexedDict is told of changes (core/sorted_index.py)
     __pydantic_config__ = RECORD_CONFIG
 
@@ -38,6 +48,7 @@ class ImportedNumber(WatchedSlot):  # its project's IndexedDict is told of chang
     campaign_provisioning: Provisioning | None = None
     mno: dict[str, CarrierState] = field(default_factory=dict)
     scheduled_provisioning: ScheduledProvisioning | None = None
+    queued_changes: list[QueuedChange] = field(default_factory=list)  # oldest first
     hosting_order_id: str = ""  # the hosting order it came from, if any
     created_time: datetime
     updated_time: datetime

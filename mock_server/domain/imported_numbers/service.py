@@ -5,8 +5,10 @@ SMS platform provisioning (`smsProvisioning` IN_PROGRESS -> DONE | FAILED), then
 carrier entries (`mnoConfiguration`, IN_PROGRESS -> DONE | FAILED) and, with a campaign,
 campaign linking (`campaignProvisioning` WAITING -> IN_PROGRESS -> DONE | FAILED). Unlinking
 (`""` in PATCH) runs the DEPROVISIONING twin. While any of it runs,
-`smsConfiguration.scheduledProvisioning` shows the pending change and further changes to
-`smsConfiguration` are refused. docs/imported-numbers.md has the diagram and the events.
+`smsConfiguration.scheduledProvisioning` shows the pending change; a further change of
+`smsConfiguration` is accepted and queued (`scheduledProvisioning` then shows the newest
+configuration asked for) and runs when the current one ends. docs/imported-numbers.md has the
+diagram and the events.
 """
 
 from __future__ import annotations
@@ -14,13 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from mock_server.core.errors import FieldViolation, already_exists, failed_precondition, not_found
+from mock_server.core.errors import ApiError, FieldViolation, already_exists, failed_precondition, not_found
 from mock_server.core.paging import Page, paginate_sorted
 from mock_server.core.scheduler import Job
 from mock_server.domain.events import EventType, ResourceType
-from mock_server.domain.imported_numbers.model import IMPORTED_NUMBER_INDEX, ImportedNumber, ScheduledProvisioning
+from mock_server.domain.imported_numbers.model import (
+    IMPORTED_NUMBER_INDEX,
+    ImportedNumber,
+    QueuedChange,
+    ScheduledProvisioning,
+)
 from mock_server.domain.outcomes import failure_code_number
 from mock_server.domain.provisioning import CARRIERS, CarrierState, Provisioning, State
+from mock_server.domain.service_plans import check_service_plan
 
 if TYPE_CHECKING:
     from mock_server.domain.world import World
@@ -35,6 +43,7 @@ JOB_CAMPAIGN_UNLINK = "imported_number.campaign_unlink"
 JOB_SMS_UNLINK = "imported_number.sms_unlink"
 
 UNCHANGED = None  # a PATCH field that was left out
+HOSTED_ELSEWHERE = FieldViolation("phoneNumber", "is hosted already (imported, or in a running hosting order)")
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,6 @@ class NewImportedNumber:
     campaign_id: str = ""
     display_name: str = ""
     callback_url: str = ""
-    migrate_to_sinch_tmo: bool = False
     toll_free: bool = False
 
 
@@ -61,21 +69,25 @@ class ImportedNumberChange:
 
 @dataclass(frozen=True)
 class ImportedNumberFilter:
-    service_plan_id: str
-    campaign_id: str
+    """None: no filter. `""` for a service plan or campaign: numbers linked to none."""
+
+    service_plan_id: str | None = None
+    campaign_id: str | None = None
     region_code: str | None = None
     pattern: str | None = None
     search_pattern: str = "CONTAIN"  # START | CONTAIN | END
 
     def matches(self, number: ImportedNumber) -> bool:
-        if number.service_plan_id != self.service_plan_id or number.campaign_id != self.campaign_id:
+        if self.service_plan_id is not None and number.service_plan_id != self.service_plan_id:
+            return False
+        if self.campaign_id is not None and number.campaign_id != self.campaign_id:
             return False
         if self.region_code and number.region_code != self.region_code:
             return False
         if self.pattern:
             phone = number.phone_number
             if self.search_pattern == "START":
-                return phone.startswith(self.pattern) or phone[1:].startswith(self.pattern)
+                return phone.startswith(self.pattern)
             if self.search_pattern == "END":
                 return phone.endswith(self.pattern)
             return self.pattern in phone
@@ -111,10 +123,13 @@ class ImportedNumberService:
         numbers = self.world.project(project_id).imported_numbers
         selection = numbers.select(order_by, replace(where, pattern=None).matches,  # type: ignore[attr-defined]
                                    where.matches if where.pattern else None)
-        return paginate_sorted(selection, IMPORTED_NUMBER_INDEX.orders[order_by], page_size, page_token, filters)
+        return paginate_sorted(selection, IMPORTED_NUMBER_INDEX.orders[order_by], page_size, page_token, filters,
+                               project_id=project_id)
 
     # --- import ---------------------------------------------------------------------------
     def import_number(self, project_id: str, new: NewImportedNumber) -> ImportedNumber:
+        """`POST importedNumbers`. `migrateToSinchTmo` is not taken from this request: it is
+        read-only but for `hostingOrders:importNumbers` (docs/errata.md, E-IMP-1)."""
         project = self.world.project(project_id)
         if new.phone_number in project.imported_numbers:
             raise already_exists(f"The imported number {new.phone_number} already exists",
@@ -123,6 +138,9 @@ class ImportedNumberService:
             order_id = project.running_order_by_number[new.phone_number]
             raise already_exists(f"The number {new.phone_number} is being imported by hosting order {order_id}",
                                  FieldViolation("phoneNumber", f"is in the running hosting order {order_id}"))
+        if self.hosted_elsewhere(project_id, new.phone_number):
+            raise already_exists(f"The number {new.phone_number} already exists", HOSTED_ELSEWHERE)
+        check_service_plan(self.world, project_id, new.service_plan_id, "smsConfiguration.servicePlanId")
         now = self.world.clock.now()
         number = ImportedNumber(
             phone_number=new.phone_number,
@@ -130,13 +148,20 @@ class ImportedNumberService:
             region_code=new.region_code,
             display_name=new.display_name,
             callback_url=new.callback_url,
-            migrate_to_sinch_tmo=new.migrate_to_sinch_tmo,
             created_time=now,
             updated_time=now,
         )
         project.imported_numbers[number.phone_number] = number
         self._start_link(number, new.service_plan_id, new.campaign_id)
         return number
+
+    def hosted_elsewhere(self, project_id: str, phone: str) -> bool:
+        """Whether another project holds `phone` (imported, or in a running hosting order).
+
+        A number is hosted once: a 409 says so without naming the project that holds it.
+        """
+        return any(phone in other.imported_numbers or phone in other.running_order_by_number
+                   for other_id, other in self.world.projects.items() if other_id != project_id)
 
     def adopt_from_hosting_order(
         self, project_id: str, phone: str, *, region_code: str, service_plan_id: str, campaign_id: str,
@@ -166,37 +191,34 @@ class ImportedNumberService:
     # --- update ---------------------------------------------------------------------------
     def update(self, project_id: str, phone: str, change: ImportedNumberChange) -> ImportedNumber:
         """Apply a PATCH. A link that took effect must be unlinked (`""`) before another is
-        linked; a link whose provisioning failed never took effect, so it may be replaced, retried
-        (the same id again) or dropped (`""`, at once and without events)."""
+        linked; unlinking the service plan unlinks the campaign with it. A link whose
+        provisioning failed never took effect, so it may be replaced, retried (the same id
+        again) or dropped (`""`, at once and without events). While a change runs, the next one
+        is checked against the configuration asked for last and queued behind it."""
         number = self.get(project_id, phone)
-        plan, campaign = number.service_plan_id, number.campaign_id
-        plan_live = bool(plan) and self._took_effect(number.sms_provisioning)
-        campaign_live = bool(campaign) and self._took_effect(number.campaign_provisioning)
+        queue = bool(self.busy(number) or number.queued_changes)
+        if queue:  # judged against the newest configuration asked for, as if it took effect
+            last = number.queued_changes[-1] if number.queued_changes else None
+            plan, campaign = (last.service_plan_id, last.campaign_id) if last else \
+                (number.service_plan_id, number.campaign_id)
+            plan_live, campaign_live = bool(plan), bool(campaign)
+        else:
+            plan, campaign, plan_live, campaign_live = self._links_now(number)
         new_plan = plan if change.service_plan_id is None else change.service_plan_id
         new_campaign = campaign if change.campaign_id is None else change.campaign_id
-        retry = (change.service_plan_id is not None and bool(plan) and not plan_live) or \
-                (change.campaign_id is not None and bool(campaign) and not campaign_live)
+        if change.service_plan_id == "" and change.campaign_id is None:
+            new_campaign = ""  # a campaign cannot stay linked without a service plan
+        retry = not queue and (
+            (change.service_plan_id is not None and bool(plan) and not plan_live)
+            or (change.campaign_id is not None and bool(campaign) and not campaign_live))
         reconfigures = (new_plan, new_campaign) != (plan, campaign) or retry
-
         if reconfigures:  # every check first: a refused change writes nothing
-            if self.busy(number):
+            self._check_change(number, plan, campaign, plan_live, campaign_live, new_plan, new_campaign)
+            limit = self.world.settings.limits.queued_changes
+            if queue and len(number.queued_changes) >= limit:
                 raise failed_precondition(
-                    f"The imported number {phone} has a provisioning operation in progress; "
-                    "retry when smsConfiguration.scheduledProvisioning is gone")
-            if plan_live and new_plan and new_plan != plan:
-                raise failed_precondition(
-                    f"The number is linked to service plan {plan}; unlink it first "
-                    "(servicePlanId \"\") before linking another")
-            if campaign_live and new_campaign and new_campaign != campaign:
-                raise failed_precondition(
-                    f"The number is linked to campaign {campaign}; unlink it first "
-                    "(campaignId \"\") before linking another")
-            if new_campaign and not new_plan:
-                if plan:
-                    raise failed_precondition(
-                        f"The number's campaign {new_campaign} needs a service plan: unlink the campaign "
-                        "too (campaignId \"\") to unlink the service plan")
-                raise failed_precondition("A campaign can only be linked to a number linked to a service plan")
+                    f"The imported number {phone} has {limit} smsConfiguration changes queued already; "
+                    "retry when smsConfiguration.scheduledProvisioning shows fewer")
 
         now = self.world.clock.now()
         if change.display_name is not None:
@@ -206,7 +228,31 @@ class ImportedNumberService:
         number.updated_time = now
         if not reconfigures:
             return number
+        if queue:
+            self._enqueue(number, new_plan, new_campaign)
+        else:
+            self._reconfigure(number, plan_live, campaign_live, new_plan, new_campaign)
+        return number
 
+    def _check_change(self, number: ImportedNumber, plan: str, campaign: str, plan_live: bool,
+                      campaign_live: bool, new_plan: str, new_campaign: str) -> None:
+        if new_plan and new_plan != plan:
+            check_service_plan(self.world, number.project_id, new_plan, "smsConfiguration.servicePlanId")
+        if plan_live and new_plan and new_plan != plan:
+            raise failed_precondition(
+                f"The number is linked to service plan {plan}; unlink it first "
+                "(servicePlanId \"\") before linking another")
+        if campaign_live and new_campaign and new_campaign != campaign:
+            raise failed_precondition(
+                f"The number is linked to campaign {campaign}; unlink it first "
+                "(campaignId \"\") before linking another")
+        if new_campaign and not new_plan:
+            raise failed_precondition("A campaign can only be linked to a number linked to a service plan")
+
+    def _reconfigure(self, number: ImportedNumber, plan_live: bool, campaign_live: bool, new_plan: str,
+                     new_campaign: str) -> None:
+        """Start the lifecycle that takes the number to (`new_plan`, `new_campaign`)."""
+        campaign = number.campaign_id
         unlink_plan = plan_live and not new_plan
         unlink_campaign = campaign_live and not new_campaign
         if unlink_plan or unlink_campaign:
@@ -221,7 +267,55 @@ class ImportedNumberService:
             self._start_campaign_only(number, new_campaign)
         else:
             self._drop_campaign(number)
-        return number
+
+    def _enqueue(self, number: ImportedNumber, plan: str, campaign: str) -> None:
+        """Queue a change behind the running one; `scheduledProvisioning` shows the newest."""
+        now = self.world.clock.now()
+        number.queued_changes.append(QueuedChange(service_plan_id=plan, campaign_id=campaign))
+        pending = number.scheduled_provisioning
+        assert pending is not None  # a change runs, or one is queued behind a running one
+        pending.service_plan_id, pending.campaign_id = plan, campaign
+        pending.status, pending.error_codes, pending.last_updated_time = PENDING, [], now
+
+    def _run_queued(self, number: ImportedNumber) -> None:
+        """The running change ended: start the oldest queued one, if any.
+
+        Its rules are checked again against what the number is now (the running change may have
+        failed); a queued change they refuse is dropped, with the rest of the queue, and
+        `scheduledProvisioning` shows it FAILED."""
+        if not number.queued_changes:
+            return
+        wanted = number.queued_changes.pop(0)
+        plan, campaign, plan_live, campaign_live = self._links_now(number)
+        target = (wanted.service_plan_id, wanted.campaign_id)
+        retry = (bool(target[0]) and target[0] == plan and not plan_live) or \
+                (bool(target[1]) and target[1] == campaign and not campaign_live)
+        if target == (plan, campaign) and not retry:
+            self._run_queued(number)
+            return
+        try:
+            self._check_change(number, plan, campaign, plan_live, campaign_live, *target)
+        except ApiError:
+            number.queued_changes.clear()
+            self._pending(number, *target)
+            assert number.scheduled_provisioning is not None
+            number.scheduled_provisioning.status = FAILED
+            return
+        self._reconfigure(number, plan_live, campaign_live, *target)
+        if number.scheduled_provisioning is None:  # dropped at once (nothing to undo): next one
+            self._run_queued(number)
+            return
+        queued = number.queued_changes
+        if queued:  # the newest configuration asked for stays on show
+            number.scheduled_provisioning.service_plan_id = queued[-1].service_plan_id
+            number.scheduled_provisioning.campaign_id = queued[-1].campaign_id
+
+    @classmethod
+    def _links_now(cls, number: ImportedNumber) -> tuple[str, str, bool, bool]:
+        """The number's plan and campaign, and whether each link took effect."""
+        plan, campaign = number.service_plan_id, number.campaign_id
+        return (plan, campaign, bool(plan) and cls._took_effect(number.sms_provisioning),
+                bool(campaign) and cls._took_effect(number.campaign_provisioning))
 
     @staticmethod
     def _took_effect(step: Provisioning | None) -> bool:
@@ -323,6 +417,7 @@ class ImportedNumberService:
             pending.last_updated_time = self.world.clock.now()
         else:
             number.scheduled_provisioning = None
+        self._run_queued(number)
 
     def _number_of(self, job: Job) -> ImportedNumber | None:
         return self.world.project(job.project_id).imported_numbers.get(job.data["phone"])

@@ -51,8 +51,10 @@ S = GlobalProcessState
 
 ELIGIBILITY_CHECK = "qualified_number.eligibility_check"
 VOICE_CODE_EXPIRY = "qualified_number.voice_code_expiry"
+INVOICE_SUBMISSION = "qualified_number.invoice_submission"
 INVOICE_REVIEW = "qualified_number.invoice_review"
-JOB_KINDS = (ELIGIBILITY_CHECK, VOICE_CODE_EXPIRY, INVOICE_REVIEW)
+REVIEW_JOBS = (INVOICE_SUBMISSION, INVOICE_REVIEW)
+JOB_KINDS = (ELIGIBILITY_CHECK, VOICE_CODE_EXPIRY, *REVIEW_JOBS)
 
 VOICE_CODE_LENGTH = 4  # the length of the spec's example code, "1234"
 _VOICE_CODE = re.compile(rf"^[0-9]{{{VOICE_CODE_LENGTH}}}$")
@@ -65,6 +67,7 @@ class QualifiedNumberService:
         self.world = world
         world.scheduler.register(ELIGIBILITY_CHECK, self._on_eligibility_checked)
         world.scheduler.register(VOICE_CODE_EXPIRY, self._on_voice_code_expired)
+        world.scheduler.register(INVOICE_SUBMISSION, self._on_invoices_submitted)
         world.scheduler.register(INVOICE_REVIEW, self._on_invoices_reviewed)
 
     # --- reading ------------------------------------------------------------------------------
@@ -92,7 +95,8 @@ class QualifiedNumberService:
         numbers = project.qualified_numbers if project else IndexedDict(QUALIFIED_NUMBER_INDEX)
         matching = numbers.select(order, lambda n: n.state in wanted and (not region or n.region_code == region))
         filters = {"states": sorted(s.value for s in wanted), "regionCode": region, "orderBy": order}
-        return paginate_sorted(matching, QUALIFIED_NUMBER_INDEX.orders[order], page_size, page_token, filters)
+        return paginate_sorted(matching, QUALIFIED_NUMBER_INDEX.orders[order], page_size, page_token, filters,
+                               project_id=project_id)
 
     def voice_challenge(self, project_id: str, phone: str) -> VoiceChallenge:
         """The code last "spoken" to the number (control plane)."""
@@ -192,14 +196,18 @@ class QualifiedNumberService:
         number = self.get(project_id, phone)
         challenge = number.voice_challenge
         now = self.world.clock.now()
-        if number.state is S.VERIFICATION_PENDING and challenge is not None and now >= challenge.expires_at:
+        expired = challenge is not None and now >= challenge.expires_at
+        if number.state is S.VERIFICATION_PENDING and expired and number.updated_time < challenge.expires_at:
             self._expire(number)  # its expiry job has not run yet
-        if number.state is not S.VERIFICATION_PENDING or challenge is None:
-            hint = "; send a new voice challenge" if number.state is S.VERIFICATION_FAILED else ""
-            raise failed_precondition(f"Cannot verify a voice code for {phone}: {reason(number)}{hint}")
+        if number.state is not S.VERIFICATION_PENDING or challenge is None or expired:
+            # (pending with an expired code: the invoices are under review meanwhile)
+            why = f"the voice code expired at {rfc3339(challenge.expires_at)}" if expired and challenge \
+                and number.state is S.VERIFICATION_PENDING else reason(number)
+            hint = "; send a new voice challenge" if number.state is S.VERIFICATION_FAILED or expired else ""
+            raise failed_precondition(f"Cannot verify a voice code for {phone}: {why}{hint}")
         if not hmac.compare_digest(code, challenge.code):
             raise self._wrong_code(number, challenge, now)
-        self._cancel_jobs(project_id, phone, (VOICE_CODE_EXPIRY, INVOICE_REVIEW))
+        self._cancel_jobs(project_id, phone, (VOICE_CODE_EXPIRY, *REVIEW_JOBS))
         move(number, S.VERIFIED, now)
         return number
 
@@ -212,7 +220,7 @@ class QualifiedNumberService:
                 FieldViolation("code", f"is not the code of the last voice call; "
                                        f"{challenge.attempts_left} attempt(s) left"))
         limit = self.world.settings.limits.voice_attempts
-        self._cancel_jobs(number.project_id, number.phone_number, (VOICE_CODE_EXPIRY, INVOICE_REVIEW))
+        self._cancel_jobs(number.project_id, number.phone_number, (VOICE_CODE_EXPIRY, *REVIEW_JOBS))
         move(number, S.VERIFICATION_BLOCKED, now, error=f"{limit} wrong voice codes were entered")
         return invalid_argument(
             f"The code is wrong and no attempts are left: {number.phone_number} is now blocked",
@@ -225,22 +233,32 @@ class QualifiedNumberService:
         move(number, S.VERIFICATION_FAILED, expires_at,
              error=f"The voice code expired at {rfc3339(expires_at)}")
 
-    # --- ownership by invoices (the manual review, driven from the control plane) ---------------
+    # --- ownership by invoices -------------------------------------------------------------------
+    # The invoices reach the review `timings.invoice_submission` after the number becomes
+    # eligible (the client e-mails them; the mock cannot receive mail). The number is then
+    # VERIFICATION_PENDING until the review ends by itself `timings.invoice_review` later
+    # (approved, unless the number's outcome rejects it), or at once from the control plane.
     def approve_invoices(self, project_id: str, phone: str) -> QualifiedNumber:
         number = self.get(project_id, phone)
         if number.state not in INVOICE_REVIEW_FROM:
             raise failed_precondition(f"Cannot approve the invoices of {phone}: {reason(number)}")
-        self._cancel_jobs(project_id, phone, (VOICE_CODE_EXPIRY, INVOICE_REVIEW))
-        move(number, S.VERIFIED, self.world.clock.now())
+        self._end_review(number, None)
         return number
 
     def reject_invoices(self, project_id: str, phone: str) -> QualifiedNumber:
         number = self.get(project_id, phone)
         if number.state not in INVOICE_REVIEW_FROM:
             raise failed_precondition(f"Cannot reject the invoices of {phone}: {reason(number)}")
-        self._cancel_jobs(project_id, phone, (VOICE_CODE_EXPIRY, INVOICE_REVIEW))
-        move(number, S.VERIFICATION_FAILED, self.world.clock.now(), error=INVOICES_REJECTED)
+        self._end_review(number, INVOICES_REJECTED)
         return number
+
+    def _end_review(self, number: QualifiedNumber, rejection: str | None) -> None:
+        """The review decides: VERIFIED, or VERIFICATION_FAILED with `rejection`."""
+        self._cancel_jobs(number.project_id, number.phone_number, (VOICE_CODE_EXPIRY, *REVIEW_JOBS))
+        if rejection is None:
+            move(number, S.VERIFIED, self.world.clock.now())
+        else:
+            move(number, S.VERIFICATION_FAILED, self.world.clock.now(), error=rejection)
 
     # --- hosting, driven by text-enable hosting orders ----------------------------------------
     def begin_hosting(self, project_id: str, phones: list[str], hosting_order_id: str) -> None:
@@ -281,9 +299,9 @@ class QualifiedNumberService:
             move(number, S.NOT_ELIGIBLE, now, error=error)
             return
         move(number, S.ELIGIBLE, now)
-        review_delay = self.world.settings.timings.invoice_auto_review
-        if review_delay is not None:
-            self.world.scheduler.schedule(INVOICE_REVIEW, job.project_id, delay=review_delay,
+        submission = self.world.settings.timings.invoice_submission
+        if submission is not None:
+            self.world.scheduler.schedule(INVOICE_SUBMISSION, job.project_id, delay=submission,
                                           phoneNumber=number.phone_number)
 
     def _on_voice_code_expired(self, job: Job) -> None:
@@ -293,11 +311,20 @@ class QualifiedNumberService:
         if number.voice_challenge.expires_at == datetime.fromisoformat(job.data["expiresAt"]):
             self._expire(number)
 
+    def _on_invoices_submitted(self, job: Job) -> None:
+        """The invoices reach the review: the number is VERIFICATION_PENDING until it ends."""
+        number = self._job_number(job)
+        if number is None or number.state not in INVOICE_REVIEW_FROM:
+            return
+        if number.state is not S.VERIFICATION_PENDING:  # under a voice challenge it stays so
+            move(number, S.VERIFICATION_PENDING, self.world.clock.now())
+        self.world.scheduler.schedule(INVOICE_REVIEW, job.project_id, phoneNumber=number.phone_number,
+                                      delay=self.world.settings.timings.invoice_review)
+
     def _on_invoices_reviewed(self, job: Job) -> None:
         number = self._job_number(job)
         if number is not None and number.state in INVOICE_REVIEW_FROM:
-            self._cancel_jobs(job.project_id, number.phone_number, (VOICE_CODE_EXPIRY,))
-            move(number, S.VERIFIED, self.world.clock.now())
+            self._end_review(number, self.world.outcomes.invoices_rejection(number.phone_number))
 
     def _job_number(self, job: Job) -> QualifiedNumber | None:
         project = self.world.projects.get(job.project_id)
