@@ -11,7 +11,6 @@ Run alone: `.venv/bin/python benchmarks/bulk.py [--size N]`.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import json
 import os
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from figures import Row, emit  # noqa: E402
+from figures import arguments, emit, Row  # noqa: E402
 from inprocess import call  # noqa: E402
 
 from mock_server.config import MockConfig  # noqa: E402
@@ -101,9 +100,8 @@ def rows(size: int) -> list[Row]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__)
     parser.add_argument("--size", type=int, default=100_000)
-    parser.add_argument("--json", action="store_true", help="rows as JSON (for run_all.py)")
     args = parser.parse_args()
     emit(rows(args.size))
 

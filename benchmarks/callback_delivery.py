@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from figures import Row, emit  # noqa: E402
+from figures import arguments, emit, Row  # noqa: E402
 
 from mock_server.core.clock import Clock
 from mock_server.core.rng import Rng
@@ -132,12 +132,11 @@ def compare(base: str, events: int, destinations: int, rounds: int) -> tuple[flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__)
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--destinations", type=int, nargs="*", default=[1, 16])
     parser.add_argument("--rounds", type=int, default=2, help="runs of each sender; the best counts")
     parser.add_argument("--receiver", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--json", action="store_true", help="rows as JSON (for run_all.py)")
     args = parser.parse_args()
     if args.receiver:
         run_receiver()

@@ -7,7 +7,6 @@ Prints figures (no thresholds). Run alone with `.venv/bin/python benchmarks/cons
 
 from __future__ import annotations
 
-import argparse
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from figures import Row, emit, side_by_side  # noqa: E402
+from figures import arguments, emit, Row, side_by_side  # noqa: E402
 
 from mock_server.config import MockConfig  # noqa: E402
 from mock_server.core.clock import Clock  # noqa: E402
@@ -49,9 +48,8 @@ def rows(rounds: int) -> list[Row]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__)
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--json", action="store_true", help="rows as JSON (for run_all.py)")
     args = parser.parse_args()
     emit(rows(args.rounds))
 

@@ -7,6 +7,7 @@ with a bound (`ratio >= 0.6`); the table says whether this run met it.
 
 from __future__ import annotations
 
+import argparse
 import json
 import operator
 import sys
@@ -73,6 +74,13 @@ def table(rows: Iterable[Row]) -> str:
         if index == 0:
             out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(out)
+
+
+def arguments(doc: str) -> argparse.ArgumentParser:
+    """The command line every benchmark script shares (`--json` for run_all.py); add its own."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="rows as JSON (for run_all.py)")
+    return parser
 
 
 def emit(rows: list[Row], argv: list[str] | None = None) -> None:

@@ -12,7 +12,6 @@ Run alone: `.venv/bin/python benchmarks/listing.py [--size N]`.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -21,7 +20,7 @@ from itertools import count, islice
 from typing import Callable, Iterable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from figures import Row, emit, side_by_side  # noqa: E402
+from figures import arguments, emit, Row, side_by_side  # noqa: E402
 from inprocess import call  # noqa: E402
 
 from mock_server.config import MockConfig  # noqa: E402
@@ -134,7 +133,8 @@ def rows(size: int, small: int, rounds: int) -> list[Row]:
         started = time.perf_counter()
         fill(world, "big", range(size))
         for index, (_, matches) in enumerate(variants.values()):
-            fill(world, f"small{index}", islice(filter(matches, count()), small))
+            # numbers of their own (a number has one home): indices past the big project's
+            fill(world, f"small{index}", islice(filter(matches, count(size * (index + 1))), small))
         print(f"{name}: filled {size:,} + {small} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         big_path = path.format(project="big")
         for index, (label, (query, _)) in enumerate(variants.items()):
@@ -160,11 +160,10 @@ def rows(size: int, small: int, rounds: int) -> list[Row]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__)
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--json", action="store_true", help="rows as JSON (for run_all.py)")
     args = parser.parse_args()
     emit(rows(args.size, args.small, args.rounds))
 
