@@ -52,7 +52,7 @@ def fill_imported(world: World, project: str, indices: Iterable[int]) -> None:
             world.clock.advance(1)
         region, area = ("US", 202) if i % 2 else ("CA", 416)
         world.imported_numbers.import_number(project, NewImportedNumber(
-            f"+1{area}{i:07d}", region, f"plan-{i % 4}", "camp-1" if i % 3 == 0 else ""))
+            f"+1{area}{234 + i // 10_000}{i % 10_000:04d}", region, f"plan-{i % 4}", "camp-1" if i % 3 == 0 else ""))
 
 
 def fill_qualified(world: World, project: str, indices: Iterable[int]) -> None:

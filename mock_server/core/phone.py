@@ -50,6 +50,11 @@ def parse_e164(raw: object, field_name: str = "phoneNumber") -> PhoneNumber:
     return PhoneNumber(raw, region, toll_free)
 
 
+def is_toll_free(e164: str) -> bool:
+    """Whether a stored number (checked when it came in, or by an older rule) is toll-free."""
+    return _known_facts(e164)[2]
+
+
 @lru_cache(maxsize=8192)
 def _known_facts(e164: str) -> tuple[bool, str | None, bool]:
     """What phonenumbers says of a well-shaped number: whether the NANP can have it, its

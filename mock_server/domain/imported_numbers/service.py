@@ -467,9 +467,9 @@ class ImportedNumberService:
         self._finish_if_settled(number)
 
     def _campaign_failure(self, number: ImportedNumber) -> str | None:
-        from mock_server.core.phone import parse_e164
+        from mock_server.core.phone import is_toll_free
 
-        if parse_e164(number.phone_number).toll_free:
+        if is_toll_free(number.phone_number):
             return "TFN_NOT_ALLOWED"
         return self.world.outcomes.campaign_failure(number.phone_number, number.campaign_id)
 
