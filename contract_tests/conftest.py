@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 from ipaddress import ip_address
@@ -92,6 +93,11 @@ class LiveServer:
 _URL = re.compile(r"(http://[^\s()]+)")
 
 
+def _drain(process: subprocess.Popen) -> None:
+    for _ in process.stdout or ():
+        pass
+
+
 def start_live_server(timeout: float = 30.0) -> LiveServer:
     """`sinch-mock serve --port 0`: parse the URL it prints, wait for /_mock/health."""
     import httpx
@@ -120,6 +126,8 @@ def start_live_server(timeout: float = 30.0) -> LiveServer:
     if url is None:
         stop_live_server(LiveServer(process, ""))
         raise RuntimeError("sinch-mock serve printed no URL:\n" + "".join(lines))
+    # keep reading its output (an access-log line per request): a full pipe would block the server
+    threading.Thread(target=_drain, args=(process,), daemon=True).start()
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{url}/_mock/health", timeout=1.0).status_code == 200:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import math
 import signal
 import socket
@@ -14,9 +15,12 @@ from mock_server.conform import cli as conform_cli
 from mock_server.config import (
     CALLBACK_OPTIONS,
     CALLBACK_ORDERS,
+    LOG_LEVELS,
     AccessKey,
     MockConfig,
     callback_env_name,
+    cors_origins,
+    directory,
     port_number,
     set_callback_option,
     stream_limit,
@@ -39,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="an accepted access key; repeatable (env SINCH_MOCK_ACCESS_KEYS, comma-separated)")
     serve.add_argument("--scenario", action="append", default=[], metavar="PATH_OR_NAME",
                        help="a scenario file to load at start; repeatable (env SINCH_MOCK_SCENARIO)")
+    serve.add_argument("--scenario-dir", action="append", default=[], metavar="DIR",
+                       help="a directory POST /_mock/scenarios:load {\"path\"} may read scenario files from, "
+                            "besides the shipped scenarios; repeatable (env SINCH_MOCK_SCENARIO_DIR, comma-separated)")
     serve.add_argument("--seed", type=int, help="seed for ids, codes and callback order "
                        "(env SINCH_MOCK_SEED; default: a random seed, printed at start)")
     serve.add_argument("--state-file", metavar="PATH",
@@ -56,8 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ui-max-streams", type=_ui_streams, metavar="N",
                        help="live streams of the sandbox console open at a time "
                             "(env SINCH_MOCK_UI_MAX_STREAMS, default 16)")
-    serve.add_argument("--log-level", default="warning",
-                       choices=["critical", "error", "warning", "info", "debug"], help="server log level")
+    serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                       help="an origin whose pages may call the mock (scheme://host[:port], or *); repeatable "
+                       "(env SINCH_MOCK_CORS_ORIGINS, comma-separated; default any http://localhost:PORT "
+                       "and http://127.0.0.1:PORT)")
+    serve.add_argument("--allowed-host", action="append", default=[], metavar="HOST",
+                       help="a Host name the control plane answers to, besides IP addresses, localhost and "
+                       "names without a dot; repeatable (env SINCH_MOCK_ALLOWED_HOSTS, comma-separated)")
+    serve.add_argument("--control-token", metavar="TOKEN",
+                       help="require Authorization: Bearer TOKEN on /_mock/... (except /_mock/health) "
+                       "(env SINCH_MOCK_CONTROL_TOKEN)")
+    serve.add_argument("--log-level", choices=LOG_LEVELS,
+                       help="server log level; info logs a line per request (env SINCH_MOCK_LOG_LEVEL, "
+                       "default info)")
     cli_client.add_commands(commands)
     conform_cli.add_command(commands)
     return parser
@@ -100,12 +118,22 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str] | None = 
         config.access_keys = [AccessKey.parse(k) for k in args.access_key]
     if args.scenario:
         config.scenarios = list(args.scenario)
+    if args.scenario_dir:
+        config.scenario_dirs = [directory(d, "--scenario-dir") for d in args.scenario_dir]
     if args.seed is not None:
         config.seed = args.seed
     if args.state_file:
         config.state_file = args.state_file
     if args.ui_max_streams is not None:
         config.ui_max_streams = args.ui_max_streams
+    if args.cors_origin:
+        config.cors_origins = cors_origins(args.cors_origin, "--cors-origin")
+    if args.allowed_host:
+        config.allowed_hosts = [h.strip() for h in args.allowed_host if h.strip()]
+    if args.control_token:
+        config.control_token = args.control_token
+    if args.log_level:
+        config.log_level = args.log_level
     if args.callback_order:
         config.settings.callbacks.order = args.callback_order
     if args.tls_cert:
@@ -134,7 +162,7 @@ def check_tls(config: MockConfig) -> None:
                              f"{error}") from None
 
 
-def serve(config: MockConfig, log_level: str = "warning") -> None:
+def serve(config: MockConfig) -> None:
     from mock_server.core.rng import fresh_seed
     from mock_server.http.app import create_app
     from mock_server.serving import Server, listening_socket, server_config
@@ -154,7 +182,8 @@ def serve(config: MockConfig, log_level: str = "warning") -> None:
     scheme = "https" if config.tls_cert else "http"
     print(f"sinch-mock listening on {scheme}://{shown_host}:{config.port} (seed {config.seed}; access keys: {keys})",
           flush=True)
-    settings = server_config(app, log_level)
+    # The access log is the mock's own (one line per request, from the journal's middleware).
+    settings = server_config(app, config.log_level, log_config=logging_config(config.log_level))
     settings.ssl_certfile, settings.ssl_keyfile = config.tls_cert, config.tls_key  # HTTPS when given
     server = Server(settings, on_stop=app.state.engine.interrupt)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again: let that
@@ -162,6 +191,19 @@ def serve(config: MockConfig, log_level: str = "warning") -> None:
     signal.signal(signal.SIGTERM, _exit_cleanly)
     signal.signal(signal.SIGINT, _exit_cleanly)
     server.run(sockets=[sock])
+
+
+def logging_config(level: str) -> dict:
+    """uvicorn's logging set-up, plus the mock's loggers (`sinch_mock`, access lines on stdout)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["sinch_mock"] = {"format": "%(message)s"}
+    config["handlers"]["sinch_mock"] = {"formatter": "sinch_mock", "class": "logging.StreamHandler",
+                                        "stream": "ext://sys.stdout"}
+    config["loggers"]["sinch_mock"] = {"handlers": ["sinch_mock"], "level": level.upper(),
+                                      "propagate": False}
+    return config
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:
@@ -181,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(error))
     if args.command == "serve":
         try:
-            serve(config, args.log_level)
+            serve(config)
         except OSError as error:
             print(f"sinch-mock: cannot listen on {config.host}:{config.port}: {error}", file=sys.stderr)
             return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from mock_server.domain.settings import Settings
@@ -38,9 +39,17 @@ class MockConfig:
     port: int = 8080
     access_keys: list[AccessKey] = field(default_factory=list)
     scenarios: list[str] = field(default_factory=list)
+    # Directories `POST /_mock/scenarios:load {"path"}` may read from, besides the shipped scenarios.
+    scenario_dirs: list[str] = field(default_factory=list)
     seed: int | None = None
     state_file: str | None = None  # where the state is loaded from at start and saved at a clean stop
     settings: Settings = field(default_factory=Settings)
+    # Browser access (docs/frontend.md): CORS origins (empty: any http://localhost:PORT and
+    # http://127.0.0.1:PORT), extra Host names of the control plane, the control plane's token.
+    cors_origins: list[str] = field(default_factory=list)
+    allowed_hosts: list[str] = field(default_factory=list)
+    control_token: str | None = None
+    log_level: str = "info"
     # Run the real-time worker (due transitions and callback deliveries) while the app serves.
     background: bool = True
     tls_cert: str | None = None  # serve HTTPS with this certificate (PEM) and key
@@ -66,12 +75,23 @@ class MockConfig:
             config.scenarios = [s.strip() for s in env["SINCH_MOCK_SCENARIO"].split(",") if s.strip()]
         if env.get("SINCH_MOCK_STATE_FILE"):
             config.state_file = env["SINCH_MOCK_STATE_FILE"]
+        if env.get("SINCH_MOCK_SCENARIO_DIR"):
+            config.scenario_dirs = [directory(d, "SINCH_MOCK_SCENARIO_DIR")
+                                    for d in env["SINCH_MOCK_SCENARIO_DIR"].split(",") if d.strip()]
         if env.get("SINCH_MOCK_SEED"):
             config.seed = whole_number(env["SINCH_MOCK_SEED"], "SINCH_MOCK_SEED")
         config.tls_cert = env.get("SINCH_MOCK_TLS_CERT") or None
         config.tls_key = env.get("SINCH_MOCK_TLS_KEY") or None
         if env.get("SINCH_MOCK_UI_MAX_STREAMS"):
             config.ui_max_streams = stream_limit(env["SINCH_MOCK_UI_MAX_STREAMS"], "SINCH_MOCK_UI_MAX_STREAMS")
+        if env.get("SINCH_MOCK_CORS_ORIGINS"):
+            config.cors_origins = cors_origins(_listed(env["SINCH_MOCK_CORS_ORIGINS"]), "SINCH_MOCK_CORS_ORIGINS")
+        if env.get("SINCH_MOCK_ALLOWED_HOSTS"):
+            config.allowed_hosts = _listed(env["SINCH_MOCK_ALLOWED_HOSTS"])
+        if env.get("SINCH_MOCK_CONTROL_TOKEN"):
+            config.control_token = env["SINCH_MOCK_CONTROL_TOKEN"].strip()
+        if env.get("SINCH_MOCK_LOG_LEVEL"):
+            config.log_level = log_level(env["SINCH_MOCK_LOG_LEVEL"], "SINCH_MOCK_LOG_LEVEL")
         if env.get("SINCH_MOCK_CALLBACK_ORDER"):
             config.settings.callbacks.order = callback_order(env["SINCH_MOCK_CALLBACK_ORDER"],
                                                              "SINCH_MOCK_CALLBACK_ORDER")
@@ -100,6 +120,37 @@ CALLBACK_OPTIONS: tuple[tuple[str, type], ...] = (
 )
 
 
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+
+def _listed(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+_ORIGIN = re.compile(r"^https?://[^/?#\s]+$")
+
+
+def check_origin(text: str) -> str:
+    """A `--cors-origin` value: `*` or `scheme://host[:port]` (no path); a ValueError otherwise."""
+    value = text.strip().rstrip("/")
+    if value != "*" and not _ORIGIN.match(value):
+        raise ValueError(f"{text!r} is not an origin: give scheme://host[:port] (e.g. http://localhost:5173) or *")
+    return value
+
+
+def cors_origins(values: list[str], source: str) -> list[str]:
+    try:
+        return [check_origin(value) for value in values]
+    except ValueError as error:
+        raise ValueError(f"{source}: {error}") from None
+
+
+def log_level(text: str, source: str) -> str:
+    if text.strip().lower() not in LOG_LEVELS:
+        raise ValueError(f"{source}: {text!r} is not one of {', '.join(LOG_LEVELS)}")
+    return text.strip().lower()
+
+
 def whole_number(text: str, source: str) -> int:
     try:
         return int(text.strip())
@@ -115,6 +166,13 @@ def stream_limit(text: str, source: str) -> int:
     if not 1 <= limit <= MAX_UI_STREAMS:
         raise ValueError(f"{source}: {limit} is not between 1 and {MAX_UI_STREAMS}")
     return limit
+
+def directory(text: str, source: str) -> str:
+    """An existing directory (a scenario directory): checked at start, not on first use."""
+    path = text.strip()
+    if not os.path.isdir(path):
+        raise ValueError(f"{source}: {path!r} is not a directory")
+    return path
 
 
 def port_number(text: str, source: str) -> int:
@@ -141,7 +199,7 @@ def set_callback_option(settings: Settings, name: str, value: float, source: str
     """Set one callback knob; an out-of-range value is a ValueError naming its source."""
     from pydantic import ValidationError
 
-    try:
-        setattr(settings.callbacks, name, value)
+    try:  # validated as a whole (the knobs bound each other), then swapped in
+        settings.callbacks = type(settings.callbacks).model_validate({**settings.callbacks.model_dump(), name: value})
     except ValidationError as error:
-        raise ValueError(f"{source}: {error.errors()[0]['msg']}") from None
+        raise ValueError(f"{source}: {error.errors()[0]['msg'].removeprefix('Value error, ')}") from None

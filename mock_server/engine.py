@@ -20,6 +20,7 @@ from datetime import datetime
 from mock_server.core.clock import ClockError
 from mock_server.core.errors import unavailable
 from mock_server.core.timefmt import rfc3339
+from mock_server.core.gate import Gate
 from mock_server.delivery.dispatcher import Dispatcher
 from mock_server.domain.world import World
 
@@ -36,6 +37,7 @@ class Engine:
         self._task: asyncio.Task | None = None
         self._moving = asyncio.Lock()
         self.stopping = False
+        self.gate = Gate()  # heavy jobs (mock_server.http.gate) run alone; the worker waits meanwhile
 
     async def advance(self, seconds: float) -> datetime:
         """Move the clock `seconds` on from where it stands when this move's turn comes."""
@@ -123,7 +125,7 @@ class Engine:
     async def _run(self) -> None:
         while True:
             try:
-                if not self._moving.locked():
+                if not self._moving.locked() and not self.gate.busy:
                     await self.tick()
             except Exception:  # keep serving; the failure is logged
                 log.exception("background tick failed")

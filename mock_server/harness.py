@@ -49,6 +49,14 @@ def basic_auth_header(key_id: str, key_secret: str) -> dict[str, str]:
     return {"Authorization": f"Basic {token}"}
 
 
+def _journal_filters(project_id: str | None, method: str | None, path: str | None, status: int | str | None,
+                     since: datetime | str | None, limit: int | None, include_control: bool) -> dict[str, str]:
+    values = {"projectId": project_id, "method": method, "path": path, "status": status,
+              "since": rfc3339(since) if isinstance(since, datetime) else since, "limit": limit,
+              "include": "control" if include_control else None}
+    return {name: str(value) for name, value in values.items() if value is not None}
+
+
 def _segment(value: str) -> str:
     return quote(value, safe="")
 
@@ -57,10 +65,12 @@ class MockControl:
     """The control plane (`/_mock/...`) as methods. Subclasses set `_control`, an httpx-like client."""
 
     _control: Any
+    control_token: str | None = None  # sent as `Authorization: Bearer` on control-plane calls
 
     # --- plumbing -------------------------------------------------------------------------
     def _call(self, method: str, path: str, json: Any = None, params: dict | None = None) -> Any:
-        response = self._control.request(method, path, json=json, params=params)
+        headers = {"Authorization": f"Bearer {self.control_token}"} if self.control_token else None
+        response = self._control.request(method, path, json=json, params=params, headers=headers)
         try:
             body = response.json()
         except ValueError:
@@ -134,9 +144,13 @@ class MockControl:
         """Just the callback payloads, in the order they were recorded."""
         return [event["payload"] for event in self.events(project_id)]
 
-    def requests(self, project_id: str | None = None) -> list[dict]:
-        """The request journal: method, path, status and time of each API call."""
-        params = {"projectId": project_id} if project_id is not None else None
+    def requests(self, project_id: str | None = None, *, method: str | None = None, path: str | None = None,
+                 status: int | str | None = None, since: datetime | str | None = None, limit: int | None = None,
+                 include_control: bool = False) -> list[dict]:
+        """The request journal, oldest first: each call's method, path, status, time, headers,
+        bodies and duration; filtered as `GET /_mock/requests` filters (`path` is a prefix,
+        `status` a code or a class such as "4xx", `limit` keeps the most recent)."""
+        params = _journal_filters(project_id, method, path, status, since, limit, include_control)
         return self._call("GET", "/_mock/requests", params=params)["requests"]
 
     def event(self, event_id: str) -> dict:
@@ -159,6 +173,30 @@ class MockControl:
 
     def clear_faults(self) -> None:
         self._call("DELETE", "/_mock/faults")
+
+    def count_requests(self, project_id: str | None = None, *, method: str | None = None,
+                       path: str | None = None, status: int | str | None = None,
+                       since: datetime | str | None = None, include_control: bool = False) -> int:
+        params = _journal_filters(project_id, method, path, status, since, None, include_control)
+        return self._call("GET", "/_mock/requests:count", params=params)["count"]
+
+    def clear_requests(self) -> None:
+        """Empty the request journal (`DELETE /_mock/requests`)."""
+        self._call("DELETE", "/_mock/requests")
+
+    def assert_called(self, method: str | None = None, path: str | None = None, *, times: int | None = None,
+                      project_id: str | None = None, status: int | str | None = None,
+                      since: datetime | str | None = None) -> list[dict]:
+        """Fail unless the API got a matching call (exactly `times` of them, if given); answer
+        the matching journal entries. `path` is a prefix."""
+        found = self.requests(project_id, method=method, path=path, status=status, since=since)
+        if (times is None and not found) or (times is not None and len(found) != times):
+            wanted = " ".join(part for part in (method, path) if part) or "any call"
+            seen = "\n".join(f"  {e['method']} {e['path']} -> {e['status']}" for e in self.requests()[-20:])
+            expected = "at least once" if times is None else f"{times} time(s)"
+            raise AssertionError(f"expected {wanted} {expected}, found {len(found)}; the last calls were:\n"
+                                 + (seen or "  (none)"))
+        return found
 
     # --- the people and processes outside the API -------------------------------------------
     def voice_challenge(self, project_id: str, number: str) -> dict:
@@ -206,7 +244,8 @@ class SinchMock(MockControl):
 
     def __init__(self, *, seed: int = DEFAULT_SEED, scenarios: list[str] | None = None,
                  start: datetime | None = None, key_id: str = SANDBOX_KEY_ID,
-                 key_secret: str = SANDBOX_KEY_SECRET) -> None:
+                 key_secret: str = SANDBOX_KEY_SECRET, control_token: str | None = None,
+                 scenario_dirs: list[str] | None = None) -> None:
         with warnings.catch_warnings():  # Starlette's notice about httpx concerns it, not the user
             warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
             from starlette.testclient import TestClient
@@ -216,8 +255,10 @@ class SinchMock(MockControl):
         from mock_server.http.app import create_app
 
         self.key_id, self.key_secret = key_id, key_secret
+        self.control_token = control_token
         config = MockConfig(seed=seed, background=False, scenarios=list(scenarios or []),
-                            access_keys=[AccessKey(key_id, key_secret)])
+                            access_keys=[AccessKey(key_id, key_secret)], control_token=control_token,
+                            scenario_dirs=list(scenario_dirs or []))
         self.app = create_app(config, clock=Clock(start=start, frozen=start is not None))
         self.client = TestClient(self.app, base_url=self.base_url, headers=basic_auth_header(key_id, key_secret))
         self._control = self.client
@@ -278,8 +319,11 @@ class SinchMockServer(MockControl):
 
     def __init__(self, *, seed: int = DEFAULT_SEED, scenarios: list[str] | None = None,
                  key_id: str = SANDBOX_KEY_ID, key_secret: str = SANDBOX_KEY_SECRET,
-                 startup_timeout: float = 20.0) -> None:
+                 startup_timeout: float = 20.0, control_token: str | None = None,
+                 scenario_dirs: list[str] | None = None) -> None:
         self.seed, self.scenarios = seed, list(scenarios or [])
+        self.control_token = control_token
+        self.scenario_dirs = list(scenario_dirs or [])
         self.key_id, self.key_secret = key_id, key_secret
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[str] | None = None
@@ -296,7 +340,11 @@ class SinchMockServer(MockControl):
                    "--seed", str(self.seed), "--access-key", f"{self.key_id}:{self.key_secret}"]
         for scenario in self.scenarios:
             command += ["--scenario", scenario]
+        for directory in self.scenario_dirs:
+            command += ["--scenario-dir", directory]
         env = {k: v for k, v in os.environ.items() if not k.startswith("SINCH_MOCK_")}
+        if self.control_token:
+            env["SINCH_MOCK_CONTROL_TOKEN"] = self.control_token  # not on the command line, where `ps` shows it
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True, env=env)
         lines: queue.Queue[str | None] = queue.Queue()

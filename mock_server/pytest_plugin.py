@@ -10,7 +10,8 @@ Installing the package is enough; docs/pytest.md shows a whole test file. Fixtur
 - `callback_sink`: a live loopback receiver that records callbacks and checks signatures;
   pass `callback_sink.url` as `callbackUrl`.
 
-Configure with the marker `@pytest.mark.sinch_mock(scenario=..., seed=..., start=...)` or the
+Scenario files under pytest's root directory may be loaded by path (it is their scenario
+directory). Configure with the marker `@pytest.mark.sinch_mock(scenario=..., seed=..., start=...)` or the
 ini options `sinch_mock_seed` and `sinch_mock_scenarios`. This module imports the mock only
 when a fixture is used, so having the plugin installed costs other test suites nothing.
 """
@@ -34,6 +35,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   default="1234")
     parser.addini("sinch_mock_scenarios", "scenarios (names or paths) every sinch-mock fixture starts with",
                   type="linelist", default=[])
+    parser.addini("sinch_mock_control_token", "control token of the sinch-mock fixtures (--control-token); "
+                  "their control-plane calls send it", default="")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -110,7 +113,9 @@ def sinch_mock(request: pytest.FixtureRequest) -> Iterator["SinchMock"]:
 
     options = _options(request)
     scenarios = _ini_scenarios(request.config) + _marker_scenarios(request, options)
-    mock = SinchMock(seed=_seed(request.config, options), scenarios=scenarios, start=_start(options.get("start")))
+    mock = SinchMock(seed=_seed(request.config, options), scenarios=scenarios, start=_start(options.get("start")),
+                     control_token=request.config.getini("sinch_mock_control_token") or None,
+                     scenario_dirs=[str(request.config.rootpath)])
     with mock:
         yield mock
 
@@ -120,7 +125,8 @@ def _sinch_mock_server_session(request: pytest.FixtureRequest) -> Iterator["Sinc
     from mock_server.harness import SinchMockServer
 
     server = SinchMockServer(seed=int(request.config.getini("sinch_mock_seed")),
-                             scenarios=_ini_scenarios(request.config))
+                             scenarios=_ini_scenarios(request.config), scenario_dirs=[str(request.config.rootpath)],
+                             control_token=request.config.getini("sinch_mock_control_token") or None)
     with server:
         yield server
 

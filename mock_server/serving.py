@@ -76,9 +76,11 @@ class Server(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def server_config(app: object, log_level: str = "warning") -> uvicorn.Config:
+def server_config(app: object, log_level: str = "warning", log_config: dict | None = None) -> uvicorn.Config:
+    """With `log_config` (the mock's own access log, cli.logging_config), uvicorn's is off."""
     # A stop waits this long for requests in flight, then cancels them: Ctrl-C and `docker stop`
     # stay prompt.
+    extra = {"log_config": log_config, "access_log": False} if log_config is not None else {}
     return uvicorn.Config(app, log_level=log_level, lifespan="on", http=KeepAliveProtocol,  # type: ignore[arg-type]
                           backlog=BACKLOG, timeout_keep_alive=KEEP_ALIVE_SECONDS,
-                          timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
+                          timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS, **extra)

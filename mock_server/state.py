@@ -3,28 +3,36 @@
 `export_state(world)` writes everything a run consists of: the clock, the random generator,
 the settings, the outcome overrides, every project with its records, the pending scheduled
 jobs, the callback events (the delivery ledger) and the request journal. `import_state`
-validates a whole document first and only then replaces the world's state with it, so a bad
-document changes nothing. Export, reset, import, export gives the same document (with a
+validates a whole document first (every setting within its bounds, the clock and every instant
+within the clock's range, a random generator state the generator accepts, journal entries of
+the journal's shape) and only then replaces the world's state with it, built from the validated
+document, so a bad document changes nothing. Export, reset, import, export gives the same document (with a
 flowing clock, `clock.now` differs by the real time that passed; freeze the clock first for a
 byte-exact round trip).
 """
 
 from __future__ import annotations
 
+import random
+from functools import lru_cache
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
-import pydantic_core
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from mock_server.core.gcpause import gc_paused
+from mock_server.core.timefmt import EARLIEST, LATEST
 from mock_server.domain.events import CallbackEvent
+from mock_server.domain.hosting_orders.model import HostingOrder
+from mock_server.domain.imported_numbers.model import ImportedNumber
 from mock_server.domain.outcomes import NumberOutcome
 from mock_server.domain.project import Project
+from mock_server.domain.qualified_numbers.model import QualifiedNumber
 from mock_server.domain.settings import Settings
-from mock_server.domain.world import World
+from mock_server.domain.world import JOURNAL_LIMIT, World
 
 STATE_VERSION = 1
+M = TypeVar("M", bound=BaseModel)
 
 
 class StateError(ValueError):
@@ -36,14 +44,53 @@ class StateError(ValueError):
 
 
 class _Doc(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
+
+
+def _in_range(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("needs a time zone offset")
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"must be between {EARLIEST.date().isoformat()} and {LATEST.date().isoformat()}")
+    return value
+
+
+Instant = Annotated[datetime, AfterValidator(_in_range)]
+MAX_SEED = 2**64
 
 
 class ClockDoc(_Doc):
-    now: datetime
+    now: Instant
     frozen: bool
 
-    @field_validator("now")
+
+class RngDoc(_Doc):
+    seed: int = Field(ge=0, lt=MAX_SEED)
+    state: tuple[int, tuple[int, ...], float | None]
+
+    @field_validator("state")
+    @classmethod
+    def _accepted(cls, value: tuple) -> tuple:
+        """A state the generator takes (Mersenne Twister: version 3, 624 words and a position)."""
+        version, internal, gauss = value
+        if version != 3 or len(internal) != 625 or not all(0 <= word < 2**32 for word in internal) \
+                or internal[-1] > 624:
+            raise ValueError("is not a random generator state (as GET /_mock/state exports it)")
+        try:
+            random.Random().setstate((version, tuple(internal), gauss))
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError("is not a random generator state (as GET /_mock/state exports it)") from None
+        return value
+
+
+class JobDoc(_Doc):
+    due: datetime
+    seq: int = Field(ge=0, lt=2**63)
+    kind: str
+    project_id: str = Field(alias="projectId")
+    data: dict[str, Any] = {}
+
+    @field_validator("due")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
@@ -51,17 +98,37 @@ class ClockDoc(_Doc):
         return value
 
 
-class RngDoc(_Doc):
-    seed: int
-    state: tuple[int, tuple[int, ...], float | None]
+class JournalMessageDoc(_Doc):
+    """The request or the response of a journal entry (docs/control-plane.md)."""
+
+    headers: dict[str, str] = {}
+    body: str = Field("", max_length=64 * 1024)
+    body_size: int = Field(0, ge=0, alias="bodySize")
+    body_truncated: bool = Field(False, alias="bodyTruncated")
 
 
-class JobDoc(_Doc):
-    due: datetime
-    seq: int = Field(ge=0)
-    kind: str
-    project_id: str = Field(alias="projectId")
-    data: dict[str, Any] = {}
+class JournalEntryDoc(_Doc):
+    """One entry of the request journal, as `GET /_mock/requests` shows it."""
+
+    method: str
+    path: str
+    query: str
+    status: int | None = Field(ge=100, le=599)  # None: an injected fault closed the connection
+    time: str
+    project_id: str | None = Field(alias="projectId")
+    duration_ms: float | None = Field(None, ge=0, alias="durationMs")
+    control: bool = False
+    request: "JournalMessageDoc | None" = None
+    response: "JournalMessageDoc | None" = None
+    fault: dict[str, Any] | None = None
+
+    @field_validator("time")
+    @classmethod
+    def _instant(cls, value: str) -> str:
+        from mock_server.core.timefmt import parse_rfc3339
+
+        parse_rfc3339(value)
+        return value
 
 
 class OutcomesDoc(_Doc):
@@ -76,10 +143,11 @@ class StateDocument(_Doc):
     rng: RngDoc
     settings: Settings
     outcomes: OutcomesDoc
-    projects: dict[str, Project]
-    jobs: list[JobDoc]
-    events: list[CallbackEvent]
-    journal: list[dict[str, Any]] = []
+    # Filled in by validate_state, record by record (see DOCUMENT_ITEMS and PROJECT_RECORDS).
+    projects: dict[str, Project] = {}
+    jobs: list[JobDoc] = []
+    events: list[CallbackEvent] = []
+    journal: list[JournalEntryDoc] = []
 
     @field_validator("version")
     @classmethod
@@ -89,32 +157,43 @@ class StateDocument(_Doc):
         return value
 
 
+# The large collections of a state: validated and exported one record at a time, so no single
+# call holds the interpreter for seconds (the event loop keeps serving meanwhile).
+PROJECT_RECORDS: dict[str, type] = {
+    "imported_numbers": ImportedNumber, "qualified_numbers": QualifiedNumber, "hosting_orders": HostingOrder}
+DOCUMENT_ITEMS: dict[str, type[BaseModel]] = {"jobs": JobDoc, "events": CallbackEvent, "journal": JournalEntryDoc}
+MAX_PROBLEMS = 100  # problems named in one refusal
+
+
+def project_json(project: Project) -> dict[str, Any]:
+    """`project.model_dump(mode="json")`, its records dumped one by one."""
+    head = project.model_dump(mode="json", exclude=set(PROJECT_RECORDS))
+    return {name: {key: _adapter(type(record)).dump_python(record, mode="json")
+                   for key, record in getattr(project, name).items()}
+            if name in PROJECT_RECORDS else head[name] for name in Project.model_fields}
+
+
+@lru_cache(maxsize=None)
+def _adapter(model: type) -> TypeAdapter:
+    """Validation and dumps of a record type: a pydantic model or a slotted dataclass record."""
+    return TypeAdapter(model)
+
+
 def export_state(world: World) -> dict[str, Any]:
     with world.lock:
-        return _document(world, {pid: p.model_dump(mode="json") for pid, p in world.projects.items()})
-
-
-def export_state_json(world: World, **more: Any) -> bytes:
-    """`export_state(world)` (plus `more` keys) as JSON: the projects go to text in one pass of
-    pydantic's serializer instead of a dump to dicts and then to text (several times faster for
-    a large state)."""
-    with world.lock:
-        return pydantic_core.to_json({**_document(world, world.projects), **more})
-
-
-def _document(world: World, projects: dict[str, Any]) -> dict[str, Any]:
-    version, internal, gauss = world.rng.state()  # type: ignore[misc]
-    return {
-        "version": STATE_VERSION,
-        "clock": world.clock.snapshot(),
-        "rng": {"seed": world.rng.seed, "state": [version, list(internal), gauss]},
-        "settings": world.settings.model_dump(mode="json"),
-        "outcomes": world.outcomes.export(),
-        "projects": projects,
-        "jobs": world.scheduler.export(),
-        "events": world.events.export(),
-        "journal": [dict(entry) for entry in world.journal],
-    }
+        version, internal, gauss = world.rng.state()  # type: ignore[misc]
+        return {
+            "version": STATE_VERSION,
+            "clock": world.clock.snapshot(),
+            "rng": {"seed": world.rng.seed, "state": [version, list(internal), gauss]},
+            "settings": world.settings.model_dump(mode="json"),
+            "outcomes": world.outcomes.export(),
+            "projects": {pid: project_json(p) for pid, p in world.projects.items()},
+            "jobs": world.scheduler.export(),
+            "events": world.events.export(),
+            # the API's calls; control-plane calls (reset, this import) are not part of a state
+            "journal": [dict(entry) for entry in world.journal if not entry.get("control")],
+        }
 
 
 def _path(loc: tuple) -> str:
@@ -124,24 +203,84 @@ def _path(loc: tuple) -> str:
     return path
 
 
+def _problems(error: ValidationError, *prefix: Any) -> list[tuple[str, str]]:
+    return [(_path((*prefix, *e["loc"])), e["msg"].removeprefix("Value error, ")) for e in error.errors()]
+
+
+def _validated(model: type[M], data: Any, problems: list[tuple[str, str]], *prefix: Any) -> M | None:
+    try:
+        return _adapter(model).validate_python(data)
+    except ValidationError as error:
+        problems += _problems(error, *prefix)
+        return None
+
+
+def _each(model: type[M], items: Any, problems: list[tuple[str, str]], *prefix: Any) -> list[M]:
+    """A list of `model`, validated item by item."""
+    if not isinstance(items, list):
+        problems.append((_path(prefix), "must be a list"))
+        return []
+    found = [_validated(model, item, problems, *prefix, i) for i, item in enumerate(items)]
+    return [item for item in found if item is not None]
+
+
+def _project(raw: Any, problems: list[tuple[str, str]], key: str) -> Project | None:
+    """One project, its records validated one by one."""
+    if not isinstance(raw, dict):
+        problems.append((f"projects.{key}", "must be an object (a project as GET /_mock/state exports it)"))
+        return None
+    records = {name: raw.get(name, {}) for name in PROJECT_RECORDS}
+    project = _validated(Project, {k: v for k, v in raw.items() if k not in PROJECT_RECORDS}, problems, "projects", key)
+    for name, model in PROJECT_RECORDS.items():
+        if not isinstance(records[name], dict):
+            problems.append((f"projects.{key}.{name}", "must be an object"))
+            continue
+        valid = {}
+        for record_key, record in records[name].items():
+            item = _validated(model, record, problems, "projects", key, name, record_key)
+            if item is not None:
+                valid[record_key] = item
+        if project is not None:
+            setattr(project, name, valid)
+    if project is not None:
+        project.model_post_init(None)  # the records go into their lists' indexes
+    return project
+
+
 def validate_state(world: World, document: Any) -> StateDocument:
-    """The document, checked completely; raises StateError naming every problem."""
+    """The document, checked completely; raises StateError naming every problem (the first
+    MAX_PROBLEMS of them). Large collections are checked record by record."""
     if not isinstance(document, dict):
         raise StateError([("", "the state must be a JSON object (as GET /_mock/state returns)")])
-    try:
-        parsed = StateDocument.model_validate(document)
-    except ValidationError as error:
-        raise StateError([(_path(e["loc"]), e["msg"]) for e in error.errors()]) from None
-    problems = []
-    known_kinds = world.scheduler.kinds()
-    for i, job in enumerate(parsed.jobs):
-        if job.kind not in known_kinds:
-            problems.append((f"jobs[{i}].kind", f"no handler for job kind {job.kind!r}"))
-    for key, project in parsed.projects.items():
-        if project.project_id != key:
-            problems.append((f"projects.{key}.project_id", f"is {project.project_id!r}, not the key {key!r}"))
-    if problems:
-        raise StateError(problems)
+    problems: list[tuple[str, str]] = []
+    small = {k: v for k, v in document.items() if k not in DOCUMENT_ITEMS and k != "projects"}
+    for name in ("projects", "jobs", "events"):
+        if name not in document:
+            problems.append((name, "Field required"))
+    parsed = _validated(StateDocument, small, problems)
+    items = {name: _each(model, document.get(name, []), problems, name) for name, model in DOCUMENT_ITEMS.items()}
+    if len(items["journal"]) > JOURNAL_LIMIT:
+        problems.append(("journal", f"holds more than {JOURNAL_LIMIT} entries"))
+    raw_projects = document.get("projects", {})
+    projects: dict[str, Project] = {}
+    if not isinstance(raw_projects, dict):
+        problems.append(("projects", "must be an object: project id -> project"))
+    else:
+        for key, raw in raw_projects.items():
+            project = _project(raw, problems, key)
+            if project is not None:
+                projects[key] = project
+                if project.project_id != key:
+                    problems.append((f"projects.{key}.project_id", f"is {project.project_id!r}, not the key {key!r}"))
+    if not problems:  # the shape first; what the content means once the shape is right
+        known_kinds = world.scheduler.kinds()
+        problems += [(f"jobs[{i}].kind", f"no handler for job kind {job.kind!r}")
+                     for i, job in enumerate(items["jobs"]) if job.kind not in known_kinds]
+    if problems or parsed is None:
+        raise StateError(problems[:MAX_PROBLEMS] + ([("", f"and {len(problems) - MAX_PROBLEMS} more problems")]
+                                                    if len(problems) > MAX_PROBLEMS else []))
+    parsed.projects = projects
+    parsed.jobs, parsed.events, parsed.journal = items["jobs"], items["events"], items["journal"]  # type: ignore
     return parsed
 
 
@@ -149,15 +288,18 @@ def import_state(world: World, document: Any) -> None:
     """Replace the world's whole state with `document` (validated first: all or nothing)."""
     with world.lock, gc_paused():
         parsed = validate_state(world, document)
-        world.clock.restore(document["clock"])
+        world.clock.restore({"now": parsed.clock.now.isoformat(), "frozen": parsed.clock.frozen})
         world.rng.reseed(parsed.rng.seed)
         version, internal, gauss = parsed.rng.state
         world.rng.set_state((version, tuple(internal), gauss))
         world.settings = parsed.settings
-        world.outcomes.restore(document["outcomes"])
-        world.projects.clear()
+        world.outcomes.overrides = dict(parsed.outcomes.overrides)
+        world.outcomes.campaign_failures = dict(parsed.outcomes.campaign_failures)
+        world.outcomes.service_plan_failures = dict(parsed.outcomes.service_plan_failures)
+        world.drop_projects()
         world.projects.update(parsed.projects)
-        world.scheduler.restore(document["jobs"])
-        world.events.restore(document["events"])
-        world.journal[:] = [dict(entry) for entry in parsed.journal]
-
+        world.scheduler.restore([{"due": job.due.isoformat(), "seq": job.seq, "kind": job.kind,
+                                  "projectId": job.project_id, "data": job.data} for job in parsed.jobs])
+        world.events.restore(parsed.events)
+        world.journal[:] = [entry.model_dump(by_alias=True, exclude_unset=True) for entry in parsed.journal]
+        world.journal_dropped = 0

@@ -36,15 +36,13 @@ def read_state_file(path: str | os.PathLike[str]) -> dict[str, Any] | None:
     return document
 
 
-def write_state_file(path: str | os.PathLike[str], document: dict[str, Any] | bytes) -> None:
-    """Write `document` (or its JSON text) to `path` atomically (temporary file, fsync, rename)."""
+def write_state_file(path: str | os.PathLike[str], document: dict[str, Any]) -> None:
+    """Write `document` to `path` atomically (temporary file, fsync, rename)."""
     target = Path(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
-        with os.fdopen(handle, "wb") as out:
-            text = document if isinstance(document, bytes) else json.dumps(
-                document, separators=(",", ":"), ensure_ascii=False).encode()
-            out.write(text)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(document, out, separators=(",", ":"), ensure_ascii=False)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, target)

@@ -89,6 +89,7 @@ class Dispatcher:
         self._limiter = Limiter(lambda: self.world.settings.callbacks.concurrency)
         self._generation = world.events.generation
         self._scan_from = 0  # every event before this index is finished (not pending)
+        self._trims = world.events.trims  # the ledger's drops of old events, as last seen
         self._sequence: int | None = None  # the last attempt's running number (None: to be found)
 
     # --- what is due (synchronous; the engine asks under the world's lock) ---------------------
@@ -287,6 +288,8 @@ class Dispatcher:
     def _open_events(self) -> Iterator[CallbackEvent]:
         """The pending events (the log only grows, except when it is emptied and refilled)."""
         self._sync_generation()
+        if self.world.events.trims != self._trims:  # old events were dropped: positions moved
+            self._trims, self._scan_from = self.world.events.trims, 0
         log_ = self.world.events.events
         while self._scan_from < len(log_) and log_[self._scan_from].state != DeliveryState.PENDING:
             self._scan_from += 1

@@ -3,6 +3,11 @@
 `EventLog.record` builds the `CallbackPayload` of the spec and remembers where it must go; the
 delivery side (`mock_server.delivery`) sends it and notes each attempt on the same record, so
 the log is also the ledger that `/_mock/events` shows.
+
+The ledger is bounded (`settings.limits.ledger_events`): once it holds more, the oldest finished
+events (delivered, failed, no destination) are dropped, a twentieth of the bound at a time so a
+busy mock does not trim on every event; pending events are never dropped. `dropped` counts the
+events dropped since the ledger was last emptied.
 """
 
 from __future__ import annotations
@@ -100,6 +105,9 @@ class EventLog:
         self.generation = 0
         # Bumped on every new event and every delivery attempt noted: a change notice.
         self.changes = 0
+        self.dropped = 0  # finished events dropped to keep the ledger within its bound
+        self.trims = 0  # bumped on every drop: positions in `events` moved
+        self._last_seq = 0
 
     def subscribe(self, listener: Callable[[CallbackEvent], None]) -> None:
         self._listeners.append(listener)
@@ -122,7 +130,7 @@ class EventLog:
         # Every value is made here, typed: constructed without validation (a clock advance
         # records one event per transition).
         event = CallbackEvent.model_construct(
-            seq=len(self.events) + 1,
+            seq=self._last_seq + 1,
             event_id=self._world.rng.hex(26),
             project_id=project_id,
             resource_type=resource_type,
@@ -137,9 +145,11 @@ class EventLog:
             attempts=[],  # given: model_construct would inspect the default factory's signature
             signature=None,
         )
+        self._last_seq = event.seq
         self.events.append(event)
         self.by_id[event.event_id] = event
         self.changes += 1
+        self._trim()
         for listener in self._listeners:
             listener(event)
         return event
@@ -155,6 +165,27 @@ class EventLog:
         """Note that an event changed (a delivery attempt was made)."""
         self.changes += 1
 
+    def _trim(self) -> None:
+        """Drop the oldest finished events once the ledger holds more than its bound."""
+        bound = self._world.settings.limits.ledger_events
+        excess = len(self.events) - bound
+        if excess <= 0:
+            return
+        wanted = excess + bound // 20
+        gone: set[str] = set()
+        for event in self.events:
+            if len(gone) == wanted:
+                break
+            if event.state is not DeliveryState.PENDING:
+                gone.add(event.event_id)
+        if not gone:
+            return
+        self.events[:] = [e for e in self.events if e.event_id not in gone]
+        for event_id in gone:
+            del self.by_id[event_id]
+        self.dropped += len(gone)
+        self.trims += 1
+
     def for_project(self, project_id: str | None) -> list[CallbackEvent]:
         return [e for e in self.events if project_id is None or e.project_id == project_id]
 
@@ -162,13 +193,17 @@ class EventLog:
         self.generation += 1
         self.events.clear()
         self.by_id.clear()
+        self.dropped = 0
+        self._last_seq = 0
 
     def export(self) -> list[dict]:
         return [e.model_dump(mode="json") for e in self.events]
 
-    def restore(self, items: list[dict]) -> None:
+    def restore(self, items: list[CallbackEvent] | list[dict]) -> None:
+        """Replace the ledger with these events (models, or their exported form)."""
         self.clear()
         for item in items:
-            event = CallbackEvent.model_validate(item)
+            event = item if isinstance(item, CallbackEvent) else CallbackEvent.model_validate(item)
             self.events.append(event)
             self.by_id[event.event_id] = event
+        self._last_seq = max((e.seq for e in self.events), default=0)

@@ -22,6 +22,8 @@ from mock_server.domain.project import Project
 from mock_server.domain.settings import Settings
 from mock_server.domain.sinks import Sinks
 
+JOURNAL_LIMIT = 10_000  # entries the request journal keeps; older ones are dropped (and counted)
+
 
 class World:
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
@@ -38,6 +40,7 @@ class World:
         self.journal: list[dict[str, Any]] = []
         self.sinks = Sinks()  # the built-in callback receiver (not part of the exported state)
         self.faults = FaultRules()  # fault and latency injection (not part of the exported state)
+        self.journal_dropped = 0  # entries dropped from the journal since it was last emptied
         # Run at the end of every reset (the app re-applies its start-up scenarios here).
         self.reset_hooks: list[Callable[[], None]] = []
 
@@ -57,6 +60,31 @@ class World:
         if project is None:
             project = self.projects[project_id] = Project(project_id=project_id)
         return project
+
+    def view(self, project_id: str) -> Project:
+        """The project with this id for reading: a project never used reads as empty and is not
+        created (reads leave no trace)."""
+        project = self.projects.get(project_id)
+        return project if project is not None else Project(project_id=project_id)
+
+    def drop_projects(self) -> None:
+        """Forget every project, record by record: a world of 100,000 numbers freed in one go
+        would hold the interpreter (and so every other thread) for a second."""
+        with self.lock:
+            for project in self.projects.values():
+                for records in (project.imported_numbers, project.qualified_numbers, project.hosting_orders):
+                    while records:
+                        records.popitem()
+            self.projects.clear()
+
+    def record_request(self, entry: dict[str, Any]) -> None:
+        """Add an entry to the request journal; beyond JOURNAL_LIMIT the oldest are dropped."""
+        with self.lock:
+            self.journal.append(entry)
+            excess = len(self.journal) - JOURNAL_LIMIT
+            if excess > 0:
+                del self.journal[:excess]
+                self.journal_dropped += excess
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -91,10 +119,11 @@ class World:
     def reset(self) -> None:
         """Drop all state; keep the start-up configuration (settings, seed)."""
         with self.lock:
-            self.projects.clear()
+            self.drop_projects()
             self.scheduler.clear()
             self.events.clear()
             self.journal.clear()
+            self.journal_dropped = 0
             self.outcomes.clear()
             self.sinks.clear()
             self.faults.clear()

@@ -21,9 +21,12 @@ from mock_server.delivery.dispatcher import Dispatcher
 from mock_server.domain.world import World
 from mock_server.engine import Engine
 from mock_server.http import callbacks, control, hosting_orders, imported_numbers, qualified_numbers
-from mock_server.http import faults, sink, state, trigger
+from mock_server.http import explorer, faults, sink, state, trigger
 from mock_server.http.auth import AuthMiddleware, Authenticator, token_endpoint
 from mock_server.http.errors import EXCEPTION_HANDLERS
+from mock_server.http.framing import FramingMiddleware
+from mock_server.http.gate import GateMiddleware
+from mock_server.http.guard import BrowserPolicy, ControlPlaneGuard, cors_middleware
 from mock_server.http.journal import JournalMiddleware
 from mock_server.http.state import ScenarioHost, export_document, import_document
 from mock_server.spec import spec_bytes
@@ -51,11 +54,13 @@ def build_routes() -> list:
         *callbacks.control_routes,
         *imported_numbers.control_routes,
         *state.control_routes,
+        *explorer.control_routes,
         *sink.control_routes,
         *faults.control_routes,
         *trigger.control_routes,
         Route("/oauth2/token", token_endpoint, methods=["POST"]),
         Route("/openapi.yaml", openapi_yaml, methods=["GET"]),
+        *explorer.routes,
     ]
 
 
@@ -84,7 +89,10 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     own_address = OwnAddress()  # `sinch-mock serve` tells it where it listens
     engine = Engine(world, Dispatcher(world, own_address=own_address))
     authenticator = Authenticator(config.keys, world.clock, rng)
-    scenarios = ScenarioHost(world, authenticator, config.scenarios)  # start-up scenarios; ScenarioError
+    policy = BrowserPolicy(config.cors_origins, config.allowed_hosts, config.control_token)
+    world.reset_hooks.append(authenticator.revoke_all)  # tokens belong to the world
+    scenarios = ScenarioHost(world, authenticator, config.scenarios,  # start-up scenarios; ScenarioError
+                             config.scenario_dirs)
     if config.state_file:
         load_state_file(config.state_file, world, scenarios)  # StateFileError
 
@@ -101,7 +109,11 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     app = Starlette(
         routes=build_routes(),
         middleware=[
-            Middleware(JournalMiddleware, world=world),
+            cors_middleware(policy),  # outermost: preflights are answered before anything else
+            Middleware(FramingMiddleware),
+            Middleware(GateMiddleware, gate=engine.gate),
+            Middleware(JournalMiddleware, world=world, key_of_token=authenticator.key_id_of_token),
+            Middleware(ControlPlaneGuard, policy=policy),
             Middleware(faults.FaultMiddleware, world=world),
             Middleware(AuthMiddleware, authenticator=authenticator),
         ],

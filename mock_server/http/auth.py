@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
+import hmac
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable
-from urllib.parse import parse_qs, unquote
+from typing import Callable, Iterable
+from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -18,10 +19,13 @@ from mock_server.config import AccessKey
 from mock_server.core.clock import Clock
 from mock_server.core.errors import ApiError, permission_denied, unauthenticated
 from mock_server.core.rng import Rng
+from mock_server.http.bodies import read_body
+from mock_server.http.common import project_in_path
 from mock_server.http.errors import error_response
 
 TOKEN_LIFETIME = 3600
-_PROJECT_IN_PATH = re.compile(r"^/v1/projects/([^/:]+)")
+MAX_TOKENS = 10_000  # live bearer tokens; issuing one more drops the oldest
+MAX_TOKEN_FORM_BYTES = 16 * 1024  # the form body of POST /oauth2/token
 
 
 @dataclass
@@ -30,14 +34,24 @@ class IssuedToken:
     expires_at: datetime
 
 
+def same_secret(given: str, expected: str) -> bool:
+    """Secrets compared in constant time."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
+
+
 class Authenticator:
-    """Knows the configured access keys and the bearer tokens issued for them."""
+    """Knows the configured access keys and the bearer tokens issued for them.
+
+    A token lives `TOKEN_LIFETIME` seconds on the mock's clock and only while its key does:
+    removing or replacing the key revokes it, as does `revoke_all` (a reset). Expired tokens are
+    dropped whenever a token is issued, and at most `MAX_TOKENS` are kept.
+    """
 
     def __init__(self, keys: list[AccessKey], clock: Clock, rng: Rng) -> None:
         self.keys = {k.key_id: k for k in keys}
         self._clock = clock
         self._rng = rng
-        self._tokens: dict[str, IssuedToken] = {}
+        self._tokens: OrderedDict[str, IssuedToken] = OrderedDict()
 
     def add_keys(self, keys: Iterable[AccessKey]) -> None:
         """Accept these keys too, from now on (scenarios declare keys); a known key id is replaced."""
@@ -47,6 +61,17 @@ class Authenticator:
     def remove_keys(self, key_ids: Iterable[str]) -> None:
         for key_id in key_ids:
             self.keys.pop(key_id, None)
+        self._drop_tokens(lambda issued: self.keys.get(issued.key.key_id) != issued.key)
+
+    def revoke_all(self) -> None:
+        self._tokens.clear()
+
+    def token_count(self) -> int:
+        return len(self._tokens)
+
+    def _drop_tokens(self, dead: Callable[[IssuedToken], bool]) -> None:
+        for token in [t for t, issued in self._tokens.items() if dead(issued)]:
+            del self._tokens[token]
 
     def key_from_basic(self, header: str) -> AccessKey | None:
         try:
@@ -54,13 +79,27 @@ class Authenticator:
             key_id, secret = decoded.split(":", 1)
         except (IndexError, ValueError, binascii.Error, UnicodeDecodeError):
             return None
+        return self.check_secret(key_id, secret)
+
+    def check_secret(self, key_id: str, secret: str) -> AccessKey | None:
+        """The key with this id, if `secret` is its secret."""
         key = self.keys.get(key_id)
-        return key if key is not None and key.key_secret == secret else None
+        return key if key is not None and same_secret(secret, key.key_secret) else None
 
     def issue_token(self, key: AccessKey) -> dict:
+        # Tokens are kept in the order they were issued, so the expired ones are at the front.
+        now = self._clock.now()
+        while self._tokens and (len(self._tokens) >= MAX_TOKENS
+                                or next(iter(self._tokens.values())).expires_at <= now):
+            self._tokens.popitem(last=False)
         token = self._rng.hex(48)
         self._tokens[token] = IssuedToken(key, self._clock.now() + timedelta(seconds=TOKEN_LIFETIME))
         return {"access_token": token, "token_type": "bearer", "expires_in": TOKEN_LIFETIME, "scope": ""}
+
+    def key_id_of_token(self, token: str) -> str | None:
+        """The key id a bearer token was issued for (None if unknown), for the journal."""
+        issued = self._tokens.get(token)
+        return issued.key.key_id if issued is not None else None
 
     def authenticate(self, header: str | None, project_id: str | None) -> AccessKey:
         """The key behind an `Authorization` header, allowed on `project_id`; or an ApiError."""
@@ -74,9 +113,10 @@ class Authenticator:
         elif scheme == "bearer":
             token = header.split(" ", 1)[1].strip() if " " in header else ""
             issued = self._tokens.get(token)
-            if issued is None:
+            if issued is None or self.keys.get(issued.key.key_id) != issued.key:
                 raise unauthenticated("The bearer token is not valid")
             if issued.expires_at <= self._clock.now():
+                del self._tokens[token]
                 raise unauthenticated("The bearer token has expired")
             key = issued.key
         else:
@@ -95,11 +135,10 @@ class AuthMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/v1/"):
-            match = _PROJECT_IN_PATH.match(scope["path"])
             headers = dict(scope["headers"])
             header = headers.get(b"authorization", b"").decode("latin-1") or None
             try:
-                self.authenticator.authenticate(header, unquote(match.group(1)) if match else None)
+                self.authenticator.authenticate(header, project_in_path(scope["path"]))
             except ApiError as error:
                 await error_response(error, scope["path"])(scope, receive, send)
                 return
@@ -116,7 +155,10 @@ async def token_endpoint(request: Request) -> JSONResponse:
     """`POST /oauth2/token`: RFC 6749 client credentials, errors in RFC 6749's shape."""
     authenticator: Authenticator = request.app.state.authenticator
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    raw = await request.body()
+    try:
+        raw = await read_body(request, MAX_TOKEN_FORM_BYTES)
+    except ApiError as error:
+        return _oauth_error("invalid_request", error.message, error.http_status)
     if content_type != "application/x-www-form-urlencoded":
         return _oauth_error("invalid_request", "send grant_type as application/x-www-form-urlencoded", 400)
     try:
@@ -128,9 +170,7 @@ async def token_endpoint(request: Request) -> JSONResponse:
     if header.lower().startswith("basic "):
         key = authenticator.key_from_basic(header)
     elif "client_id" in form:  # client_secret_post, which Sinch's auth server accepts too
-        candidate = authenticator.keys.get(form["client_id"][0])
-        if candidate and form.get("client_secret", [""])[0] == candidate.key_secret:
-            key = candidate
+        key = authenticator.check_secret(form["client_id"][0], form.get("client_secret", [""])[0])
     if key is None:
         return _oauth_error("invalid_client", "client authentication failed", 401)
     grant = form.get("grant_type", [""])

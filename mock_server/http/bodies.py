@@ -1,8 +1,13 @@
-"""Reading request bodies and query parameters into typed values, or clear 400s."""
+"""Reading request bodies and query parameters into typed values, or clear 400s.
+
+Every body is read with a bound (`MAX_BODY_BYTES`, `MAX_STATE_BYTES` for `PUT /_mock/state`)
+that holds while it arrives, chunked or not, and every JSON body is parsed with bounds on depth
+and on the size of a number, and refused when a string holds a lone surrogate (text that cannot be
+stored or answered as UTF-8). docs/limits.md lists the bounds.
+"""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -12,7 +17,9 @@ from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 
 from mock_server.core.errors import ApiError, FieldViolation, field_error, invalid_argument
+from mock_server.core.jsontext import JsonTextError, parse_json
 from mock_server.core.paging import order_by_from, page_size_from
+from mock_server.http.gate import off_loop
 
 MAX_BODY_BYTES = 1024 * 1024
 M = TypeVar("M", bound=BaseModel)
@@ -40,26 +47,63 @@ class RequestModel(BaseModel):
         return data
 
 
-async def json_object(request: Request, *, required: bool = True) -> dict[str, Any]:
-    """The body as a JSON object; an absent body is `{}` when `required` is false."""
+def size_text(limit: int) -> str:
+    """`1 MiB`, `64 MiB`, `512 KiB`, `300 bytes`."""
+    for unit, size in (("MiB", 1024 * 1024), ("KiB", 1024)):
+        if limit >= size and limit % size == 0:
+            return f"{limit // size} {unit}"
+    return f"{limit} bytes"
+
+
+def body_too_large(limit: int) -> ApiError:
+    return ApiError(413, "INVALID_ARGUMENT", f"The request body is larger than {size_text(limit)}")
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytearray:
+    """The body, read chunk by chunk and refused (413) as soon as it passes `limit` bytes: a
+    large or endless body, chunked or not, never lands in memory whole."""
     length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
-        raise ApiError(413, "INVALID_ARGUMENT", "The request body is larger than 1 MiB")
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise ApiError(413, "INVALID_ARGUMENT", "The request body is larger than 1 MiB")
-    if not raw.strip():
-        if required:
-            raise invalid_argument("A JSON request body is required")
-        return {}
+    if length is not None and length.strip().isdigit() and int(length) > limit:
+        raise body_too_large(limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise body_too_large(limit)
+    return body
+
+
+def json_content_type(request: Request) -> None:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type and not (content_type == "application/json" or content_type.endswith("+json")):
         raise ApiError(415, "INVALID_ARGUMENT",
                        f"Content-Type {content_type!r} is not supported; send application/json")
+
+
+def json_value(raw: bytes | bytearray, *, consume: bool = False) -> Any:
+    """A JSON text within the bounds of `mock_server.core.jsontext`, or a 400. With `consume`,
+    a bytearray is emptied once decoded (a large body is not held twice)."""
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return parse_json(raw, consume=consume)
+    except JsonTextError as error:
         raise invalid_argument(f"The request body is not valid JSON: {error}") from None
+
+
+async def json_object(request: Request, *, required: bool = True, limit: int = MAX_BODY_BYTES,
+                      large: bool = False) -> dict[str, Any]:
+    """The body as a JSON object; an absent body is `{}` when `required` is false. A `large`
+    body (a state document) is parsed in a worker thread and its text let go once decoded."""
+    raw = await read_body(request, limit)
+    if not raw.strip():
+        if required:
+            raise invalid_argument("A JSON request body is required")
+        return {}
+    json_content_type(request)
+    if large:
+        data = await off_loop(json_value, raw, consume=True)
+    else:
+        data = json_value(raw)
+    del raw
     if not isinstance(data, dict):
         raise invalid_argument("The request body must be a JSON object")
     return data

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from mock_server.core.errors import FieldViolation, failed_precondition, field_error
+from mock_server.core.paging import page_size_from, paginate
 from mock_server.core.timefmt import rfc3339
 from mock_server.delivery.destinations import callback_url_problem
 from mock_server.domain.events import CallbackEvent, DeliveryAttempt, DeliveryState
@@ -72,7 +73,7 @@ async def get_configuration(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     world = world_of(request)
     with world.transaction():
-        return json_response(configuration_json(project_id, world.project(project_id).callback_configuration))
+        return json_response(configuration_json(project_id, world.view(project_id).callback_configuration))
 
 
 async def update_configuration(request: Request) -> JSONResponse:
@@ -87,15 +88,25 @@ async def update_configuration(request: Request) -> JSONResponse:
 
 
 async def list_events(request: Request) -> JSONResponse:
+    """The ledger, oldest first: whole (at most `limits.ledger_events` events), or paged like the
+    API's lists when `pageSize` or `pageToken` is given. `dropped` counts the finished events
+    dropped to keep the ledger within its bound."""
     project_id = query_one(request, "projectId")
     state = query_one(request, "state")
     if state is not None and state not in STATES:
         raise field_error("state", f"must be one of {', '.join(STATES)}")
+    paged = query_one(request, "pageSize") is not None or query_one(request, "pageToken") is not None
     world = world_of(request)
     with world.lock:
-        events = [ledger_entry_json(e) for e in world.events.for_project(project_id)
-                  if state is None or e.state.value == state]
-    return json_response({"events": events})
+        matching = [e for e in world.events.for_project(project_id) if state is None or e.state.value == state]
+        answer: dict = {"dropped": world.events.dropped, "limit": world.settings.limits.ledger_events}
+        if paged:
+            page = paginate(matching, lambda e: (e.seq,), page_size_from(query_one(request, "pageSize")),
+                            query_one(request, "pageToken"), {"state": state}, project_id=project_id)
+            matching = page.items
+            answer.update(nextPageToken=page.next_page_token, totalSize=page.total_size)
+        events = [ledger_entry_json(e) for e in matching]
+    return json_response({"events": events, **answer})
 
 
 def check_url(request: Request, url: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -10,6 +11,16 @@ from starlette.responses import JSONResponse, Response
 from mock_server.core.errors import field_error
 from mock_server.delivery.destinations import OWN_ADDRESS_MESSAGE, OwnAddress
 from mock_server.domain.world import World
+
+
+_PROJECT_IN_PATH = re.compile(r"^/v1/projects/([^/]+)")
+
+
+def project_in_path(path: str) -> str | None:
+    """The project id of an API path, exactly as the routes read it (`{projectId}`: the whole
+    segment of the decoded path, `alpha:beta` included)."""
+    match = _PROJECT_IN_PATH.match(path)
+    return match.group(1) if match else None
 
 
 def world_of(request: Request) -> World:

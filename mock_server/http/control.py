@@ -11,8 +11,11 @@ from starlette.routing import Route
 from mock_server.core.clock import ClockError
 from mock_server.core.errors import field_error, invalid_argument
 from mock_server.core.timefmt import parse_rfc3339, rfc3339
+from mock_server.domain.world import JOURNAL_LIMIT
 from mock_server.http.bodies import json_object
 from mock_server.http.common import json_response, world_of
+from mock_server.http.journal import JournalQuery
+from mock_server.http.gate import heavy
 
 
 def clock_body(request: Request) -> dict:
@@ -25,7 +28,7 @@ async def health(request: Request) -> JSONResponse:
 
 
 async def reset(request: Request) -> JSONResponse:
-    world_of(request).reset()
+    await heavy(request, world_of(request).reset)  # re-applies start-up scenarios: may be large
     return json_response({"status": "reset"})
 
 
@@ -77,12 +80,29 @@ async def resume_clock(request: Request) -> JSONResponse:
     return json_response(clock_body(request))
 
 
-async def list_requests(request: Request) -> JSONResponse:
+def _journal_entries(request: Request) -> tuple[list[dict], int]:
+    query = JournalQuery.parse(request.query_params)
     world = world_of(request)
-    project_id = request.query_params.get("projectId")
     with world.lock:
-        entries = [e for e in world.journal if project_id is None or e["projectId"] == project_id]
-    return json_response({"requests": entries})
+        return query.select(world.journal), world.journal_dropped
+
+
+async def list_requests(request: Request) -> JSONResponse:
+    entries, dropped = _journal_entries(request)
+    return json_response({"requests": entries, "dropped": dropped, "limit": JOURNAL_LIMIT})
+
+
+async def count_requests(request: Request) -> JSONResponse:
+    return json_response({"count": len(_journal_entries(request)[0])})
+
+
+async def clear_requests(request: Request) -> JSONResponse:
+    world = world_of(request)
+    with world.lock:
+        cleared = len(world.journal)
+        world.journal.clear()
+        world.journal_dropped = 0
+    return json_response({"status": "cleared", "cleared": cleared})
 
 
 routes = [
@@ -94,4 +114,6 @@ routes = [
     Route("/_mock/clock:freeze", freeze_clock, methods=["POST"]),
     Route("/_mock/clock:resume", resume_clock, methods=["POST"]),
     Route("/_mock/requests", list_requests, methods=["GET"]),
+    Route("/_mock/requests", clear_requests, methods=["DELETE"]),
+    Route("/_mock/requests:count", count_requests, methods=["GET"]),
 ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from urllib.parse import unquote
 
 from pydantic import ValidationError
 from starlette.requests import Request
@@ -23,7 +22,8 @@ from mock_server.domain.world import World
 from mock_server.http.bodies import json_object, violations_of
 from mock_server.http.common import json_response, world_of
 from mock_server.http.errors import error_response
-from mock_server.http.journal import _PROJECT_IN_PATH, FAULT_SCOPE_KEY
+from mock_server.http.common import project_in_path
+from mock_server.http.journal import FAULT_SCOPE_KEY
 from mock_server.spec.operations import operation_id
 
 
@@ -62,9 +62,7 @@ class FaultMiddleware:
         world = self.world
         rule = None
         if world.faults.rules:  # no rules (the usual case): nothing to look up
-            match = _PROJECT_IN_PATH.match(path)
-            call = Call(scope["method"], path, operation_id(scope["method"], path),
-                        unquote(match.group(1)) if match else None)
+            call = Call(scope["method"], path, operation_id(scope["method"], path), project_in_path(path))
             with world.lock:
                 rule = world.faults.pick(call, world.rng)
         if rule is None:

@@ -1,55 +1,235 @@
-"""The request journal behind `GET /_mock/requests`: every API call with its outcome."""
+"""The request journal behind `GET /_mock/requests`, and the access log.
+
+Every `/v1` and `/oauth2` call is recorded with its request and response (headers with
+`Authorization` redacted, bodies truncated past `BODY_LIMIT` bytes) and its duration; so is
+every control-plane call that may change something (any method but GET; the journal's own
+calls excepted), marked `"control": true` and shown only with `?include=control`. The last
+`JOURNAL_LIMIT` entries are kept (fewer when their bodies together pass `JOURNAL_BODY_BUDGET`;
+the dropped ones are counted in `world.journal_dropped`). Each request but `/_mock/health`
+also gets a line in the `sinch_mock.access` log (on by default in `sinch-mock serve`).
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import logging
 import re
-from urllib.parse import unquote
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
 
+from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server.core.timefmt import rfc3339
-from mock_server.domain.world import World
+from mock_server.core.errors import FieldViolation, invalid_argument
+from mock_server.core.timefmt import parse_rfc3339, rfc3339
+from mock_server.domain.world import JOURNAL_LIMIT, World
+from mock_server.http.common import project_in_path
 
-_PROJECT_IN_PATH = re.compile(r"^/v1/projects/([^/:]+)")
-JOURNAL_LIMIT = 10_000
+BODY_LIMIT = 16 * 1024  # bytes of each request and response body kept in an entry
+JOURNAL_BODY_BUDGET = 32 * 1024 * 1024  # body text of all entries together; the oldest go first
+access_log = logging.getLogger("sinch_mock.access")
 FAULT_SCOPE_KEY = "sinch_mock.fault"  # set by the fault middleware (http/faults.py) on an injected fault
+_CLIENT_SECRET = re.compile(r"((?:^|&)client_secret=)[^&]*")  # a token request's form body
+
+
+def _journaled(method: str, path: str) -> tuple[bool, bool]:
+    """(record it?, is it a control-plane call?)"""
+    if path.startswith("/v1/") or path.startswith("/oauth2/"):
+        return True, False
+    if path.startswith("/_mock/") and method != "GET" and not path.startswith("/_mock/requests"):
+        return True, True
+    return False, False
+
+
+class _Body:
+    """The first BODY_LIMIT bytes of a body, and its whole size."""
+
+    def __init__(self) -> None:
+        self.kept = bytearray()
+        self.size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        room = BODY_LIMIT - len(self.kept)
+        if room > 0:
+            self.kept += chunk[:room]
+
+    def as_json(self, headers: dict[str, str]) -> dict[str, Any]:
+        body = _CLIENT_SECRET.sub(r"\1***", self.kept.decode("utf-8", errors="replace"))
+        return {"headers": headers, "body": body, "bodySize": self.size, "bodyTruncated": self.size > len(self.kept)}
+
+
+def _headers(raw: list[tuple[bytes, bytes]], key_of_token: Callable[[str], str | None]) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for name, value in raw:
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+        if key == "authorization":
+            text = redact_authorization(text, key_of_token)
+        headers[key] = f"{headers[key]}, {text}" if key in headers else text
+    return headers
+
+
+def redact_authorization(value: str, key_of_token: Callable[[str], str | None]) -> str:
+    """`Basic <key id>:***` or `Bearer *** (key <key id>)`: the scheme and key id, no secret."""
+    scheme, _, credentials = value.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            key_id = base64.b64decode(credentials.strip(), validate=True).decode().split(":", 1)[0]
+            return f"{scheme} {key_id}:***"
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            return f"{scheme} ***"
+    if scheme.lower() == "bearer":
+        key_id = key_of_token(credentials.strip())
+        return f"{scheme} ***" + (f" (key {key_id})" if key_id else "")
+    return f"{scheme} ***" if credentials else "***"
 
 
 class JournalMiddleware:
-    def __init__(self, app: ASGIApp, world: World) -> None:
+    def __init__(self, app: ASGIApp, world: World, key_of_token: Callable[[str], str | None]) -> None:
         self.app = app
         self.world = world
+        self.key_of_token = key_of_token
+        self._last: dict[str, Any] | None = None  # the entry this middleware appended last
+        self._body_bytes = 0  # body text held by the journal's entries
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or not (path.startswith("/v1/") or path.startswith("/oauth2/")):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        status = {"code": 500}
+        path, method = scope.get("path", ""), scope["method"]
+        record, control = _journaled(method, path)
+        started = time.perf_counter()
+        request_body, response_body = _Body(), _Body()
+        response: dict[str, Any] = {"status": 500, "headers": []}
 
-        async def record_status(message: Message) -> None:
+        async def receive_recorded() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                request_body.add(message.get("body", b""))
+            return message
+
+        async def send_recorded(message: Message) -> None:
             if message["type"] == "http.response.start":
-                status["code"] = message["status"]
+                response["status"] = message["status"]
+                response["headers"] = message.get("headers", [])
+            elif message["type"] == "http.response.body":
+                response_body.add(message.get("body", b""))
             await send(message)
 
         try:
-            await self.app(scope, receive, record_status)
+            if record:
+                await self.app(scope, receive_recorded, send_recorded)
+            else:
+                await self.app(scope, receive, send_recorded)
         finally:
-            match = _PROJECT_IN_PATH.match(path)
-            entry = {
-                "method": scope["method"],
-                "path": path,
-                "query": scope.get("query_string", b"").decode("latin-1"),
-                "status": status["code"],
-                "time": rfc3339(self.world.clock.now()),
-                "projectId": unquote(match.group(1)) if match else None,
-            }
-            fault = scope.get(FAULT_SCOPE_KEY)
-            if fault is not None:
-                entry["fault"] = fault
-                if fault["action"] == "close":
-                    entry["status"] = None  # no answer was given
-            with self.world.lock:
-                self.world.journal.append(entry)
-                if len(self.world.journal) > JOURNAL_LIMIT:
-                    del self.world.journal[: len(self.world.journal) - JOURNAL_LIMIT]
+            duration_ms = round((time.perf_counter() - started) * 1000, 3)
+            if path != "/_mock/health":
+                client = scope.get("client") or ("-", 0)
+                target = (scope.get("raw_path") or path.encode()).decode("latin-1")
+                query = scope.get("query_string", b"").decode("latin-1")
+                access_log.info('%s "%s %s%s" %s %.1f ms', client[0], method, target, "?" + query if query else "",
+                                response["status"], duration_ms)
+            if record:
+                self._append(scope, control, response, request_body, response_body, duration_ms)
+
+    def _append(self, scope: Scope, control: bool, response: dict[str, Any], request_body: _Body,
+                response_body: _Body, duration_ms: float) -> None:
+        path = scope["path"]
+        entry = {
+            "method": scope["method"],
+            "path": path,
+            "query": scope.get("query_string", b"").decode("latin-1"),
+            "status": response["status"],
+            "time": rfc3339(self.world.clock.now()),
+            "projectId": project_in_path(path),
+            "durationMs": duration_ms,
+            "control": control,
+            "request": request_body.as_json(_headers(scope["headers"], self.key_of_token)),
+            "response": response_body.as_json(_headers(response["headers"], self.key_of_token)),
+        }
+        fault = scope.get(FAULT_SCOPE_KEY)
+        if fault is not None:
+            entry["fault"] = fault
+            if fault["action"] == "close":
+                entry["status"] = None  # no answer was given
+        with self.world.lock:
+            journal = self.world.journal
+            if not journal or journal[-1] is not self._last:  # reset, imported or cleared since
+                self._body_bytes = sum(_kept_bytes(e) for e in journal)
+            journal.append(entry)
+            self._last = entry
+            self._body_bytes += _kept_bytes(entry)
+            dropped = 0
+            while len(journal) - dropped > JOURNAL_LIMIT or (self._body_bytes > JOURNAL_BODY_BUDGET
+                                                             and len(journal) - dropped > 1):
+                self._body_bytes -= _kept_bytes(journal[dropped])
+                dropped += 1
+            del journal[:dropped]
+            self.world.journal_dropped += dropped
+
+
+def _kept_bytes(entry: dict[str, Any]) -> int:
+    """Bytes of body text an entry holds (entries imported with a state may lack them)."""
+    return sum(len(str((entry.get(part) or {}).get("body", ""))) for part in ("request", "response"))
+
+
+# --- reading it: GET /_mock/requests and /_mock/requests:count --------------------------------
+FILTERS = ("method", "path", "status", "projectId", "since", "limit", "include")
+
+
+@dataclass(frozen=True)
+class JournalQuery:
+    method: str | None = None
+    path: str | None = None
+    status: str | None = None  # "404" or a class such as "4xx"
+    project_id: str | None = None
+    since: str | None = None  # RFC 3339, as the entries write it
+    limit: int | None = None
+    include_control: bool = False
+
+    @classmethod
+    def parse(cls, params: QueryParams) -> "JournalQuery":
+        unknown = sorted(set(params.keys()) - set(FILTERS))
+        if unknown:
+            raise invalid_argument(
+                f"Unknown filter(s) {', '.join(unknown)}; the journal filters are {', '.join(FILTERS)}",
+                *(FieldViolation(name, "is not a filter of the journal") for name in unknown))
+        status = params.get("status")
+        if status is not None and not re.fullmatch(r"[1-5](\d\d|xx)", status.lower()):
+            raise invalid_argument("status must be an HTTP status (404) or a class (4xx)",
+                                   FieldViolation("status", "must be an HTTP status such as 404, or 4xx"))
+        since = params.get("since")
+        if since is not None:
+            try:
+                since = rfc3339(parse_rfc3339(since))
+            except ValueError as error:
+                raise invalid_argument(f"since must be an RFC 3339 date-time ({error})",
+                                       FieldViolation("since", "must be an RFC 3339 date-time")) from None
+        limit = params.get("limit")
+        if limit is not None and not (limit.isdigit() and 0 < int(limit) <= JOURNAL_LIMIT):
+            raise invalid_argument(f"limit must be a whole number from 1 to {JOURNAL_LIMIT}",
+                                   FieldViolation("limit", f"must be from 1 to {JOURNAL_LIMIT}"))
+        include = params.get("include")
+        if include not in (None, "control"):
+            raise invalid_argument("include takes one value: control",
+                                   FieldViolation("include", "must be control"))
+        return cls(method=params.get("method"), path=params.get("path"),
+                   status=status.lower() if status else None, project_id=params.get("projectId"),
+                   since=since, limit=int(limit) if limit else None, include_control=include == "control")
+
+    def matches(self, entry: dict[str, Any]) -> bool:
+        status = str(entry.get("status"))
+        return ((self.include_control or not entry.get("control"))
+                and (self.method is None or str(entry.get("method", "")).upper() == self.method.upper())
+                and (self.path is None or str(entry.get("path", "")).startswith(self.path))
+                and (self.status is None or status == self.status
+                     or (self.status.endswith("xx") and status[:1] == self.status[:1]))
+                and (self.project_id is None or entry.get("projectId") == self.project_id)
+                and (self.since is None or str(entry.get("time", "")) >= self.since))
+
+    def select(self, journal: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Matching entries, oldest first; with a limit, the most recent `limit` of them."""
+        found = [entry for entry in journal if self.matches(entry)]
+        return found[-self.limit:] if self.limit else found

@@ -1,39 +1,46 @@
 """Control plane: the whole state (`GET`/`PUT /_mock/state`) and scenarios (`/_mock/scenarios...`).
 
 `ScenarioHost` is the app's side of scenarios: it applies the start-up scenarios (`--scenario`,
-`SINCH_MOCK_SCENARIO`) when the app is created and again after every reset, and makes the
-access keys a scenario declares work for the app's authenticator.
+`SINCH_MOCK_SCENARIO`) when the app is created and again after every reset, makes the
+access keys a scenario declares work for the app's authenticator, and knows which files a
+client may load by path (`ScenarioFiles`: the scenario directories and the start-up files).
+
+Loading a scenario, exporting and importing the state are heavy jobs: they run in a worker
+thread with the world to themselves (`mock_server.http.gate`), so `/_mock/health` keeps
+answering while they run. A state document may be up to `MAX_STATE_BYTES`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, AsyncIterator
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
 from mock_server.config import AccessKey
 from mock_server.core.errors import FieldViolation, invalid_argument
-from mock_server.core.gcpause import gc_paused
+from mock_server.core.jsontext import dismantle, encode_pieces
 from mock_server.domain.world import World
 from mock_server.http.auth import Authenticator
 from mock_server.http.bodies import json_object
 from mock_server.http.common import json_response, world_of
+from mock_server.http.gate import heavy, off_loop
 from mock_server.scenarios import (
     LoadResult,
     Scenario,
     ScenarioError,
+    ScenarioFiles,
     apply_scenario,
     load_named,
-    load_path,
     load_reference,
     parse_data,
     shipped_names,
 )
 from mock_server.scenarios.errors import path_of
-from mock_server.state import StateError, export_state_json, import_state
+from mock_server.state import StateError, export_state, import_state
 
 
 class AccessKeyDoc(BaseModel):
@@ -47,13 +54,19 @@ class AccessKeyDoc(BaseModel):
 _KEY_LIST = TypeAdapter(list[AccessKeyDoc])
 
 
+MAX_STATE_BYTES = 128 * 1024 * 1024  # a PUT /_mock/state document: a 100,000-number world fits
+
+
 class ScenarioHost:
-    def __init__(self, world: World, authenticator: Authenticator, startup: list[str]) -> None:
+    def __init__(self, world: World, authenticator: Authenticator, startup: list[str],
+                 scenario_dirs: list[str] | None = None) -> None:
         self.world = world
         self.authenticator = authenticator
         self.startup_keys = list(authenticator.keys.values())
         self.added_keys: dict[str, AccessKey] = {}  # key id -> key declared by a scenario or a state
         self.startup: list[Scenario] = [load_reference(reference) for reference in startup]
+        self.files = ScenarioFiles([Path(d) for d in scenario_dirs or []],
+                                   [Path(r) for r in startup if Path(r).is_file()])
         self.apply_startup()
         world.reset_hooks.append(self.on_reset)
 
@@ -99,35 +112,65 @@ def _scenario_error(error: ScenarioError) -> Exception:
 
 
 # --- GET / PUT /_mock/state ---------------------------------------------------------------------
-def export_document(world: World, host: ScenarioHost) -> bytes:
-    """The whole state as JSON, with the access keys scenarios added (`GET /_mock/state`, --state-file)."""
+def export_document(world: World, host: ScenarioHost) -> dict[str, Any]:
+    """The whole state, with the access keys scenarios added (`GET /_mock/state`, --state-file)."""
     with world.lock:
-        return export_state_json(world, accessKeys=host.export_keys())
+        document = export_state(world)
+        document["accessKeys"] = host.export_keys()
+    return document
 
 
 def import_document(world: World, host: ScenarioHost, data: dict[str, Any]) -> None:
-    """Replace the whole state with `data` (checked completely first); StateError when bad."""
-    data = dict(data)
+    """Replace the whole state with `data` (checked completely first); StateError when bad.
+    `data` is consumed: its access keys are taken out of it."""
     keys = _keys_of(data.pop("accessKeys", []))
     with world.lock:
         import_state(world, data)
         host.set_added_keys(keys)
 
 
-async def get_state(request: Request) -> Response:
-    return Response(export_document(world_of(request), _host(request)), media_type="application/json")
+async def get_state(request: Request) -> StreamingResponse:
+    world, host = world_of(request), _host(request)
+
+    def export() -> list[bytes]:
+        document = export_document(world, host)
+        pieces = [piece.encode() for piece in encode_pieces(document)]  # encoded here, off the event loop
+        dismantle(document)
+        return pieces
+
+    pieces = await heavy(request, export)
+
+    async def body() -> AsyncIterator[bytes]:
+        for piece in pieces:
+            yield piece
+
+    return StreamingResponse(body(), media_type="application/json",
+                             headers={"Content-Length": str(sum(len(p) for p in pieces))})
 
 
 async def put_state(request: Request) -> JSONResponse:
-    with gc_paused():  # a large document: millions of objects at once (core/gcpause.py)
-        data = await json_object(request)
-    world = world_of(request)
-    try:
-        import_document(world, _host(request), data)
-    except StateError as error:
-        violations = [FieldViolation(path or "state", message) for path, message in error.problems]
-        raise invalid_argument(f"The state was not imported (nothing changed): {error}", *violations) from None
-    return json_response({"status": "imported", "projects": len(world.projects), "events": len(world.events.events)})
+    data = await json_object(request, limit=MAX_STATE_BYTES, large=True)
+    world, host = world_of(request), _host(request)
+
+    def restore() -> JSONResponse:
+        try:
+            import_document(world, host, data)
+        except StateError as error:
+            violations = [FieldViolation(path or "state", message) for path, message in error.problems[:100]]
+            raise invalid_argument(f"The state was not imported (nothing changed): {_first(error)}",
+                                   *violations) from None
+        finally:
+            dismantle(data)  # the models built from it are all that is kept
+        return json_response({"status": "imported", "projects": len(world.projects),
+                              "events": len(world.events.events)})
+
+    return await heavy(request, restore)
+
+
+def _first(error: StateError) -> str:
+    shown = "; ".join(f"{path}: {message}" if path else message for path, message in error.problems[:5])
+    more = len(error.problems) - 5
+    return shown + (f" (and {more} more)" if more > 0 else "")
 
 
 def _keys_of(raw: Any) -> list[AccessKey]:
@@ -142,8 +185,9 @@ def _keys_of(raw: Any) -> list[AccessKey]:
 LOAD_FIELDS = ("path", "name", "scenario")
 
 
-def _requested_scenario(data: dict[str, Any]) -> tuple[Scenario, str]:
-    """The scenario a load request names, and how to call it in errors."""
+def _requested_scenario(host: ScenarioHost, data: dict[str, Any]) -> tuple[Scenario, str]:
+    """The scenario a load request names, and how to call it in errors (reads and parses the file:
+    run it off the event loop)."""
     given = [name for name in LOAD_FIELDS if name in data]
     unknown = sorted(set(data) - set(LOAD_FIELDS))
     if len(given) != 1 or unknown:
@@ -160,15 +204,15 @@ def _requested_scenario(data: dict[str, Any]) -> tuple[Scenario, str]:
         return scenario, f"inline scenario {scenario.name}"
     if not isinstance(value, str) or not value:
         raise invalid_argument(f"{kind} must be a non-empty string", FieldViolation(kind, "must be a non-empty string"))
-    return (load_path(value) if kind == "path" else load_named(value)), value
+    return (host.files.load(value) if kind == "path" else load_named(value)), value
 
 
 async def load_scenario(request: Request) -> JSONResponse:
     data = await json_object(request)
+    host = _host(request)
     try:
-        with gc_paused():  # a large scenario expands to many numbers (core/gcpause.py)
-            scenario, source = _requested_scenario(data)
-        result = _host(request).apply(scenario, source)
+        scenario, source = await off_loop(_requested_scenario, host, data)
+        result = await heavy(request, lambda: host.apply(scenario, source))
     except ScenarioError as error:
         raise _scenario_error(error) from None
     return json_response({"status": "loaded", **result.summary()})

@@ -8,6 +8,7 @@ from mock_server.scenarios.apply import LoadResult, apply_scenario
 from mock_server.scenarios.errors import Problem, ScenarioError
 from mock_server.scenarios.format import Scenario
 from mock_server.scenarios.loader import (
+    ScenarioFiles,
     load_named,
     load_path,
     load_reference,
@@ -18,6 +19,6 @@ from mock_server.scenarios.loader import (
 )
 
 __all__ = [
-    "LoadResult", "Problem", "Scenario", "ScenarioError", "apply_scenario", "load_named", "load_path",
+    "LoadResult", "Problem", "Scenario", "ScenarioError", "ScenarioFiles", "apply_scenario", "load_named", "load_path",
     "load_reference", "parse_data", "parse_text", "shipped_dirs", "shipped_names",
 ]

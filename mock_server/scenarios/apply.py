@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from pydantic import ValidationError
+
 from mock_server.config import AccessKey
 from mock_server.core.errors import ApiError
 from mock_server.core.gcpause import gc_paused
@@ -104,7 +106,12 @@ def _apply_settings(world: World, scenario: Scenario) -> None:
         patch = getattr(scenario, name)
         if patch is not None:
             current = getattr(settings, name)
-            setattr(settings, name, current.model_copy(update=patch.model_dump(exclude_unset=True)))
+            try:  # validated as a whole: some knobs bound each other
+                updated = type(current).model_validate({**current.model_dump(), **patch.model_dump(exclude_unset=True)})
+            except ValidationError as error:
+                raise _Failure(name, "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())) \
+                    from None
+            setattr(settings, name, updated)
     if scenario.default_nnid is not None:
         settings.default_nnid = scenario.default_nnid
 

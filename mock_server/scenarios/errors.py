@@ -37,6 +37,7 @@ class ScenarioError(ValueError):
         return "\n".join(lines)
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_+-]{1,64}$")  # a key name a problem in a file may quote
 _INTERNAL = re.compile(r"^[a-z-]+\[.*\]$")  # pydantic's own steps, e.g. function-after[...]
 
 
@@ -82,5 +83,13 @@ def line_of(node: yaml.Node | None, loc: Iterable[Any]) -> int | None:
     return found.start_mark.line + 1
 
 
-def problems_from(error: ValidationError, node: yaml.Node | None = None) -> list[Problem]:
-    return [Problem(path_of(e["loc"]), _message(e), line_of(node, e["loc"])) for e in error.errors()]
+def _masked(loc: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(part if isinstance(part, int) or _PLAIN_KEY.match(str(part)) else "(key)" for part in _steps(loc))
+
+
+def problems_from(error: ValidationError, node: yaml.Node | None = None, *,
+                  mask_keys: bool = False) -> list[Problem]:
+    """One problem per validation error; with `mask_keys`, a key that is not a plain name (it
+    could be a line of a file that is no scenario) is shown as `(key)`."""
+    return [Problem(path_of(_masked(e["loc"]) if mask_keys else e["loc"]), _message(e), line_of(node, e["loc"]))
+            for e in error.errors()]

@@ -12,7 +12,9 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
@@ -25,6 +27,9 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
+    # Names under .test (a reserved TLD) resolve to loopback: a page on "another site" for the
+    # tests of hostile pages (cross-site requests, DNS rebinding) without leaving the machine.
+    "--host-resolver-rules=MAP *.test 127.0.0.1",
 ]
 
 
@@ -76,10 +81,13 @@ class LiveMock:
     def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "mock_server", "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, **(env or {})},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**{k: v for k, v in os.environ.items() if not k.startswith("SINCH_MOCK_")}, **(env or {})},
         )
         line = self.process.stdout.readline() if self.process.stdout else ""
+        self.output: list[str] = [line]
+        # keep reading (the access log) so that the process never blocks on a full pipe
+        threading.Thread(target=self._drain, daemon=True).start()
         match = re.search(r"https?://[^\s]+:(\d+)", line)
         if not match:
             self.stop()
@@ -95,6 +103,11 @@ class LiveMock:
                 time.sleep(0.05)
         self.stop()
         raise AssertionError("the mock never became healthy")
+
+    def _drain(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line)
 
     def __enter__(self) -> "LiveMock":
         return self
@@ -116,3 +129,48 @@ def live_mock() -> Iterator[LiveMock]:
     """A fresh `sinch-mock serve` process on a free port (seed 7), stopped after the test."""
     with LiveMock("--seed", "7") as mock:
         yield mock
+
+
+PAGE = b"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>a page on another origin</title>
+<link rel="icon" href="data:,"></head><body><h1>another origin</h1></body></html>
+"""
+
+
+class OriginServer:
+    """A second local web server (127.0.0.1, a free port) serving one blank page: the origin
+    of a frontend under development, or of a hostile site when reached as `*.test`."""
+
+    def __init__(self) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(PAGE)))
+                self.end_headers()
+                self.wfile.write(PAGE)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_port
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def url(self, host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}/"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def other_origin() -> Iterator[OriginServer]:
+    """A page on another origin than the mock's (`other_origin.url(host)`)."""
+    server = OriginServer()
+    try:
+        yield server
+    finally:
+        server.stop()

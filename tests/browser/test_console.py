@@ -203,7 +203,8 @@ def test_ten_thousand_numbers_are_paged_never_rendered_whole(console, live_mock)
     expect(page.locator(".pager")).to_contain_text("1–25 of 10000 imported numbers")
     first = rows.first.locator("th").inner_text()
     page.get_by_role("button", name="Next page").click()
-    expect(page.locator(".pager")).to_contain_text("26–50 of 10000")
+    # 10,000 numbers on a shared 2-core machine: give the page time, the assertion is the same.
+    expect(page.locator(".pager")).to_contain_text("26–50 of 10000", timeout=20_000)
     assert rows.first.locator("th").inner_text() != first
     page.get_by_label("Number contains").fill("5559999")
     page.get_by_role("button", name="Filter").click()

@@ -22,8 +22,14 @@ PROJECT = "p-cli"
 
 
 @pytest.fixture(scope="module")
-def server():
-    with SinchMockServer(seed=5) as running:
+def scenario_dir(tmp_path_factory):
+    """A directory the running mock may read scenario files from (`--scenario-dir`)."""
+    return tmp_path_factory.mktemp("scenarios")
+
+
+@pytest.fixture(scope="module")
+def server(scenario_dir):
+    with SinchMockServer(seed=5, scenario_dirs=[str(scenario_dir)]) as running:
         yield running
 
 
@@ -88,7 +94,7 @@ def test_the_control_token_is_sent_as_a_bearer_token():
         "Bearer t0k", "Bearer from-env", None]
 
 
-def test_scenario_list_and_load_by_name_and_by_local_file(server, tmp_path):
+def test_scenario_list_and_load_by_name_and_by_local_file(server, tmp_path, scenario_dir):
     listed = cli("scenario", "list", "--mock", server.base_url)
     assert listed.returncode == 0 and "10dlc-happy-path" in listed.stdout.split()
     by_name = cli("scenario", "load", "toll-free", "--mock", server.base_url)
@@ -104,8 +110,12 @@ def test_scenario_list_and_load_by_name_and_by_local_file(server, tmp_path):
     assert refused.returncode == 1 and "projects[0].colour" in refused.stderr
     missing = cli("scenario", "load", str(tmp_path / "nope.yaml"), "--mock", server.base_url)
     assert missing.returncode == 2 and "does not exist here" in missing.stderr
-    on_server = cli("scenario", "load", "--on-server", str(bad), "--mock", server.base_url)
-    assert on_server.returncode == 1 and f"scenario {bad} was not loaded" in on_server.stderr
+    outside = cli("scenario", "load", "--on-server", str(bad), "--mock", server.base_url)
+    assert outside.returncode == 1 and "no such scenario file in the scenario directories" in outside.stderr
+    on_server_bad = scenario_dir / "bad.yaml"
+    on_server_bad.write_text(bad.read_text())
+    on_server = cli("scenario", "load", "--on-server", str(on_server_bad), "--mock", server.base_url)
+    assert on_server.returncode == 1 and f"scenario {on_server_bad} was not loaded" in on_server.stderr
     assert "(line 1)" in on_server.stderr  # the mock read the file itself: line numbers in its message
 
 

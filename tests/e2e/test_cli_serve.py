@@ -96,6 +96,9 @@ def test_a_bad_access_key_flag_is_a_usage_error():
     ([], {"SINCH_MOCK_PORT": "abc"}, "SINCH_MOCK_PORT"),
     ([], {"SINCH_MOCK_SEED": "x"}, "SINCH_MOCK_SEED"),
     ([], {"SINCH_MOCK_CALLBACK_ORDER": "FIFO"}, "SINCH_MOCK_CALLBACK_ORDER"),
+    (["--cors-origin", "localhost:5173"], {}, "--cors-origin"),
+    ([], {"SINCH_MOCK_CORS_ORIGINS": "http://ok.test,http://x.test/path"}, "SINCH_MOCK_CORS_ORIGINS"),
+    ([], {"SINCH_MOCK_LOG_LEVEL": "loud"}, "SINCH_MOCK_LOG_LEVEL"),
 ])
 def test_bad_flags_and_variables_are_usage_errors_that_name_them(args, env, message):
     result = subprocess.run([sys.executable, "-m", "mock_server", "serve", *args], capture_output=True, text=True,
@@ -146,3 +149,35 @@ def test_a_stop_does_not_wait_for_a_long_advance_to_a_dead_receiver():
         if process.poll() is None:
             process.kill()
         dead.close()
+
+
+def test_browser_settings_and_the_access_log():
+    process, url, _ = start("--cors-origin", "http://app.test:3000", "--control-token", "team",
+                            env={"SINCH_MOCK_ALLOWED_HOSTS": "mock.test", "SINCH_MOCK_LOG_LEVEL": ""})
+    try:
+        wait_healthy(url)
+        cors = httpx.get(f"{url}/openapi.yaml", headers={"Origin": "http://app.test:3000"})
+        assert cors.headers["access-control-allow-origin"] == "http://app.test:3000"
+        assert httpx.get(f"{url}/openapi.yaml", headers={"Origin": "http://localhost:5173"}
+                         ).headers.get("access-control-allow-origin") is None
+        assert httpx.get(f"{url}/_mock/clock").status_code == 401
+        team = {"Authorization": "Bearer team"}
+        assert httpx.get(f"{url}/_mock/clock", headers=team).status_code == 200
+        assert httpx.get(f"{url}/_mock/clock", headers={**team, "Host": "mock.test"}).status_code == 200
+        assert httpx.get(f"{url}/_mock/clock", headers={**team, "Host": "evil.test"}).status_code == 403
+        assert httpx.get(f"{url}/v1/projects/p/importedNumbers/%2B12025550134", auth=AUTH).status_code == 404
+    finally:
+        assert stop(process) == 0
+    output = process.stdout.read()
+    assert '"GET /v1/projects/p/importedNumbers/%2B12025550134" 404' in output  # the access log, on by default
+    assert "/_mock/health" not in output
+
+
+def test_log_level_warning_turns_the_access_log_off():
+    process, url, _ = start("--log-level", "warning")
+    try:
+        wait_healthy(url)
+        httpx.get(f"{url}/v1/projects/p/importedNumbers/%2B12025550134", auth=AUTH)
+    finally:
+        assert stop(process) == 0
+    assert "/v1/projects" not in process.stdout.read()

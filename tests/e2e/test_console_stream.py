@@ -79,3 +79,47 @@ def test_the_mock_stops_cleanly_while_a_console_stream_is_open():
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_an_open_stream_never_holds_up_a_reset_a_scenario_load_or_a_state_export():
+    """Heavy control-plane jobs wait for the requests in flight; a console stream lasts minutes,
+    so it must not count as one (it reads no state that a heavy job writes)."""
+    process, url, _ = start("--seed", "7")
+    try:
+        wait_healthy(url)
+        with httpx.Client(timeout=5) as client, client.stream("GET", f"{url}/_mock/ui/stream") as stream:
+            next(messages(stream))
+            assert httpx.post(f"{url}/_mock/reset", timeout=10).status_code == 200
+            loaded = httpx.post(f"{url}/_mock/scenarios:load", json={"name": "10dlc-happy-path"}, timeout=10)
+            assert loaded.status_code == 200, loaded.text
+            assert httpx.get(f"{url}/_mock/state", timeout=10).status_code == 200
+    finally:
+        stop(process)
+
+
+def test_an_open_stream_never_holds_up_heavy_jobs_on_uvicorn():
+    """The same on the app served by plain uvicorn in this process, where the gate can be read."""
+    import threading
+
+    import uvicorn
+
+    from mock_server.config import MockConfig
+    from mock_server.http.app import create_app
+    from tests.e2e.test_docker_artifacts import free_port
+
+    app = create_app(MockConfig(seed=7))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url)
+        with httpx.Client(timeout=5) as client, client.stream("GET", f"{url}/_mock/ui/stream") as stream:
+            next(messages(stream))
+            assert app.state.engine.gate.readers == 0  # the stream holds no place at the gate
+            assert httpx.post(f"{url}/_mock/reset", timeout=10).status_code == 200
+            assert httpx.get(f"{url}/_mock/state", timeout=10).status_code == 200
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -249,3 +249,7 @@ def test_the_wheel_ships_the_scenarios_where_the_installed_loader_finds_them(tmp
     shipped = sorted(Path(n).stem for n in names if n.startswith("mock_server/_scenarios/"))
     assert shipped == shipped_names()
     assert "mock_server/pytest_plugin.py" in names and "mock_server/healthcheck.py" in names
+    # the API explorer's files (/docs) and the control plane's OpenAPI document
+    for name in ("swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css", "LICENSE", "NOTICE"):
+        assert f"mock_server/http/static/explorer/{name}" in names, name
+    assert "mock_server/http/control-plane.openapi.yaml" in names

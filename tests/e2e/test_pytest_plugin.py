@@ -270,3 +270,29 @@ def test_scenario_paths_in_the_ini_file_are_relative_to_it_wherever_pytest_runs(
         """))
     monkeypatch.chdir(pytester.path / "tests")
     pytester.runpytest(".").assert_outcomes(passed=1)
+
+
+def test_journal_helpers_and_a_control_token_from_the_ini_file(pytester):
+    pytester.makeini("[pytest]\nsinch_mock_control_token = team-secret\n")
+    write(pytester, """
+        import httpx
+        import pytest
+
+        def test_in_process(sinch_mock):
+            import_number(sinch_mock.client)
+            import_number(sinch_mock.client)
+            sinch_mock.assert_called("POST", "/v1/projects/p/importedNumbers", times=2)
+            assert sinch_mock.count_requests(status="409") == 1
+            assert [r["status"] for r in sinch_mock.requests(method="POST", limit=1)] == [409]
+            with pytest.raises(AssertionError, match="expected GET /v1/projects/q 1 time"):
+                sinch_mock.assert_called("GET", "/v1/projects/q", times=1)
+            sinch_mock.clear_requests()
+            assert sinch_mock.requests() == []
+            assert sinch_mock.client.get("/_mock/clock").status_code == 401  # no token on the API client
+
+        def test_live(sinch_mock_server):
+            import_number(sinch_mock_server.client)
+            assert sinch_mock_server.assert_called("POST", times=1)[0]["status"] == 200
+            assert httpx.get(sinch_mock_server.base_url + "/_mock/state").status_code == 401
+        """)
+    pytester.runpytest_subprocess("-q").assert_outcomes(passed=2)

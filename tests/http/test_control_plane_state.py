@@ -20,9 +20,17 @@ def basic(key_id: str, secret: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{key_id}:{secret}".encode()).decode()}
 
 
-def app_with(*scenarios: str):
-    return create_app(MockConfig(seed=1234, background=False, scenarios=list(scenarios)),
+def app_with(*scenarios: str, scenario_dirs: list[str] | None = None):
+    return create_app(MockConfig(seed=1234, background=False, scenarios=list(scenarios),
+                                 scenario_dirs=scenario_dirs or []),
                       clock=Clock(start=START, frozen=True))
+
+
+@pytest.fixture
+def dir_client(tmp_path):
+    """A client of a mock whose scenario directory is tmp_path."""
+    with TestClient(app_with(scenario_dirs=[str(tmp_path)]), headers=AUTH_HEADERS) as test_client:
+        yield test_client
 
 
 def import_number(client: TestClient, project: str = "p", number: str = "+12025550134"):
@@ -112,12 +120,14 @@ def test_load_by_name_answers_what_was_loaded(client):
         "WAITING_FOR_LOA_SIGNATURE"
 
 
-def test_load_by_path(client, tmp_path):
+def test_load_by_path(dir_client, tmp_path):
     path = tmp_path / "mine.yaml"
     path.write_text("projects: [{id: mine, imported_numbers: [{number: '+12065552000', service_plan: p}]}]\n")
-    body = client.post("/_mock/scenarios:load", json={"path": str(path)}).json()
+    body = dir_client.post("/_mock/scenarios:load", json={"path": str(path)}).json()
     assert (body["name"], body["importedNumbers"]) == ("mine", 1)
-    assert client.get("/v1/projects/mine/importedNumbers/+12065552000").status_code == 200
+    assert dir_client.get("/v1/projects/mine/importedNumbers/+12065552000").status_code == 200
+    dir_client.post("/_mock/reset")
+    assert dir_client.post("/_mock/scenarios:load", json={"path": "mine.yaml"}).json()["name"] == "mine"
 
 
 def test_load_inline(client):
@@ -154,7 +164,8 @@ def test_a_reset_forgets_keys_and_data_of_scenarios_loaded_later(client, anon):
     ({"name": 3}, "name must be a non-empty string", ["name"]),
     ({"scenario": "default"}, "scenario must be an object", ["scenario"]),
     ({"name": "nope"}, "scenario nope was not loaded:\n  no shipped scenario is named 'nope'", ["scenario"]),
-    ({"path": "/nonexistent/s.yaml"}, "scenario /nonexistent/s.yaml was not loaded:\n  no such file", ["scenario"]),
+    ({"path": "/nonexistent/s.yaml"}, "scenario /nonexistent/s.yaml was not loaded:\n  no such scenario file in the "
+                                      "scenario directories", ["scenario"]),
     ({"scenario": {"projects": [{"id": "p", "imported_numbers": [{"number": "+1"}]}]}},
      "scenario (inline) was not loaded:", ["projects[0].imported_numbers[0].service_plan"]),
 ])
@@ -179,10 +190,10 @@ def test_a_scenario_refused_by_the_world_loads_nothing(client):
     assert client.get("/_mock/state").json() == before
 
 
-def test_a_yaml_error_is_reported_with_its_line(client, tmp_path):
+def test_a_yaml_error_is_reported_with_its_line(dir_client, tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("projects:\n  - id: a\n   bad: x\n")
-    error = client.post("/_mock/scenarios:load", json={"path": str(path)}).json()
+    error = dir_client.post("/_mock/scenarios:load", json={"path": str(path)}).json()
     assert error["details"][0]["fieldViolations"][0]["description"].startswith("not valid YAML")
     assert error["details"][0]["fieldViolations"][0]["description"].endswith("(line 3)")
 

@@ -103,11 +103,3 @@ def test_a_document_that_is_not_an_object_is_refused(world):
     with pytest.raises(StateError, match="the state must be a JSON object"):
         import_state(world, [1, 2])
 
-
-def test_the_json_export_is_the_same_document_as_the_export():
-    """GET /_mock/state writes the document in one pass (export_state_json): the same JSON value."""
-    from mock_server.state import export_state_json
-
-    world = busy_world()
-    assert json.loads(export_state_json(world, accessKeys=[{"keyId": "k"}])) == \
-        {**json.loads(json.dumps(export_state(world))), "accessKeys": [{"keyId": "k"}]}

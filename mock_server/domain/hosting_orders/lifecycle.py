@@ -292,4 +292,4 @@ class HostingOrderLifecycle:
             number.updated_time = now
 
     def _is_qualified(self, order: HostingOrder, phone: str) -> bool:
-        return phone in self.world.project(order.project_id).qualified_numbers
+        return phone in self.world.view(order.project_id).qualified_numbers

@@ -48,7 +48,7 @@ class HostingOrderService:
 
     # --- limits ---------------------------------------------------------------------------
     def import_limit(self, project_id: str) -> int:
-        own = self.world.project(project_id).limits.import_order_numbers
+        own = self.world.view(project_id).limits.import_order_numbers
         return own if own is not None else self.world.settings.limits.import_order_numbers
 
     # --- creating orders ------------------------------------------------------------------

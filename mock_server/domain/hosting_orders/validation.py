@@ -132,7 +132,7 @@ def campaign(request: TextEnableRequest, region: str) -> None:
 
 def qualified(world: "World", project_id: str, phones: list[str]) -> None:
     """Every number must be a qualified number of the project (404 listing the unknown ones)."""
-    known = world.project(project_id).qualified_numbers
+    known = world.view(project_id).qualified_numbers
     missing = [p for p in phones if p not in known]
     if missing:
         raise not_found(f"Qualified numbers not found in the project: {', '.join(missing)}")
@@ -141,7 +141,7 @@ def qualified(world: "World", project_id: str, phones: list[str]) -> None:
 def free_to_host(world: "World", project_id: str, phones: list[str]) -> None:
     """No number may be imported already or held by a running hosting order, in this project
     or any other (409; another project is not named)."""
-    project = world.project(project_id)
+    project = world.view(project_id)
     violations: list[FieldViolation] = []
     for index, phone in enumerate(phones):
         if world.imported_numbers.is_imported(project_id, phone):
@@ -161,7 +161,7 @@ def free_to_host(world: "World", project_id: str, phones: list[str]) -> None:
 def verified(world: "World", project_id: str, phones: list[str], region: str) -> None:
     """Text-enabled numbers must be VERIFIED qualified numbers of the order's region (toll-free
     numbers are shared by US and CA, so they fit either)."""
-    known = world.project(project_id).qualified_numbers
+    known = world.view(project_id).qualified_numbers
     violations: list[FieldViolation] = []
     for index, phone in enumerate(phones):
         number = known[phone]

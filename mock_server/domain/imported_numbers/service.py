@@ -105,22 +105,22 @@ class ImportedNumberService:
 
     # --- reads ----------------------------------------------------------------------------
     def get(self, project_id: str, phone: str) -> ImportedNumber:
-        number = self.world.project(project_id).imported_numbers.get(phone)
+        number = self.world.view(project_id).imported_numbers.get(phone)
         if number is None:
             raise not_found(f"The imported number {phone} could not be found")
         return number
 
     def is_imported(self, project_id: str, phone: str) -> bool:
-        return phone in self.world.project(project_id).imported_numbers
+        return phone in self.world.view(project_id).imported_numbers
 
     def matching(self, project_id: str, where: ImportedNumberFilter) -> list[ImportedNumber]:
-        return [n for n in self.world.project(project_id).imported_numbers.values() if where.matches(n)]
+        return [n for n in self.world.view(project_id).imported_numbers.values() if where.matches(n)]
 
     def list_numbers(self, project_id: str, where: ImportedNumberFilter, *, order_by: str, page_size: int,
                      page_token: str | None, filters: dict) -> Page[ImportedNumber]:
         """A page of the numbers `where` matches, from the project's index in `order_by` order:
         the filter without its pattern picks buckets of the index; the pattern is checked per number."""
-        numbers = self.world.project(project_id).imported_numbers
+        numbers = self.world.view(project_id).imported_numbers  # a read creates no project
         selection = numbers.select(order_by, replace(where, pattern=None).matches,  # type: ignore[attr-defined]
                                    where.matches if where.pattern else None)
         return paginate_sorted(selection, IMPORTED_NUMBER_INDEX.orders[order_by], page_size, page_token, filters,
@@ -130,7 +130,7 @@ class ImportedNumberService:
     def import_number(self, project_id: str, new: NewImportedNumber) -> ImportedNumber:
         """`POST importedNumbers`. `migrateToSinchTmo` is not taken from this request: it is
         read-only but for `hostingOrders:importNumbers` (docs/errata.md, E-IMP-1)."""
-        project = self.world.project(project_id)
+        project = self.world.view(project_id)  # created only when the number is stored
         if new.phone_number in project.imported_numbers:
             raise already_exists(f"The imported number {new.phone_number} already exists",
                                  FieldViolation("phoneNumber", "is imported in this project already"))
@@ -151,7 +151,7 @@ class ImportedNumberService:
             created_time=now,
             updated_time=now,
         )
-        project.imported_numbers[number.phone_number] = number
+        self.world.project(project_id).imported_numbers[number.phone_number] = number
         self._start_link(number, new.service_plan_id, new.campaign_id)
         return number
 

@@ -1,0 +1,99 @@
+"""Heavy jobs and health: `/_mock/health` latency while a real `sinch-mock serve` process loads a
+100,000-number scenario, exports that state (GET /_mock/state), and imports it back (PUT).
+
+Prints, per job: how long it took, the size of the document, how many health calls were answered
+meanwhile and the slowest and median of them (the target is under 100 ms), first with the mock
+idle. Each health call opens its own connection, so the figures are the mock's, not those of
+TCP's delayed acknowledgements on a reused connection. No thresholds: run with
+`.venv/bin/python benchmarks/heavy_jobs.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from typing import Callable
+
+import httpx
+
+SCENARIO = {"name": "hundred-thousand", "projects": [{"id": "big", "imported_numbers": [
+    {"range": {"start": "+12062000000", "count": 100_000}, "service_plan": "plan"}]}]}
+
+
+def start() -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen([sys.executable, "-m", "mock_server", "serve", "--port", "0", "--seed", "1"],
+                               stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline() if process.stdout else ""
+    match = re.search(r"http://127\.0\.0\.1:\d+", line)
+    if not match:
+        raise SystemExit(f"the server did not start: {line!r}")
+    return process, match.group(0)
+
+
+def measured(url: str, name: str, job: Callable[[], int]) -> None:
+    result: dict = {}
+
+    def run() -> None:
+        began = time.perf_counter()
+        result["size"] = job()
+        result["seconds"] = time.perf_counter() - began
+
+    worker = threading.Thread(target=run)
+    latencies = []
+    worker.start()
+    while worker.is_alive():
+        began = time.perf_counter()
+        httpx.get(f"{url}/_mock/health", timeout=60).raise_for_status()
+        if worker.is_alive():
+            latencies.append(time.perf_counter() - began)
+        time.sleep(0.02)
+    worker.join()
+    slowest = max(latencies, default=0) * 1000
+    median = statistics.median(latencies) * 1000 if latencies else 0
+    print(f"{name:<26} {result['seconds']:6.2f} s  {result['size'] / 1e6:7.1f} MB  health: {len(latencies):4d} "
+          f"answers, slowest {slowest:6.1f} ms, median {median:5.1f} ms")
+
+
+def main() -> None:
+    process, url = start()
+    try:
+        with httpx.Client(base_url=url, timeout=600) as control:
+            while True:
+                try:
+                    control.get("/_mock/health")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            document: dict = {}
+
+            def load() -> int:
+                control.post("/_mock/scenarios:load", json={"scenario": SCENARIO}).raise_for_status()
+                return 0
+
+            def export() -> int:
+                answer = control.get("/_mock/state")
+                answer.raise_for_status()
+                document["raw"] = answer.content
+                return len(answer.content)
+
+            def restore() -> int:
+                control.put("/_mock/state", content=document["raw"],
+                            headers={"Content-Type": "application/json"}).raise_for_status()
+                return len(document["raw"])
+
+            measured(url, "idle (sleep 2 s)", lambda: time.sleep(2) or 0)
+            measured(url, "load 100,000 numbers", load)
+            measured(url, "export the state", export)
+            control.post("/_mock/reset").raise_for_status()
+            measured(url, "import the state", restore)
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,200 @@
+"""JSON text read with bounds: what a hostile client sends cannot crash or mislead the mock.
+
+`parse_json(raw)` refuses, with a `JsonTextError` saying why: text that is not UTF-8, nesting
+deeper than `MAX_JSON_DEPTH`, integers longer than `MAX_INT_DIGITS` digits, numbers too large to
+be finite (`1e400`), `NaN`/`Infinity`, and strings holding a lone surrogate (`"\\ud800"`: text
+that cannot be stored, signed or answered as UTF-8). `check_text(data)` is the last check on its
+own, for data parsed elsewhere (YAML scenarios).
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import math
+import re
+from typing import Any, Iterator
+
+MAX_JSON_DEPTH = 64
+MAX_INT_DIGITS = 30
+
+# A lone surrogate can only come from a \uD800-\uDFFF escape (raw surrogate bytes are not UTF-8);
+# the full walk is needed only when one appears.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+LARGE_TEXT = 1024 * 1024  # longer texts are parsed with a Python hook per object (see _switch_point)
+PIECE_CHARS = 1024 * 1024  # encode_pieces joins its output into pieces of about this size
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _switch_point(value: dict) -> dict:
+    """An object hook that changes nothing: running Python code per object lets other threads
+    (the event loop) take their turn while a large text is parsed, which one call into the C
+    parser would not."""
+    return value
+
+
+def encode_pieces(value: Any, small: int = 2000) -> Iterator[str]:
+    """`value` as compact JSON text (as Starlette's JSONResponse writes it), in pieces of about
+    PIECE_CHARS. Objects and arrays of more than `small` values in all are encoded member by
+    member, so no single call into the C encoder holds the interpreter for long."""
+    pending: list[str] = []
+    size = 0
+    for part in _parts(value, small):
+        pending.append(part)
+        size += len(part)
+        if size >= PIECE_CHARS:
+            yield "".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending)
+
+
+def _at_most(value: Any, limit: int) -> bool:
+    """Whether `value` holds at most `limit` values, nested ones included (stops counting early)."""
+    stack, count = [value], 0
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > limit:
+            return False
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
+
+
+def _parts(value: Any, small: int) -> Iterator[str]:
+    if isinstance(value, dict) and not _at_most(value, small):
+        yield "{"
+        for i, (key, member) in enumerate(value.items()):
+            yield ("," if i else "") + _ENCODER.encode(str(key)) + ":"
+            yield from _parts(member, small)
+        yield "}"
+    elif isinstance(value, list) and not _at_most(value, small):
+        yield "["
+        for i, member in enumerate(value):
+            if i:
+                yield ","
+            yield from _parts(member, small)
+        yield "]"
+    else:
+        yield _ENCODER.encode(value)
+
+
+def dismantle(value: Any) -> None:
+    """Empty a large parsed document piece by piece. Dropping it whole frees millions of objects in
+    one go, during which no other thread (the event loop) runs; this frees them a few at a time."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        while node:
+            member = node.popitem()[1] if isinstance(node, dict) else node.pop()
+            if isinstance(member, (dict, list)) and len(member) > 8:
+                stack.append(member)
+            del member
+
+
+class JsonTextError(ValueError):
+    """Why a JSON text was refused."""
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise JsonTextError(f"an integer has more than {MAX_INT_DIGITS} digits")
+    return int(text)
+
+
+def _number(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise JsonTextError(f"the number {text[:40]} is too large")
+    return value
+
+
+def _constant(text: str) -> Any:
+    raise JsonTextError(f"{text} is not a JSON number")
+
+
+def parse_json(raw: bytes | bytearray | str, *, consume: bool = False) -> Any:
+    """The value of a JSON text, checked as the module says; JsonTextError otherwise. With
+    `consume`, a bytearray is emptied as soon as it is decoded."""
+    if isinstance(raw, (bytes, bytearray)):
+        try:
+            parts = _decoded_pieces(raw)
+        except UnicodeDecodeError:
+            raise JsonTextError("the text is not UTF-8") from None
+        if consume and isinstance(raw, bytearray):
+            raw.clear()
+        text = "".join(parts)
+        del parts
+    else:
+        text = raw
+    hook = _switch_point if len(text) > LARGE_TEXT else None
+    try:
+        data = json.loads(text, parse_int=_integer, parse_float=_number, parse_constant=_constant, object_hook=hook)
+    except RecursionError:
+        raise JsonTextError(f"it is nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except json.JSONDecodeError as error:
+        raise JsonTextError(f"not valid JSON: {error}") from None
+    check_depth(data)
+    pieces = range(0, len(text), PIECE_CHARS)  # searched a piece at a time, as it is decoded
+    if any(_SURROGATE_ESCAPE.search(text, start, start + PIECE_CHARS + 5) for start in pieces):
+        check_text(data)
+    return data
+
+
+def _decoded_pieces(raw: bytes | bytearray) -> list[str]:
+    """UTF-8 bytes decoded a piece at a time (a large text in one call would hold the interpreter)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    try:
+        parts = [decoder.decode(view[start:start + PIECE_CHARS]) for start in range(0, len(raw), PIECE_CHARS)]
+        parts.append(decoder.decode(b"", final=True))
+    finally:
+        view.release()
+    return parts
+
+
+def _containers(data: Any) -> list[Any]:
+    if isinstance(data, dict):
+        return [v for v in data.values() if isinstance(v, (dict, list))]
+    if isinstance(data, list):
+        return [v for v in data if isinstance(v, (dict, list))]
+    return []
+
+
+def check_depth(data: Any, limit: int = MAX_JSON_DEPTH) -> None:
+    """Refuse objects and arrays nested more than `limit` levels deep (walked without recursion)."""
+    level, depth = [data] if isinstance(data, (dict, list)) else [], 0
+    while level:
+        depth += 1
+        if depth > limit:
+            raise JsonTextError(f"it is nested more than {limit} levels deep")
+        level = [child for node in level for child in _containers(node)]
+
+
+def check_text(data: Any) -> None:
+    """Refuse any string (key or value) that cannot be encoded as UTF-8 (a lone surrogate)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            _encodable(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str):
+                    _encodable(key)
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _encodable(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise JsonTextError(f"the text {text[:40].encode('utf-8', 'backslashreplace').decode()!r} "
+                            "holds a lone surrogate (not valid Unicode)") from None

@@ -1,0 +1,85 @@
+"""Requests pass the engine's gate (`mock_server.core.gate`): they wait, without blocking the
+event loop, while a heavy job (scenario load, state export or import, reset) runs in a worker
+thread. `/_mock/health` never waits, and the heavy routes take the gate themselves."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import gc
+import threading
+from typing import Any, Callable, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mock_server.core.gate import Gate
+
+T = TypeVar("T")
+
+# Routes that run heavy jobs: they pass the gate alone, around the job only (not while their
+# body arrives).
+HEAVY_PATHS = frozenset({"/_mock/scenarios:load", "/_mock/state", "/_mock/reset"})
+# Requests that never wait and are not waited for: health, and the console's change stream, which
+# stays open for minutes and reads only change counters (a heavy job waiting for it would wait
+# for minutes, and every request behind that job with it).
+FREE_PATHS = frozenset({"/_mock/health", "/_mock/ui/stream"})
+IDLE_POLL_SECONDS = 0.01
+
+
+class GateMiddleware:
+    def __init__(self, app: ASGIApp, gate: Gate) -> None:
+        self.app = app
+        self.gate = gate
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path in FREE_PATHS or path in HEAVY_PATHS:
+            await self.app(scope, receive, send)
+            return
+        async with self.gate.reading():
+            await self.app(scope, receive, send)
+
+
+_collector = threading.Lock()
+_jobs_running = 0
+
+
+def _without_full_collections(job: Callable[[], T]) -> T:
+    """Run `job` with the cyclic garbage collector paused, then freeze what survives.
+
+    A job that builds a large world (100,000 numbers are millions of objects) would otherwise
+    trigger full collections that stop every thread, the event loop too, for a second or more.
+    What such a job builds is long-lived, so it is moved out of the collector's sight
+    (`gc.freeze`): later collections stay short. Objects are still freed by reference counting;
+    the world's records hold no reference cycles.
+    """
+    global _jobs_running
+    with _collector:
+        _jobs_running += 1
+        gc.disable()
+    try:
+        return job()
+    finally:
+        with _collector:
+            _jobs_running -= 1
+            if _jobs_running == 0:
+                gc.freeze()
+                gc.enable()
+
+
+async def off_loop(job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run `job(*args, **kwargs)` in a worker thread, without full garbage collections."""
+    return await run_in_threadpool(_without_full_collections, functools.partial(job, *args, **kwargs))
+
+
+async def heavy(request: Request, job: Callable[[], T]) -> T:
+    """Run `job` in a worker thread with the world to itself: no request inside the gate, no
+    callback attempt in flight (its end would wait for the world's lock on the event loop)."""
+    engine = request.app.state.engine
+    gate: Gate = engine.gate
+    async with gate.writing_alone():
+        while not engine.dispatcher.idle:
+            await asyncio.sleep(IDLE_POLL_SECONDS)
+        return await off_loop(job)

@@ -1,0 +1,48 @@
+"""JSON text read with bounds (mock_server.core.jsontext): hostile bodies are refused, not crashes."""
+
+from __future__ import annotations
+
+import pytest
+
+from mock_server.core.jsontext import MAX_INT_DIGITS, MAX_JSON_DEPTH, JsonTextError, check_text, parse_json
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("[" * 1000 + "]" * 1000, f"nested more than {MAX_JSON_DEPTH} levels deep"),
+    ('{"a":' * 100_000 + "1" + "}" * 100_000, f"nested more than {MAX_JSON_DEPTH} levels deep"),
+    ("[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1), "nested more than"),
+    ('{"seconds": ' + "9" * 5000 + "}", f"more than {MAX_INT_DIGITS} digits"),
+    ("1" * (MAX_INT_DIGITS + 1), f"more than {MAX_INT_DIGITS} digits"),
+    ("1e400", "too large"),
+    ("-1e400", "too large"),
+    ("NaN", "NaN is not a JSON number"),
+    ('{"x": Infinity}', "Infinity is not a JSON number"),
+    ('{"displayName": "\\ud800"}', "lone surrogate"),
+    ('{"\\udfff": 1}', "lone surrogate"),
+    ('["ok", {"a": ["\\uDBFF"]}]', "lone surrogate"),
+    (b'"\xed\xa0\x80"', "not UTF-8"),
+    ("{", "not valid JSON"),
+])
+def test_hostile_json_is_refused_with_the_reason(text, reason):
+    with pytest.raises(JsonTextError, match=reason):
+        parse_json(text if isinstance(text, bytes) else text.encode())
+
+
+def test_what_is_within_the_bounds_is_read_as_usual():
+    nested = "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH
+    assert parse_json(nested.encode()) is not None
+    assert parse_json(('{"n": ' + "9" * MAX_INT_DIGITS + ', "f": 1.5e300}').encode()) == \
+        {"n": int("9" * MAX_INT_DIGITS), "f": 1.5e300}
+    assert parse_json('"\\ud83d\\ude00"'.encode()) == "\U0001F600"  # a surrogate pair is one character
+
+
+def test_a_consumed_buffer_is_emptied_once_decoded():
+    raw = bytearray(b'{"a": 1}')
+    assert parse_json(raw, consume=True) == {"a": 1}
+    assert raw == bytearray()
+
+
+def test_check_text_finds_a_lone_surrogate_anywhere():
+    check_text({"a": ["fine", {"b": "\U0001F600"}]})
+    with pytest.raises(JsonTextError):
+        check_text({"a": ["fine", {"b": "x\udc00"}]})
