@@ -26,7 +26,7 @@ def call(app: Any, method: str, path: str, query: dict[str, str] | None = None, 
     query_string = urlencode(query or {})
     scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "root_path": "",
              "query_string": query_string.encode(), "http_version": "1.1", "scheme": "http",
-             "headers": [(b"authorization", AUTH), (b"content-type", b"application/json"),
+             "headers": [(b"host", b"127.0.0.1"), (b"authorization", AUTH), (b"content-type", b"application/json"),
                          (b"content-length", str(len(body)).encode())],
              "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1), "app": app}
     LOOP.run_until_complete(app(scope, receive, send))
