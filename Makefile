@@ -25,9 +25,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/listing.py
-	$(BIN)/python benchmarks/callback_delivery.py
-	$(BIN)/python benchmarks/console_views.py
+	$(BIN)/python benchmarks/run_all.py
 
 # The screenshots of docs/sandbox.md, taken from the real console in Debian's Chromium.
 screenshots: $(VENV)/.installed-test

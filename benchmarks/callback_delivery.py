@@ -20,8 +20,12 @@ import subprocess
 import sys
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from figures import arguments, emit, Row  # noqa: E402
 
 from mock_server.core.clock import Clock
 from mock_server.core.rng import Rng
@@ -112,8 +116,10 @@ async def plain_loop_run(world: World) -> float:
         return time.perf_counter() - started
 
 
-def compare(base: str, events: int, destinations: int, rounds: int) -> None:
-    """Best of `rounds` runs of each, alternating which goes first (the machine's load varies)."""
+def compare(base: str, events: int, destinations: int, rounds: int) -> tuple[float, float]:
+    """Best of `rounds` runs of each, alternating which goes first (the machine's load varies).
+
+    Returns (dispatcher rate, plain loop rate) in events a second."""
     mine, plain = [], []
     for round_ in range(rounds):
         runs = [(mine, dispatcher_run), (plain, plain_loop_run)]
@@ -121,11 +127,12 @@ def compare(base: str, events: int, destinations: int, rounds: int) -> None:
             times.append(asyncio.run(run(new_world(base, events, destinations))))
     mock_rate, plain_rate = events / min(mine), events / min(plain)
     print(f"{events:>7} events to {destinations:>2} destination(s): dispatcher {mock_rate:7.0f} ev/s   "
-          f"plain httpx loop {plain_rate:7.0f} ev/s   ratio {mock_rate / plain_rate:4.2f}")
+          f"plain httpx loop {plain_rate:7.0f} ev/s   ratio {mock_rate / plain_rate:4.2f}", file=sys.stderr)
+    return mock_rate, plain_rate
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__)
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--destinations", type=int, nargs="*", default=[1, 16])
     parser.add_argument("--rounds", type=int, default=2, help="runs of each sender; the best counts")
@@ -135,13 +142,20 @@ def main() -> None:
         run_receiver()
         return
     process, base = start_receiver()
+    rows = []
     try:
-        print(f"callback delivery to a local receiver ({base}), signed, Python {sys.version.split()[0]}")
+        print(f"callback delivery to a local receiver ({base}), signed, Python {sys.version.split()[0]}",
+              file=sys.stderr)
         for destinations in args.destinations:
-            compare(base, args.events, destinations, args.rounds)
+            mock_rate, plain_rate = compare(base, args.events, destinations, args.rounds)
+            target = {1: "ratio >= 1.2", 16: "figure >= 2000"}.get(destinations, "")
+            rows.append(Row(f"callbacks: {args.events:,} signed events to {destinations} destination(s)",
+                            mock_rate, "ev/s", f"plain httpx loop, {destinations} destination(s)", plain_rate,
+                            target))
     finally:
         process.terminate()
         process.wait(timeout=10)
+    emit(rows)
 
 
 if __name__ == "__main__":

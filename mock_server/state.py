@@ -14,11 +14,13 @@ byte-exact round trip).
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from mock_server.core.gcpause import gc_paused
 from mock_server.core.timefmt import EARLIEST, LATEST
 from mock_server.domain.events import CallbackEvent
 from mock_server.domain.hosting_orders.model import HostingOrder
@@ -157,7 +159,7 @@ class StateDocument(_Doc):
 
 # The large collections of a state: validated and exported one record at a time, so no single
 # call holds the interpreter for seconds (the event loop keeps serving meanwhile).
-PROJECT_RECORDS: dict[str, type[BaseModel]] = {
+PROJECT_RECORDS: dict[str, type] = {
     "imported_numbers": ImportedNumber, "qualified_numbers": QualifiedNumber, "hosting_orders": HostingOrder}
 DOCUMENT_ITEMS: dict[str, type[BaseModel]] = {"jobs": JobDoc, "events": CallbackEvent, "journal": JournalEntryDoc}
 MAX_PROBLEMS = 100  # problems named in one refusal
@@ -166,8 +168,15 @@ MAX_PROBLEMS = 100  # problems named in one refusal
 def project_json(project: Project) -> dict[str, Any]:
     """`project.model_dump(mode="json")`, its records dumped one by one."""
     head = project.model_dump(mode="json", exclude=set(PROJECT_RECORDS))
-    return {name: {key: record.model_dump(mode="json") for key, record in getattr(project, name).items()}
+    return {name: {key: _adapter(type(record)).dump_python(record, mode="json")
+                   for key, record in getattr(project, name).items()}
             if name in PROJECT_RECORDS else head[name] for name in Project.model_fields}
+
+
+@lru_cache(maxsize=None)
+def _adapter(model: type) -> TypeAdapter:
+    """Validation and dumps of a record type: a pydantic model or a slotted dataclass record."""
+    return TypeAdapter(model)
 
 
 def export_state(world: World) -> dict[str, Any]:
@@ -200,7 +209,7 @@ def _problems(error: ValidationError, *prefix: Any) -> list[tuple[str, str]]:
 
 def _validated(model: type[M], data: Any, problems: list[tuple[str, str]], *prefix: Any) -> M | None:
     try:
-        return model.model_validate(data)
+        return _adapter(model).validate_python(data)
     except ValidationError as error:
         problems += _problems(error, *prefix)
         return None
@@ -233,6 +242,8 @@ def _project(raw: Any, problems: list[tuple[str, str]], key: str) -> Project | N
                 valid[record_key] = item
         if project is not None:
             setattr(project, name, valid)
+    if project is not None:
+        project.model_post_init(None)  # the records go into their lists' indexes
     return project
 
 
@@ -275,7 +286,7 @@ def validate_state(world: World, document: Any) -> StateDocument:
 
 def import_state(world: World, document: Any) -> None:
     """Replace the world's whole state with `document` (validated first: all or nothing)."""
-    with world.lock:
+    with world.lock, gc_paused():
         parsed = validate_state(world, document)
         world.clock.restore({"now": parsed.clock.now.isoformat(), "frozen": parsed.clock.frozen})
         world.rng.reseed(parsed.rng.seed)

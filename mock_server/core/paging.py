@@ -15,7 +15,8 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Generic, Iterable, TypeVar
+from itertools import islice
+from typing import Any, Callable, Generic, Iterable, Iterator, Protocol, TypeVar
 
 from mock_server.core.errors import field_error
 
@@ -103,26 +104,62 @@ def paginate(
     *,
     project_id: str | None,
 ) -> Page[T]:
-    """One page of `items` (already filtered), ordered by `sort_key`.
+    """One page of `items` (already filtered, in no order), ordered by `sort_key`.
 
     A sort key is a tuple of strings, numbers and datetimes that ends with something unique
     (the phone number, the order id). Costs one pass over the matching items and a heap of
     `page_size`; nothing is sorted whole. A token works only for the list of `project_id`
     (None: a list of no one project, such as a control-plane list across projects).
     """
+    matching = items if isinstance(items, list) else list(items)
+    return paginate_sorted(_Unordered(matching, sort_key, page_size + 1), sort_key, page_size, page_token, filters,
+                           project_id=project_id)
+
+
+class _Unordered(Generic[T]):
+    """Items in no order, as `Ordered`: the next `wanted` after a key come from a heap."""
+
+    def __init__(self, items: list[T], sort_key: Callable[[T], tuple], wanted: int) -> None:
+        self._items, self._sort_key, self._wanted = items, sort_key, wanted
+
+    def _key(self, item: T) -> tuple:
+        return tuple(self._sort_key(item))  # a list is accepted too
+
+    def after(self, key: tuple | None) -> Iterator[T]:
+        remaining = self._items if key is None else [i for i in self._items if self._key(i) > key]
+        return iter(heapq.nsmallest(self._wanted, remaining, key=self._key))
+
+    def count(self) -> int:
+        return len(self._items)
+
+
+class Ordered(Protocol[T]):
+    """Matching items already in sort order (core/sorted_index.py's `Selection`)."""
+
+    def after(self, key: tuple | None) -> Iterator[T]: ...
+
+    def count(self) -> int: ...
+
+
+def paginate_sorted(
+    items: Ordered[T],
+    sort_key: Callable[[T], tuple],
+    page_size: int,
+    page_token: str | None,
+    filters: dict[str, Any],
+    *,
+    project_id: str | None,
+) -> Page[T]:
+    """One page of `items`, which yield the matching items in `sort_key` order after a key
+    (a project's index, or `paginate`'s heap): it costs the page, and `items.count()` for the
+    total. A token works only for the list of `project_id`, as in `paginate`."""
     filters_fp = fingerprint(filters)
     project_fp = fingerprint({"project": project_id})
     after = _decode(page_token, filters_fp, project_fp) if page_token else None
-
-    def key(item: T) -> tuple:
-        return tuple(sort_key(item))  # a list is accepted too
-
-    matching = items if isinstance(items, list) else list(items)
     try:
-        remaining = matching if after is None else [i for i in matching if key(i) > after]
+        chosen = list(islice(items.after(after), page_size + 1))
     except TypeError:  # a token whose key has other types than this list's keys
         raise field_error("pageToken", "is not a token returned by this list") from None
-    chosen = heapq.nsmallest(page_size + 1, remaining, key=key)
     page = chosen[:page_size]
-    token = _encode(key(page[-1]), filters_fp, project_fp) if len(chosen) > page_size else ""
-    return Page(page, token, len(matching))
+    token = _encode(tuple(sort_key(page[-1])), filters_fp, project_fp) if len(chosen) > page_size else ""
+    return Page(page, token, items.count())

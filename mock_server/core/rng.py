@@ -13,6 +13,7 @@ T = TypeVar("T")
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 _HEX = "0123456789abcdef"
+_DIGITS = "0123456789"
 
 
 def fresh_seed() -> int:
@@ -46,10 +47,25 @@ class Rng:
         return items.pop(self._random.randrange(len(items)))
 
     def digits(self, length: int) -> str:
-        return "".join(self._random.choice("0123456789") for _ in range(length))
+        return self._characters(_DIGITS, length)
 
     def hex(self, length: int = 32) -> str:
-        return "".join(self._random.choice(_HEX) for _ in range(length))
+        return self._characters(_HEX, length)
+
+    def _characters(self, alphabet: str, length: int) -> str:
+        """`length` draws of `random.choice(alphabet)`, the same draws from the same stream
+        (each is `getrandbits` of the alphabet's bit length until one falls inside it), without
+        its call overhead: every callback event's id takes 26 of them."""
+        size = len(alphabet)
+        bits = size.bit_length()
+        draw = self._random.getrandbits
+        out = []
+        for _ in range(length):
+            index = draw(bits)
+            while index >= size:
+                index = draw(bits)
+            out.append(alphabet[index])
+        return "".join(out)
 
     def ulid(self, instant: datetime) -> str:
         """A lowercase ULID: 10 characters of milliseconds, then 16 random ones (sorts by time)."""

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import lru_cache
 
 
+@lru_cache(maxsize=16384)  # a response writes the same few instants again and again
 def rfc3339(instant: datetime) -> str:
-    instant = instant.astimezone(timezone.utc)
-    return instant.strftime("%Y-%m-%dT%H:%M:%S.") + f"{instant.microsecond // 1000:03d}Z"
+    if instant.tzinfo is not timezone.utc:
+        instant = instant.astimezone(timezone.utc)
+    # formatted by hand: several times faster than strftime, and every response holds a few
+    return (f"{instant.year:04d}-{instant.month:02d}-{instant.day:02d}T{instant.hour:02d}:"
+            f"{instant.minute:02d}:{instant.second:02d}.{instant.microsecond // 1000:03d}Z")
 
 
 # The instants the mock deals in: anything outside is a client's mistake, and keeping away from

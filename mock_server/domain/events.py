@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Callable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from mock_server.core.errors import not_found
 from mock_server.core.timefmt import rfc3339
@@ -74,7 +74,7 @@ class CallbackEvent(BaseModel):
     timestamp: datetime
     destination: str | None = None
     state: DeliveryState = DeliveryState.PENDING
-    attempts: list[DeliveryAttempt] = []
+    attempts: list[DeliveryAttempt] = Field(default_factory=list)  # a factory: no deepcopy of []
     next_attempt_at: datetime | None = None
     signature: str | None = None
 
@@ -127,7 +127,9 @@ class EventLog:
         failures, such as SMS platform provisioning, carry no code: the spec calls them binary)."""
         now = self._world.clock.now()
         failed = bool(failure_code) if failed is None else failed
-        event = CallbackEvent(
+        # Every value is made here, typed: constructed without validation (a clock advance
+        # records one event per transition).
+        event = CallbackEvent.model_construct(
             seq=self._last_seq + 1,
             event_id=self._world.rng.hex(26),
             project_id=project_id,
@@ -140,6 +142,8 @@ class EventLog:
             destination=destination or None,
             state=DeliveryState.PENDING if destination else DeliveryState.NO_DESTINATION,
             next_attempt_at=now if destination else None,
+            attempts=[],  # given: model_construct would inspect the default factory's signature
+            signature=None,
         )
         self._last_seq = event.seq
         self.events.append(event)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from mock_server.domain.hosting_orders.model import HostingOrder
-from mock_server.domain.imported_numbers.model import ImportedNumber
+from mock_server.core.sorted_index import IndexedDict
+from mock_server.domain.hosting_orders.model import HOSTING_ORDER_INDEX, HostingOrder
+from mock_server.domain.imported_numbers.model import IMPORTED_NUMBER_INDEX, ImportedNumber
 from mock_server.domain.provisioning import Record
-from mock_server.domain.qualified_numbers.model import QualifiedNumber
+from mock_server.domain.qualified_numbers.model import QUALIFIED_NUMBER_INDEX, QualifiedNumber
 
 
 class CallbackConfiguration(Record):
@@ -33,3 +34,11 @@ class Project(Record):
     hosting_orders: dict[str, HostingOrder] = Field(default_factory=dict)
     # phone number -> id of the running (not COMPLETED, not REJECTED) hosting order holding it
     running_order_by_number: dict[str, str] = Field(default_factory=dict)
+
+    def model_post_init(self, context: object) -> None:
+        """Each kind of record is also kept in the sort orders of its list (core/sorted_index.py)."""
+        for name, spec in (("imported_numbers", IMPORTED_NUMBER_INDEX), ("qualified_numbers", QUALIFIED_NUMBER_INDEX),
+                           ("hosting_orders", HOSTING_ORDER_INDEX)):
+            records = getattr(self, name)
+            if not isinstance(records, IndexedDict):
+                setattr(self, name, IndexedDict(spec, records))

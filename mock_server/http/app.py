@@ -41,7 +41,13 @@ async def openapi_yaml(request: Request) -> Response:
 
 
 def build_routes() -> list:
+    # The API's routes first: Starlette tries routes in order, and they take most of the traffic
+    # (no path of the control plane, /oauth2 or /openapi.yaml starts with /v1/).
     return [
+        *imported_numbers.routes,
+        *qualified_numbers.routes,
+        *hosting_orders.routes,
+        *callbacks.routes,
         *control.routes,
         *qualified_numbers.control_routes,
         *hosting_orders.control_routes,
@@ -55,10 +61,6 @@ def build_routes() -> list:
         Route("/oauth2/token", token_endpoint, methods=["POST"]),
         Route("/openapi.yaml", openapi_yaml, methods=["GET"]),
         *explorer.routes,
-        *imported_numbers.routes,
-        *qualified_numbers.routes,
-        *hosting_orders.routes,
-        *callbacks.routes,
     ]
 
 

@@ -31,7 +31,9 @@ class RequestModel(BaseModel):
     Optional fields may be left out but not sent as null: no schema of the spec allows null.
     """
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, strict=True, extra="ignore")
+    # defer_build: each schema is built on its first request, not while the server starts
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, strict=True, extra="ignore",
+                              defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

@@ -11,7 +11,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from mock_server.core.errors import ApiError, FieldViolation, field_error, invalid_argument
-from mock_server.core.paging import paginate
 from mock_server.core.phone import check_region_code, number_in_region, path_number
 from mock_server.core.timefmt import rfc3339
 from mock_server.delivery.destinations import callback_url_problem
@@ -230,12 +229,8 @@ async def list_imported_numbers(request: Request) -> JSONResponse:
     filters = {"where": where.__dict__, "orderBy": order_by}
     world = world_of(request)
     with world.transaction():
-        page = paginate(
-            world.imported_numbers.matching(project_id, where),
-            (lambda n: (n.created_time, n.phone_number)) if order_by == "createdTime"
-            else (lambda n: (n.updated_time, n.phone_number)),
-            paging.page_size, paging.page_token, filters, project_id=project_id,
-        )
+        page = world.imported_numbers.list_numbers(project_id, where, order_by=order_by, page_size=paging.page_size,
+                                                   page_token=paging.page_token, filters=filters)
         body = page_json("importedNumbers", page, imported_number_response_json)
     return json_response(body)
 

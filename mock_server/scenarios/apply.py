@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from mock_server.config import AccessKey
 from mock_server.core.errors import ApiError
+from mock_server.core.gcpause import gc_paused
 from mock_server.domain.world import World
 from mock_server.scenarios.errors import Problem, ScenarioError
 from mock_server.scenarios.format import CAMPAIGN_STATES, SERVICE_PLAN_STATES, ProjectSpec, Scenario
@@ -65,7 +66,7 @@ def _at(path: str) -> Iterator[None]:
 def apply_scenario(world: World, scenario: Scenario, source: str | None = None) -> LoadResult:
     """Apply `scenario`; on any refusal restore the world as it was and raise ScenarioError."""
     source = source or scenario.name or "inline"
-    with world.lock:
+    with world.lock, gc_paused():
         world.scheduler.run_due()
         before = export_state(world)
         try:

@@ -19,7 +19,7 @@ KEY_PATTERN = r"^[^:,\s]+$"  # an access key id or secret (the CLI's KEY_ID:KEY_
 class Model(BaseModel):
     """Base of every scenario model: unknown keys are errors (a typo must not pass silently)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first use, not at start-up
 
 
 def check_url(value: str) -> str:

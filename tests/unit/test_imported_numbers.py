@@ -403,3 +403,13 @@ def test_the_queue_of_changes_is_bounded_and_a_refusal_writes_nothing(world):
     assert len(number.queued_changes) == 2 and number.display_name == ""
     settle(world, number)
     assert number.service_plan_id == "plan-2" and not number.queued_changes
+
+
+def test_a_stored_number_the_nanp_cannot_have_still_links_its_campaign(world):
+    """A number kept from before the strict NANP rule (a saved state, a preloaded world) is
+    not checked again by its provisioning: its campaign links like any other's."""
+    number = imported(world, phone="+12020000001", campaign="camp-1")
+    timings = world.settings.timings
+    world.advance(timings.sms_provisioning)
+    world.advance(max(timings.campaign_provisioning, timings.carrier_configuration))
+    assert number.campaign_provisioning.state == State.DONE

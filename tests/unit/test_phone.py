@@ -40,6 +40,27 @@ def test_only_us_and_ca_regions(raw):
         check_region_code(raw)
 
 
+def test_repeated_parses_give_the_same_answers_as_phonenumbers_and_keep_field_names():
+    """The facts phonenumbers gives are kept per number; a second call answers the same,
+    and a refusal still names the field of that call."""
+    import phonenumbers
+
+    for raw in ("+12025550123", "+18005550123", "+14165550123", "+11234567890"):
+        parsed = phonenumbers.parse(raw, None)
+        for _ in range(2):
+            number = parse_e164(raw)
+            assert phonenumbers.is_valid_number(parsed) or raw == "+11234567890"  # the spec's example
+            assert number.known_region == phonenumbers.region_code_for_number(parsed)
+            assert number.toll_free == (phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.TOLL_FREE)
+    for field in ("phoneNumber", "phoneNumbers[3]"):
+        with pytest.raises(ApiError) as error:
+            parse_e164("+12465550123", field)  # Barbados, a NANP region outside US and CA
+        assert error.value.violations[0].field == field
+    for _ in range(2):  # a number the NANP cannot have is refused on every call, not only the first
+        with pytest.raises(ApiError):
+            parse_e164("+12021234567")
+
+
 @pytest.mark.parametrize("raw", ["+10000000000", "+11111111111", "+19999999999", "+12021234567", "+12020234567"])
 def test_numbers_the_nanp_cannot_have_are_refused(raw):
     with pytest.raises(ApiError) as caught:

@@ -102,3 +102,4 @@ def test_a_bad_document_is_refused_naming_the_problem_and_changes_nothing(change
 def test_a_document_that_is_not_an_object_is_refused(world):
     with pytest.raises(StateError, match="the state must be a JSON object"):
         import_state(world, [1, 2])
+

@@ -19,6 +19,8 @@ whose order or number has moved on meanwhile does nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -261,7 +263,7 @@ class HostingOrderLifecycle:
             migrate_to_sinch_tmo=order.migrate_to_sinch_tmo,
         )
         if hasattr(imported, "mno"):  # the carrier entries as the order configured them
-            imported.mno = {k: v.model_copy() for k, v in number.carriers.items()}
+            imported.mno = {k: replace(v) for k, v in number.carriers.items()}
         if order.type == HostingOrderType.TEXT_ENABLE and self._is_qualified(order, number.phone_number):
             self.world.qualified_numbers.finish_hosting(order.project_id, number.phone_number, True)
         self._maybe_finish(order)

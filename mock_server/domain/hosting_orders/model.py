@@ -11,6 +11,8 @@ from enum import Enum
 
 from pydantic import Field
 
+from mock_server.core.sorted_index import IndexedDict, IndexSpec, Watched
+from mock_server.core.timefmt import EARLIEST
 from mock_server.domain.provisioning import CARRIERS, CarrierState, Record, State
 
 
@@ -91,16 +93,20 @@ class LetterOfAuthorization(Record):
     declined_time: datetime | None = None
 
 
-class StepProgress(Record):
+class StepProgress(Watched, Record):
     """One provisioning step of a hosting-order number (`osrUpdate`, `platformProvisioning`,
     `campaignProvisioning`). STATE_UNSPECIFIED: the step does not apply (no campaign)."""
+
+    __slots__ = ("_index",)  # its number's place in the order's IndexedDict (core/sorted_index.py)
 
     state: State = State.WAITING
     failure_code: str = ""  # kept for /_mock/state; the API shows it in events only
     update_time: datetime | None = None
 
 
-class HostingOrderNumber(Record):
+class HostingOrderNumber(Watched, Record):
+    __slots__ = ("_index",)  # its order's IndexedDict (core/sorted_index.py)
+
     phone_number: str
     position: int = 0  # place in the request; the list's createdTime order
     toll_free: bool = False
@@ -123,11 +129,25 @@ class HostingOrderNumber(Record):
         return any(c.state == State.FAILED for c in self.carriers.values())
 
 
+# `GET hostingOrders/{id}/numbers` orders: request order (createdTime), or updatedTime then
+# request order. It filters on the states of three steps (parts: nested records).
+HOSTING_ORDER_NUMBER_INDEX: IndexSpec[HostingOrderNumber] = IndexSpec(
+    orders={"createdTime": lambda n: (n.position,),
+            "updatedTime": lambda n: (n.updated_time or EARLIEST, n.position)},
+    facet=lambda n: (n.osr_update.state, n.campaign_provisioning.state, n.platform_provisioning.state),
+    watched=frozenset({"position", "updated_time", "osr_update", "campaign_provisioning", "platform_provisioning"}),
+    parts=("osr_update", "campaign_provisioning", "platform_provisioning"),
+    part_watched=frozenset({"state"}),
+)
+
+
 def fresh_carriers(now: datetime) -> dict[str, CarrierState]:
     return {carrier: CarrierState(state=State.WAITING, update_time=now) for carrier in CARRIERS}
 
 
-class HostingOrder(Record):
+class HostingOrder(Watched, Record):
+    __slots__ = ("_index",)  # its project's IndexedDict (core/sorted_index.py)
+
     hosting_order_id: str
     project_id: str
     type: HostingOrderType
@@ -148,6 +168,10 @@ class HostingOrder(Record):
     numbers: dict[str, HostingOrderNumber] = Field(default_factory=dict)  # in request order
     created_time: datetime
     updated_time: datetime
+
+    def model_post_init(self, context: object) -> None:
+        if not isinstance(self.numbers, IndexedDict):
+            self.numbers = IndexedDict(HOSTING_ORDER_NUMBER_INDEX, self.numbers)
 
     @property
     def running(self) -> bool:
@@ -173,3 +197,13 @@ class HostingOrderReport(Record):
             added_to_campaign=sum(n.campaign_provisioning.state == State.DONE for n in numbers),
             ongoing_manual_action=sum(n.carrier_failed() for n in numbers),
         )
+
+
+# `GET hostingOrders` orders (keys end with the order id) and the fields it filters on exactly.
+HOSTING_ORDER_INDEX: IndexSpec[HostingOrder] = IndexSpec(
+    orders={"createdTime": lambda o: (o.created_time, o.hosting_order_id),
+            "updatedTime": lambda o: (o.updated_time, o.hosting_order_id)},
+    facet=lambda o: (o.state, o.type, o.service_plan_id, o.campaign_id, o.region_code),
+    watched=frozenset({"created_time", "updated_time", "hosting_order_id", "state", "type", "service_plan_id",
+                       "campaign_id", "region_code"}),
+)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable
 
 from mock_server.domain.hosting_orders.model import (
+    HOSTING_ORDER_INDEX,
+    HOSTING_ORDER_NUMBER_INDEX,
     HostingOrder,
     HostingOrderNumber,
     HostingOrderState,
@@ -74,21 +76,9 @@ class NumberFilter:
 
 
 def order_sort_key(order_by: str) -> Callable[[HostingOrder], tuple]:
-    if order_by == "updatedTime":
-        return lambda o: (o.updated_time, o.hosting_order_id)
-    return lambda o: (o.created_time, o.hosting_order_id)
+    return HOSTING_ORDER_INDEX.orders[order_by]
 
 
 def number_sort_key(order_by: str) -> Callable[[HostingOrderNumber], tuple]:
     """Numbers are created with their order, in request order; `createdTime` keeps that order."""
-    if order_by == "updatedTime":
-        return lambda n: (n.updated_time, n.position)
-    return lambda n: (n.position,)
-
-
-def matching_orders(orders: Iterable[HostingOrder], flt: OrderFilter) -> Iterable[HostingOrder]:
-    return (o for o in orders if flt.matches(o))
-
-
-def matching_numbers(order: HostingOrder, flt: NumberFilter) -> Iterable[HostingOrderNumber]:
-    return (n for n in order.numbers.values() if flt.matches(n))
+    return HOSTING_ORDER_NUMBER_INDEX.orders[order_by]

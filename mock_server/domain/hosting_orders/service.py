@@ -10,13 +10,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mock_server.core.errors import not_found
-from mock_server.core.paging import Page, paginate
+from mock_server.core.paging import Page, paginate_sorted
 from mock_server.core.phone import PhoneNumber
+from mock_server.core.sorted_index import IndexedDict
 from mock_server.domain.hosting_orders import validation
 from mock_server.domain.hosting_orders.letters_of_authorization import LettersOfAuthorization
 from mock_server.domain.hosting_orders.lifecycle import HostingOrderLifecycle
 from mock_server.domain.hosting_orders.model import (
     HostingOrder,
+    HOSTING_ORDER_INDEX,
     HostingOrderNumber,
     HostingOrderReport,
     HostingOrderType,
@@ -27,8 +29,6 @@ from mock_server.domain.hosting_orders.model import (
 from mock_server.domain.hosting_orders.queries import (
     NumberFilter,
     OrderFilter,
-    matching_numbers,
-    matching_orders,
     number_sort_key,
     order_sort_key,
 )
@@ -159,9 +159,9 @@ class HostingOrderService:
     def list(self, project_id: str, flt: OrderFilter, *, order_by: str, page_size: int,
              page_token: str | None) -> Page[HostingOrder]:
         project = self.world.projects.get(project_id)
-        orders = project.hosting_orders.values() if project else []
-        return paginate(matching_orders(orders, flt), order_sort_key(order_by), page_size, page_token,
-                        {**flt.fingerprint(), "orderBy": order_by}, project_id=project_id)
+        orders = project.hosting_orders if project else IndexedDict(HOSTING_ORDER_INDEX)
+        return paginate_sorted(orders.select(order_by, flt.matches), order_sort_key(order_by), page_size,
+                               page_token, {**flt.fingerprint(), "orderBy": order_by}, project_id=project_id)
 
     def report(self, project_id: str, hosting_order_id: str) -> HostingOrderReport:
         return HostingOrderReport.of(self.get(project_id, hosting_order_id))
@@ -169,9 +169,10 @@ class HostingOrderService:
     def list_numbers(self, project_id: str, hosting_order_id: str, flt: NumberFilter, *, order_by: str,
                      page_size: int, page_token: str | None) -> Page[HostingOrderNumber]:
         order = self.get(project_id, hosting_order_id)
-        return paginate(matching_numbers(order, flt), number_sort_key(order_by), page_size, page_token,
-                        {**flt.fingerprint(), "orderBy": order_by, "order": hosting_order_id},
-                        project_id=project_id)
+        return paginate_sorted(order.numbers.select(order_by, flt.matches),  # type: ignore[attr-defined]
+                               number_sort_key(order_by), page_size, page_token,
+                               {**flt.fingerprint(), "orderBy": order_by, "order": hosting_order_id},
+                               project_id=project_id)
 
     def get_number(self, project_id: str, hosting_order_id: str, phone: str) -> HostingOrderNumber:
         order = self.get(project_id, hosting_order_id)

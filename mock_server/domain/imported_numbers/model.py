@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
+from dataclasses import field
 from datetime import datetime
 
-from mock_server.domain.provisioning import CarrierState, Provisioning, Record
+from mock_server.core.sorted_index import IndexSpec, WatchedSlot
+from mock_server.domain.provisioning import RECORD_CONFIG, CarrierState, Provisioning, record
 
 
-class ScheduledProvisioning(Record):
+@record
+class ScheduledProvisioning:
     """`smsConfiguration.scheduledProvisioning`: a change still being applied."""
+
+    __pydantic_config__ = RECORD_CONFIG
 
     service_plan_id: str = ""
     campaign_id: str = ""
     status: int = 1  # integer enum in the spec (see errata): 1 in progress, 2 done, 3 failed
     last_updated_time: datetime
-    error_codes: list[int] = []
+    error_codes: list[int] = field(default_factory=list)
 
 
-class QueuedChange(Record):
+@record
+class QueuedChange:
     """A `smsConfiguration` change asked for while another ran: it runs when that one ends."""
+
+    __pydantic_config__ = RECORD_CONFIG
 
     service_plan_id: str
     campaign_id: str
 
 
-class ImportedNumber(Record):
+@record
+class ImportedNumber(WatchedSlot):  # its project's IndexedDict is told of changes (core/sorted_index.py)
+    __pydantic_config__ = RECORD_CONFIG
+
     phone_number: str
     project_id: str
     region_code: str
@@ -35,9 +46,20 @@ class ImportedNumber(Record):
     migrate_to_sinch_tmo: bool = False
     sms_provisioning: Provisioning | None = None
     campaign_provisioning: Provisioning | None = None
-    mno: dict[str, CarrierState] = {}
+    mno: dict[str, CarrierState] = field(default_factory=dict)
     scheduled_provisioning: ScheduledProvisioning | None = None
-    queued_changes: list[QueuedChange] = []  # oldest first
+    queued_changes: list[QueuedChange] = field(default_factory=list)  # oldest first
     hosting_order_id: str = ""  # the hosting order it came from, if any
     created_time: datetime
     updated_time: datetime
+
+
+# `GET importedNumbers` orders (keys end with the phone number: unique in a project) and the
+# fields it filters on exactly (one bucket of the project's index per combination).
+IMPORTED_NUMBER_INDEX: IndexSpec[ImportedNumber] = IndexSpec(
+    orders={"createdTime": lambda n: (n.created_time, n.phone_number),
+            "updatedTime": lambda n: (n.updated_time, n.phone_number)},
+    facet=lambda n: (n.service_plan_id, n.campaign_id, n.region_code),
+    watched=frozenset({"created_time", "updated_time", "phone_number", "service_plan_id", "campaign_id",
+                       "region_code"}),
+)

@@ -13,13 +13,19 @@ diagram and the events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mock_server.core.errors import ApiError, FieldViolation, already_exists, failed_precondition, not_found
+from mock_server.core.paging import Page, paginate_sorted
 from mock_server.core.scheduler import Job
 from mock_server.domain.events import EventType, ResourceType
-from mock_server.domain.imported_numbers.model import ImportedNumber, QueuedChange, ScheduledProvisioning
+from mock_server.domain.imported_numbers.model import (
+    IMPORTED_NUMBER_INDEX,
+    ImportedNumber,
+    QueuedChange,
+    ScheduledProvisioning,
+)
 from mock_server.domain.outcomes import failure_code_number
 from mock_server.domain.provisioning import CARRIERS, CarrierState, Provisioning, State
 from mock_server.domain.service_plans import check_service_plan
@@ -109,6 +115,16 @@ class ImportedNumberService:
 
     def matching(self, project_id: str, where: ImportedNumberFilter) -> list[ImportedNumber]:
         return [n for n in self.world.view(project_id).imported_numbers.values() if where.matches(n)]
+
+    def list_numbers(self, project_id: str, where: ImportedNumberFilter, *, order_by: str, page_size: int,
+                     page_token: str | None, filters: dict) -> Page[ImportedNumber]:
+        """A page of the numbers `where` matches, from the project's index in `order_by` order:
+        the filter without its pattern picks buckets of the index; the pattern is checked per number."""
+        numbers = self.world.view(project_id).imported_numbers  # a read creates no project
+        selection = numbers.select(order_by, replace(where, pattern=None).matches,  # type: ignore[attr-defined]
+                                   where.matches if where.pattern else None)
+        return paginate_sorted(selection, IMPORTED_NUMBER_INDEX.orders[order_by], page_size, page_token, filters,
+                               project_id=project_id)
 
     # --- import ---------------------------------------------------------------------------
     def import_number(self, project_id: str, new: NewImportedNumber) -> ImportedNumber:
@@ -451,9 +467,9 @@ class ImportedNumberService:
         self._finish_if_settled(number)
 
     def _campaign_failure(self, number: ImportedNumber) -> str | None:
-        from mock_server.core.phone import parse_e164
+        from mock_server.core.phone import is_toll_free
 
-        if parse_e164(number.phone_number).toll_free:
+        if is_toll_free(number.phone_number):
             return "TFN_NOT_ALLOWED"
         return self.world.outcomes.campaign_failure(number.phone_number, number.campaign_id)
 

@@ -11,6 +11,8 @@ from enum import Enum
 
 from pydantic import Field
 
+from mock_server.core.sorted_index import IndexSpec, Watched
+from mock_server.core.timefmt import rfc3339
 from mock_server.domain.provisioning import Record, State
 
 
@@ -51,7 +53,9 @@ class VoiceChallenge(Record):
     attempts_left: int
 
 
-class QualifiedNumber(Record):
+class QualifiedNumber(Watched, Record):
+    __slots__ = ("_index",)  # its project's IndexedDict (core/sorted_index.py)
+
     phone_number: str
     project_id: str
     region_code: str
@@ -63,3 +67,12 @@ class QualifiedNumber(Record):
     hosting_order_id: str = ""  # the running or last hosting order that text-enabled it
     created_time: datetime
     updated_time: datetime
+
+
+# `GET qualifiedNumbers` orders: the API's millisecond timestamps, then the phone number.
+QUALIFIED_NUMBER_INDEX: IndexSpec[QualifiedNumber] = IndexSpec(
+    orders={"createdTime": lambda n: (rfc3339(n.created_time), n.phone_number),
+            "updatedTime": lambda n: (rfc3339(n.updated_time), n.phone_number)},
+    facet=lambda n: (n.state, n.region_code),
+    watched=frozenset({"created_time", "updated_time", "phone_number", "state", "region_code"}),
+)

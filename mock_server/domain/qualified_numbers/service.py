@@ -26,9 +26,10 @@ from mock_server.core.errors import (
     not_found,
     resource_exhausted,
 )
-from mock_server.core.paging import DEFAULT_PAGE_SIZE, Page, order_by_from, paginate
+from mock_server.core.paging import DEFAULT_PAGE_SIZE, Page, order_by_from, paginate_sorted
 from mock_server.core.phone import check_region_code, parse_e164
 from mock_server.core.scheduler import Job
+from mock_server.core.sorted_index import IndexedDict
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.qualified_numbers.lifecycle import (
     INVOICE_REVIEW_FROM,
@@ -36,7 +37,12 @@ from mock_server.domain.qualified_numbers.lifecycle import (
     move,
     reason,
 )
-from mock_server.domain.qualified_numbers.model import GlobalProcessState, QualifiedNumber, VoiceChallenge
+from mock_server.domain.qualified_numbers.model import (
+    QUALIFIED_NUMBER_INDEX,
+    GlobalProcessState,
+    QualifiedNumber,
+    VoiceChallenge,
+)
 
 if TYPE_CHECKING:
     from mock_server.domain.world import World
@@ -85,13 +91,12 @@ class QualifiedNumberService:
         wanted = _parse_states(states)
         region = check_region_code(region_code) if region_code not in (None, "") else ""
         order = order_by_from(order_by)
-        time_field = "created_time" if order == "createdTime" else "updated_time"
         project = self.world.projects.get(project_id)
-        numbers = project.qualified_numbers.values() if project else []
-        matching = (n for n in numbers if n.state in wanted and (not region or n.region_code == region))
+        numbers = project.qualified_numbers if project else IndexedDict(QUALIFIED_NUMBER_INDEX)
+        matching = numbers.select(order, lambda n: n.state in wanted and (not region or n.region_code == region))
         filters = {"states": sorted(s.value for s in wanted), "regionCode": region, "orderBy": order}
-        return paginate(matching, lambda n: [rfc3339(getattr(n, time_field)), n.phone_number],
-                        page_size, page_token, filters, project_id=project_id)
+        return paginate_sorted(matching, QUALIFIED_NUMBER_INDEX.orders[order], page_size, page_token, filters,
+                               project_id=project_id)
 
     def voice_challenge(self, project_id: str, phone: str) -> VoiceChallenge:
         """The code last "spoken" to the number (control plane)."""

@@ -1,0 +1,259 @@
+"""Per-project indexes in sort order: a page of a list costs about the page, not the project.
+
+An `IndexedDict` is the dict a project keeps one kind of record in (phone number or order id
+-> record). To every reader it is that dict; besides, it keeps each record in a `SortedList`
+(sortedcontainers) per sort order of the kind's list operation: once for the whole dict and
+once in the *bucket* of the record's facet, the values of the fields the list filters on
+exactly (service plan, campaign, region, state...). A filtered page walks only the buckets the
+filter matches, merged in sort order, and their sizes give the total without counting.
+
+A record tells its index when one of the fields its sort keys or facet read is assigned
+(`Watched.__setattr__`), and so do its *parts*, nested records the facet reads (the steps of a
+hosting-order number): the order is never stale. Entries are `(*sort key, seq, record)`: `seq`
+(unique in the dict) breaks ties, so records themselves are never compared.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from functools import partial
+from itertools import dropwhile
+from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
+
+from sortedcontainers import SortedList
+
+T = TypeVar("T")
+K = TypeVar("K")
+
+# More buckets than this in one query: walk the whole order and filter instead of merging.
+MAX_MERGED_BUCKETS = 16
+
+
+@dataclass(frozen=True)
+class IndexSpec(Generic[T]):
+    """How one kind of record is indexed: its sort orders (name -> key) and its facet."""
+
+    orders: dict[str, Callable[[T], tuple]]
+    facet: Callable[[T], tuple]
+    watched: frozenset[str]  # the fields `orders` and `facet` read (a part's name included)
+    parts: tuple[str, ...] = ()  # fields holding nested `Watched` records the facet reads
+    part_watched: frozenset[str] = frozenset()  # the fields of those parts that it reads
+
+
+class Watched:
+    """A record that keeps the `IndexedDict` it lives in up to date.
+
+    Put it before the pydantic base and give the class `__slots__ = ("_index",)`.
+    """
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        place = getattr(self, "_index", None) if name in _WATCHED_NAMES else None
+        if place is None:
+            super().__setattr__(name, value)
+        else:
+            _assign_watched(self, place, name, value, super().__setattr__)
+
+
+class WatchedSlot(Watched):
+    """`Watched` for a slotted class that is not a pydantic model (a dataclass with slots).
+
+    The slot is filled before `__init__` runs: the assignments of `__init__` find it at once
+    (an empty slot would raise, and catch, an AttributeError for each field)."""
+
+    __slots__ = ("_index",)
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "WatchedSlot":
+        self = super().__new__(cls)
+        object.__setattr__(self, "_index", None)
+        return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        place = self._index if name in _WATCHED_NAMES else None
+        if place is None:
+            object.__setattr__(self, name, value)
+        else:
+            _assign_watched(self, place, name, value, partial(object.__setattr__, self))
+
+
+def _assign_watched(self: Any, place: tuple, name: str, value: Any, assign: Callable[[str, Any], None]) -> None:
+    owner, seq, record = place
+    spec = owner.spec
+    if name not in (spec.watched if record is self else spec.part_watched):
+        assign(name, value)
+        return
+    owner._unplace(record, seq)
+    assign(name, value)
+    owner._place(record, seq)
+
+
+_WATCHED_NAMES: set[str] = set()  # every field some spec watches: the fast path skips the rest
+
+
+class Selection(Generic[T]):
+    """The records of one query in one sort order: those after a key, and how many in all."""
+
+    def __init__(self, sources: list[SortedList], predicate: Callable[[T], bool] | None) -> None:
+        self._sources = sources
+        self._predicate = predicate
+
+    def after(self, key: tuple | None) -> Iterator[T]:
+        """Records in sort order whose key is strictly greater than `key` (all with None).
+
+        A key of other types than the index's raises TypeError."""
+        walks = [_entries_after(source, key) for source in self._sources]
+        merged = walks[0] if len(walks) == 1 else heapq.merge(*walks)
+        records = (entry[-1] for entry in merged)
+        return records if self._predicate is None else filter(self._predicate, records)
+
+    def count(self) -> int:
+        if self._predicate is None:
+            return sum(len(source) for source in self._sources)
+        return sum(1 for source in self._sources for entry in source if self._predicate(entry[-1]))
+
+
+def _entries_after(source: SortedList, key: tuple | None) -> Iterator[tuple]:
+    if key is None:
+        return iter(source)
+    size = len(key)
+    start = source.bisect_left(key)  # the first entry whose key is >= `key`
+    return dropwhile(lambda entry: entry[:size] == key, source.islice(start))
+
+
+class IndexedDict(dict[K, T]):
+    """A dict of records that also keeps them in sort order (see the module's docstring)."""
+
+    def __init__(self, spec: IndexSpec[T], items: Iterable[tuple[K, T]] | dict[K, T] = ()) -> None:
+        super().__init__()
+        self.spec = spec
+        _WATCHED_NAMES.update(spec.watched | spec.part_watched)
+        self._seq = 0
+        self._built = False  # built on the first query: loading many records sorts them once
+        self._all: dict[str, SortedList] = {}
+        self._buckets: dict[tuple, dict[str, SortedList]] = {}
+        for key, record in (items.items() if isinstance(items, dict) else items):
+            self[key] = record
+
+    # --- the dict --------------------------------------------------------------------------
+    def __setitem__(self, key: K, record: T) -> None:
+        previous = dict.get(self, key)
+        if previous is not None:
+            self._forget(previous)
+        dict.__setitem__(self, key, record)
+        if self._built:
+            self._seq += 1
+            self._place(record, self._seq)
+        else:
+            self._mark(record, None)
+
+    def __delitem__(self, key: K) -> None:
+        record = dict.__getitem__(self, key)
+        dict.__delitem__(self, key)
+        self._forget(record)
+
+    def pop(self, key: K, *default: Any) -> Any:
+        if key not in self:
+            if default:
+                return default[0]
+            raise KeyError(key)
+        record = dict.__getitem__(self, key)
+        del self[key]
+        return record
+
+    def popitem(self) -> tuple[K, T]:
+        key = next(reversed(self))
+        return key, self.pop(key)
+
+    def setdefault(self, key: K, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return dict.__getitem__(self, key)
+
+    def update(self, *others: Any, **more: Any) -> None:
+        for other in (*others, more):
+            for key, record in (other.items() if hasattr(other, "items") else other):
+                self[key] = record
+
+    def clear(self) -> None:
+        for record in self.values():
+            self._mark(record, None)
+        dict.clear(self)
+        self._all, self._buckets, self._built = {}, {}, False
+
+    # --- the index ---------------------------------------------------------------------------
+    def select(self, order: str, facet_matches: Callable[[T], bool],
+               residual: Callable[[T], bool] | None = None) -> Selection[T]:
+        """The records in `order` whose facet passes `facet_matches` (asked of one record per
+        bucket: every record of a bucket has the same facet) and then `residual`, if given."""
+        if not self._built:
+            self._build()
+        buckets = [b for b in self._buckets.values() if facet_matches(_first(b[order]))]
+        if len(buckets) == len(self._buckets):
+            return Selection([self._all[order]], residual)
+        if len(buckets) > MAX_MERGED_BUCKETS:
+            def both(record: T) -> bool:
+                return facet_matches(record) and (residual is None or residual(record))
+            return Selection([self._all[order]], both)
+        return Selection([b[order] for b in buckets], residual)
+
+    def _build(self) -> None:
+        """Index every record at once: one sort per list instead of an insertion per record."""
+        orders = self.spec.orders
+        every: dict[str, list[tuple]] = {name: [] for name in orders}
+        buckets: dict[tuple, dict[str, list[tuple]]] = {}
+        for record in self.values():
+            self._seq += 1
+            self._mark(record, (self, self._seq, record))
+            facet = self.spec.facet(record)
+            bucket = buckets.get(facet)
+            if bucket is None:
+                bucket = buckets[facet] = {name: [] for name in orders}
+            for name, entry in self._entries(record, self._seq):
+                every[name].append(entry)
+                bucket[name].append(entry)
+        self._all = {name: SortedList(entries) for name, entries in every.items()}
+        self._buckets = {facet: {name: SortedList(entries) for name, entries in lists.items()}
+                         for facet, lists in buckets.items()}
+        self._built = True
+
+    def _entries(self, record: T, seq: int) -> Iterator[tuple[str, tuple]]:
+        for name, key in self.spec.orders.items():
+            yield name, (*key(record), seq, record)
+
+    def _mark(self, record: T, place: tuple | None) -> None:
+        object.__setattr__(record, "_index", place)
+        for part in self.spec.parts:
+            nested = getattr(record, part)
+            if nested is not None:
+                object.__setattr__(nested, "_index", place)
+
+    def _place(self, record: T, seq: int) -> None:
+        self._mark(record, (self, seq, record))
+        facet = self.spec.facet(record)
+        bucket = self._buckets.get(facet)
+        if bucket is None:
+            bucket = self._buckets[facet] = {name: SortedList() for name in self.spec.orders}
+        for name, entry in self._entries(record, seq):
+            self._all[name].add(entry)
+            bucket[name].add(entry)
+
+    def _unplace(self, record: T, seq: int) -> None:
+        facet = self.spec.facet(record)
+        bucket = self._buckets[facet]
+        for name, entry in self._entries(record, seq):
+            self._all[name].remove(entry)
+            bucket[name].remove(entry)
+        if not next(iter(bucket.values())):
+            del self._buckets[facet]
+
+    def _forget(self, record: T) -> None:
+        place = getattr(record, "_index", None)
+        if place is not None:
+            self._unplace(record, place[1])
+        self._mark(record, None)
+
+
+def _first(source: SortedList) -> Any:
+    return source[0][-1]
