@@ -4,8 +4,6 @@ A timeout covers the whole exchange (connect, send, wait, read), not each phase 
 status code matters: of the receiver's answer body at most `MAX_ANSWER_BYTES` are read, then the
 rest is dropped with the connection. A failure is described in words a person reads
 ("connection refused", "name not resolved"), never by the name of an exception class.
-Attempts go through aiohttp: several times the rate of an httpx client for the same requests
-(benchmarks/callback_delivery.py). It is imported when delivery starts, not at start-up.
 """
 
 from __future__ import annotations
@@ -14,9 +12,8 @@ import asyncio
 import errno
 import socket
 import ssl
-import sys
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Iterator
 
 import httpx
 
@@ -43,77 +40,44 @@ def is_placeholder(url: str) -> bool:
     return host in ("example", "test", "invalid") or host.endswith(RESERVED_SUFFIXES)
 
 
-def trusted(own_certificate: str | None) -> ssl.SSLContext | bool:
-    """What deliveries trust: the system's authorities and, when the mock serves HTTPS
-    (--tls-cert), its own certificate too, so callbacks to the mock's own receiver paths
-    (`https://127.0.0.1:PORT/_mock/sink/...`) pass verification, as a leaf trusted for itself."""
-    if not own_certificate:
-        return True
-    context = ssl.create_default_context()
-    context.load_verify_locations(cafile=own_certificate)
-    context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN  # the leaf is trusted without its issuer
-    return context
-
-
-class Client:
+def new_client(own_certificate: str | None = None) -> httpx.AsyncClient:
     """The client every attempt goes through (connections are kept alive per destination).
 
-    Its aiohttp session is made on the first attempt, in the running event loop (aiohttp binds
-    the session to it), so importing aiohttp (about 0.2 s) never delays the server's start."""
-
-    def __init__(self, own_certificate: str | None = None) -> None:
-        self._session: Any = None
-        self.errors: tuple[type[Exception], ...] = ()
-        self.own_certificate = own_certificate
-
-    @property
-    def session(self) -> Any:
-        if self._session is None:
-            import aiohttp
-
-            connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, keepalive_timeout=30,
-                                             ssl=trusted(self.own_certificate))
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=False, auto_decompress=False,
-                                                  headers={"User-Agent": USER_AGENT})
-            self.errors = (aiohttp.ClientError,)
-        return self._session
-
-    async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+    `own_certificate`: the certificate the mock serves HTTPS with (--tls-cert). It is trusted
+    beside the system's authorities, so callbacks to the mock's own receiver paths
+    (`https://127.0.0.1:PORT/_mock/sink/...`) pass verification, as a leaf trusted for itself."""
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=64, keepalive_expiry=30)
+    verify: ssl.SSLContext | bool = True
+    if own_certificate:
+        verify = ssl.create_default_context()
+        verify.load_verify_locations(cafile=own_certificate)
+        verify.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN  # the leaf is trusted without its issuer
+    return httpx.AsyncClient(limits=limits, follow_redirects=False, trust_env=False, verify=verify,
+                             headers={"User-Agent": USER_AGENT})
 
 
-def new_client(own_certificate: str | None = None) -> Client:
-    return Client(own_certificate)
-
-
-async def post(client: Client, url: str, body: bytes, headers: dict[str, str], timeout: float) -> Outcome:
+async def post(client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str],
+               timeout: float) -> Outcome:
     if is_placeholder(url):
         return Outcome(error="placeholder host, never contacted by the mock")
     try:
-        session = client.session
         async with asyncio.timeout(timeout):
-            async with session.post(url, data=body, headers=headers, allow_redirects=False) as response:
+            async with client.stream("POST", url, content=body, headers=headers, timeout=timeout) as response:
                 await _drain(response)
-    except TimeoutError:  # aiohttp's own timeouts (ServerTimeoutError) are TimeoutErrors too
+    except (TimeoutError, httpx.TimeoutException):
         return Outcome(error=f"timed out: no answer within {timeout:g} s")
     except Exception as error:  # connection errors, an unusable URL ...: a failed attempt, not a crash
         return Outcome(error=describe(error))
-    return Outcome(status_code=response.status)
+    return Outcome(status_code=response.status_code)
 
 
-async def _drain(response: Any) -> None:
-    """Read at most MAX_ANSWER_BYTES of the answer body; when more is left, the connection is
-    closed (never back in the pool) and the rest is dropped unread."""
+async def _drain(response: httpx.Response) -> None:
+    """Read at most MAX_ANSWER_BYTES of the answer body; closing the stream drops the rest."""
     read = 0
-    while read < MAX_ANSWER_BYTES:
-        chunk = await response.content.read(MAX_ANSWER_BYTES - read)
-        if not chunk:
-            return
+    async for chunk in response.aiter_raw():
         read += len(chunk)
-    if not response.content.at_eof():
-        response.close()
+        if read >= MAX_ANSWER_BYTES:
+            return
 
 
 _ERRNO_WORDS = {
@@ -126,7 +90,6 @@ _ERRNO_WORDS = {
     errno.ETIMEDOUT: "timed out",
     errno.EADDRNOTAVAIL: "address not available",
 }
-INVALID_ANSWER = "the receiver closed the connection without a valid HTTP answer"
 
 
 def describe(error: BaseException) -> str:
@@ -142,32 +105,13 @@ def describe(error: BaseException) -> str:
             return _ERRNO_WORDS[cause.errno]
         if isinstance(cause, (TimeoutError, httpx.TimeoutException)):
             return "timed out"
-    words = _aiohttp_words(error)
-    if words:
-        return words
     if isinstance(error, httpx.RemoteProtocolError):
-        return INVALID_ANSWER
+        return "the receiver closed the connection without a valid HTTP answer"
     if isinstance(error, (httpx.UnsupportedProtocol, httpx.InvalidURL, ValueError, TypeError)):
         return "unusable callback URL"
     if isinstance(error, httpx.ProxyError):
         return "proxy error"
     return "connection failed"
-
-
-def _aiohttp_words(error: BaseException) -> str | None:
-    """aiohttp's errors that carry no OS error: its classes, when an attempt has loaded it."""
-    aiohttp = sys.modules.get("aiohttp")
-    if aiohttp is None:
-        return None
-    if isinstance(error, aiohttp.ClientConnectorDNSError):
-        return "name not resolved"
-    if isinstance(error, aiohttp.ClientProxyConnectionError):
-        return "proxy error"
-    if isinstance(error, (aiohttp.ServerDisconnectedError, aiohttp.ClientResponseError, aiohttp.ClientPayloadError)):
-        return INVALID_ANSWER
-    if isinstance(error, aiohttp.InvalidURL):
-        return "unusable callback URL"
-    return None
 
 
 def _causes(error: BaseException, depth: int = 0) -> Iterator[BaseException]:
