@@ -16,8 +16,15 @@ def call(app: Any, method: str, path: str, query: dict[str, str] | None = None, 
          *, raw: bool = False) -> Any:
     """One request through the app; the JSON answer, or its bytes with `raw` (an error status raises)."""
     out: list[dict] = []
+    sent = False
 
     async def receive() -> dict:
+        # The body once; after it the client simply stays connected (a streamed answer listens
+        # for a disconnect meanwhile, and an endless stream of requests would spin it forever).
+        nonlocal sent
+        if sent:
+            await asyncio.Event().wait()
+        sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 
     async def send(message: dict) -> None:
