@@ -180,6 +180,15 @@ def test_the_revision_moves_on_writes_jobs_and_deliveries_but_not_on_reads(app, 
     assert notices.revision()[2] == before_event + 1
 
 
+def test_a_callback_a_sink_receives_moves_the_revision(app, client):
+    notices: ChangeNotices = app.state.console_notices
+    start = notices.revision()
+    client.get("/_mock/sink/mine")
+    assert notices.revision() == start
+    assert client.post("/_mock/sink/mine", json={"eventId": "e1"}).status_code == 200
+    assert notices.revision() != start  # the sink view of the console is read again
+
+
 def test_the_stream_gate_refuses_one_stream_more_than_its_limit():
     gate = StreamGate(2)
     gate.enter()

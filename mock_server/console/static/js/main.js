@@ -20,6 +20,8 @@ export const TABS = [
 ];
 
 function parseRoute() {
+  const sink = /^#\/sinks(?:\/([^/]+))?/.exec(window.location.hash);
+  if (sink) return { project: null, tab: 'sinks', sink: sink[1] ? decodeURIComponent(sink[1]) : null };
   const match = /^#\/p\/([^/]+)(?:\/([a-z]+))?/.exec(window.location.hash);
   if (!match) return { project: null, tab: null };
   const tab = TABS.some(([id]) => id === match[2]) ? match[2] : 'imported';
@@ -57,12 +59,13 @@ let viewKey = '';
 async function renderView(routeChanged) {
   const route = state.route;
   const root = $('#view');
-  const key = `${route.project}/${route.tab}`;
+  const key = `${route.project}/${route.tab}/${route.sink || ''}`;
   if (route.tab === 'create' && !routeChanged && key === viewKey) return; // forms keep what is typed
   viewKey = key;
   let content;
   try {
-    if (!route.project) content = views.home(state.overview);
+    if (route.tab === 'sinks') content = await views.sinks(route.sink);
+    else if (!route.project) content = views.home(state.overview);
     else if (route.tab === 'create') content = createView(route.project);
     else content = await views[route.tab](route.project, state.overview);
   } catch (error) {
@@ -93,6 +96,8 @@ function showViewError(text) {
 const total = (counts) => Object.values(counts || {}).reduce((a, b) => a + b, 0);
 
 function renderProjects(projects) {
+  if (state.route.tab === 'sinks') $('#sinks-link').setAttribute('aria-current', 'page');
+  else $('#sinks-link').removeAttribute('aria-current');
   const list = $('#projects');
   if (!projects.length) { list.replaceChildren(h('li', { class: 'hint' }, 'No projects yet.')); return; }
   list.replaceChildren(...projects.map((p) => h('li', {},

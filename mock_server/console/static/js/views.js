@@ -259,7 +259,8 @@ function eventCard(project, e) {
       e.nextAttemptAt ? [h('dt', {}, 'Next attempt'), h('dd', {}, when(e.nextAttemptAt))] : null),
     e.attempts.length ? h('ol', { class: 'attempts', 'aria-label': 'Delivery attempts' }, e.attempts.map((a) =>
       h('li', {}, when(a.time), ' ', a.statusCode ? badge(String(a.statusCode), a.statusCode < 300 ? 'ok' : 'bad')
-        : badge(a.error || 'error', 'bad'), a.duplicate ? ' (duplicate)' : '')))
+        : badge(a.error || 'error', 'bad'), a.duplicate ? ' (duplicate)' : '',
+      a.redelivery ? h('span', { class: 'redelivery' }, ` (redelivery${a.url ? ` to ${a.url}` : ''})`) : null)))
       : h('p', { class: 'hint' }, e.state === 'no_destination' ? 'Not sent: no callbackUrl was given.' : 'No attempt yet.'),
     h('details', {}, h('summary', {}, 'Exact body'), h('pre', {}, e.body)),
     e.attempts.length ? h('form', { class: 'inline', onsubmit: async (event) => {
@@ -322,4 +323,69 @@ async function requests(project) {
     pager(key, data, 'requests', 'requests'));
 }
 
-export const views = { home, imported, qualified, orders, callbacks, requests };
+// --- callback sinks (not per project: GET /_mock/sink, GET /_mock/sink/{name}) ------------------
+const sinkHref = (name) => `#/sinks/${enc(name)}`;
+const SIGNATURE = new Map([[true, ['signature valid', 'ok']], [false, ['signature invalid', 'bad']],
+  [null, ['signature not checked', 'plain']]]);
+
+function sinkCallback(c) {
+  let eventType = null;
+  try { eventType = JSON.parse(c.body)?.eventType ?? null; } catch { eventType = null; }
+  const [label, tone] = SIGNATURE.get(c.signatureValid);
+  return h('article', { class: 'card sink-callback', 'data-event': `${c.eventId || ''}@${c.receivedAt}` },
+    h('h3', {}, eventType || 'not a callback event', ' ', badge(label, tone)),
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Received'), h('dd', {}, h('time', { datetime: c.receivedAt }, when(c.receivedAt))),
+      h('dt', {}, 'Event id'), h('dd', {}, c.eventId ? h('code', {}, c.eventId) : '—'),
+      h('dt', {}, 'Answered'), h('dd', {}, badge(String(c.answeredStatus), c.answeredStatus < 300 ? 'ok' : 'bad')),
+      h('dt', {}, 'Signature'), h('dd', {}, c.signatureCheck)),
+    h('details', {}, h('summary', {}, `Headers${c.headersTruncated ? ' (some dropped)' : ''}`),
+      h('pre', {}, Object.entries(c.headers).map(([k, v]) => `${k}: ${v}`).join('\n'))),
+    c.body !== null ? h('pre', { class: 'sink-body', 'aria-label': 'Body as received' }, c.body)
+      : h('pre', { class: 'sink-body', 'aria-label': 'Body (not UTF-8, base64)' }, c.bodyBase64));
+}
+
+async function sinks(selected) {
+  const list = await request('GET', '/_mock/sink');
+  if (!list.ok) throw new Error(messageOf(list));
+  const all = list.data.sinks;
+  const name = selected || (all[0] && all[0].name);
+  let sink = null;
+  if (name) {
+    const answer = await request('GET', `/_mock/sink/${enc(name)}`);
+    if (!answer.ok) throw new Error(messageOf(answer));
+    sink = answer.data;
+  }
+  const noteKey = `sink:${name}`;
+  const statusId = 'sink-status';
+  return h('section', { class: 'sinks', 'aria-labelledby': 'sinks-title' },
+    h('h2', { id: 'sinks-title' }, 'Callback sinks'),
+    h('p', { class: 'hint' }, 'Receivers the mock serves itself: give ', h('code', {}, '/_mock/sink/{name}'),
+      ' on the mock\'s address as a callbackUrl and what arrives shows here, with whether its signature verifies '
+      + 'against the current HMAC secret of the project it names.'),
+    all.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'sinks-table' },
+      h('caption', {}, 'Sinks (GET /_mock/sink)'),
+      h('thead', {}, h('tr', {}, ['Sink', 'Received', 'Answers with'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, all.map((s) => h('tr', { 'data-sink': s.name },
+        h('th', { scope: 'row' }, h('a', { href: sinkHref(s.name), 'aria-current': s.name === name ? 'page' : null }, s.name)),
+        h('td', {}, String(s.received)),
+        h('td', {}, badge(String(s.status), s.status < 300 ? 'ok' : 'bad')))))))
+      : h('p', {}, 'No sink has received anything yet.'),
+    sink ? h('section', { class: 'sink', 'data-sink': sink.name, 'aria-labelledby': 'sink-title' },
+      h('h3', { id: 'sink-title' }, `Sink ${sink.name}: ${sink.received} received`,
+        sink.dropped ? ` (${sink.dropped} oldest no longer kept)` : '', ', answers ', badge(String(sink.status), sink.status < 300 ? 'ok' : 'bad')),
+      h('form', { class: 'inline', onsubmit: (event) => {
+        event.preventDefault();
+        run(noteKey, 'PUT', `/_mock/sink/${enc(sink.name)}`, { body: { status: Number(document.getElementById(statusId).value) } });
+      } },
+      h('label', { for: statusId }, 'Answer with status'),
+      h('input', { id: statusId, type: 'number', min: 200, max: 599, required: true, inputmode: 'numeric', size: 4 }),
+      h('button', { type: 'submit' }, 'Set')),
+      note(noteKey),
+      sink.callbacks.length ? h('div', { class: 'cards', id: 'sink-callbacks', 'aria-label': 'Callbacks received, newest first' },
+        [...sink.callbacks].reverse().map(sinkCallback))
+        : h('p', { class: 'hint' }, 'Nothing kept yet.'))
+      : null);
+}
+
+export const views = { home, imported, qualified, orders, callbacks, requests, sinks };
