@@ -16,7 +16,7 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
-from mock_server.core.errors import ApiError, field_error
+from mock_server.core.errors import field_error
 
 SUPPORTED_REGIONS = ("US", "CA")
 _E164_NANP = re.compile(r"^\+1\d{10}$")
@@ -91,12 +91,3 @@ def number_in_region(raw: object, region_code: str, field_name: str = "phoneNumb
     if number.known_region and not number.toll_free and number.known_region != region_code:
         raise field_error(field_name, f"{number.e164} is a {number.known_region} number, not {region_code}")
     return number
-
-
-def path_number(raw: str) -> PhoneNumber:
-    """A number taken from a URL path: `+` may arrive raw or as %2B (already decoded here)."""
-    try:
-        return parse_e164(raw, "phoneNumber")
-    except ApiError as error:
-        error.message = f"The phone number in the path is not valid: {error.violations[0].description}"
-        raise

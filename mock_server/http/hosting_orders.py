@@ -10,7 +10,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from mock_server.core.errors import FieldViolation, field_error, invalid_argument
-from mock_server.core.phone import check_region_code, path_number
+from mock_server.core.phone import check_region_code
+from mock_server.http.convertors import PHONE
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.hosting_orders.model import (
     HostingOrder,
@@ -226,7 +227,7 @@ async def list_hosting_order_numbers(request: Request) -> JSONResponse:
 
 async def get_hosting_order_number(request: Request) -> JSONResponse:
     project_id, order_id = request.path_params["projectId"], request.path_params["hostingOrderId"]
-    phone = path_number(request.path_params["phoneNumber"]).e164
+    phone = request.path_params["phoneNumber"]
     world = world_of(request)
     with world.transaction():
         number = world.hosting_orders.get_number(project_id, order_id, phone)
@@ -276,7 +277,7 @@ routes: list[BaseRoute] = [
     Route(_ORDER, get_hosting_order, methods=["GET"]),
     Route(f"{_ORDER}/report", get_report, methods=["GET"]),
     Route(f"{_ORDER}/numbers", list_hosting_order_numbers, methods=["GET"]),
-    Route(f"{_ORDER}/numbers/{{phoneNumber}}", get_hosting_order_number, methods=["GET"]),
+    Route(f"{_ORDER}/numbers/{PHONE}", get_hosting_order_number, methods=["GET"]),
 ]
 
 _CONTROL = "/_mock/projects/{projectId}/hostingOrders/{hostingOrderId}"

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from mock_server.core.errors import ApiError, FieldViolation, field_error, invalid_argument
-from mock_server.core.phone import check_region_code, number_in_region, path_number
+from mock_server.core.phone import check_region_code, number_in_region
 from mock_server.core.timefmt import rfc3339
 from mock_server.delivery.destinations import callback_url_problem
 from mock_server.domain.imported_numbers.model import ImportedNumber
@@ -28,6 +28,7 @@ from mock_server.http.bodies import (
     parse_body,
     query_one,
 )
+from mock_server.http.convertors import PHONE
 from mock_server.http.common import check_destination, empty_response, json_response, world_of
 from mock_server.http.render import carrier_json, page_json, provisioning_json
 
@@ -170,7 +171,7 @@ async def import_number(request: Request) -> JSONResponse:
 
 
 async def get_imported_number(request: Request) -> JSONResponse:
-    phone = path_number(request.path_params["phoneNumber"]).e164
+    phone = request.path_params["phoneNumber"]
     world = world_of(request)
     with world.transaction():
         number = world.imported_numbers.get(request.path_params["projectId"], phone)
@@ -179,7 +180,7 @@ async def get_imported_number(request: Request) -> JSONResponse:
 
 async def update_imported_number(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
-    phone = path_number(request.path_params["phoneNumber"]).e164
+    phone = request.path_params["phoneNumber"]
     body = parse_body(ImportedNumberBody, await json_object(request))
     check_destination(request, body.callback_url)
     world = world_of(request)
@@ -190,7 +191,7 @@ async def update_imported_number(request: Request) -> JSONResponse:
 
 
 async def delete_imported_number(request: Request) -> Response:
-    phone = path_number(request.path_params["phoneNumber"]).e164
+    phone = request.path_params["phoneNumber"]
     world = world_of(request)
     with world.transaction():
         world.imported_numbers.delete(request.path_params["projectId"], phone)
@@ -240,8 +241,8 @@ _BASE = "/v1/projects/{projectId}/importedNumbers"
 routes: list[BaseRoute] = [
     Route(_BASE, list_imported_numbers, methods=["GET"]),
     Route(_BASE, import_number, methods=["POST"]),
-    Route(_BASE + "/{phoneNumber}", get_imported_number, methods=["GET"]),
-    Route(_BASE + "/{phoneNumber}", update_imported_number, methods=["PATCH"]),
-    Route(_BASE + "/{phoneNumber}", delete_imported_number, methods=["DELETE"]),
+    Route(f"{_BASE}/{PHONE}", get_imported_number, methods=["GET"]),
+    Route(f"{_BASE}/{PHONE}", update_imported_number, methods=["PATCH"]),
+    Route(f"{_BASE}/{PHONE}", delete_imported_number, methods=["DELETE"]),
 ]
 control_routes: list[BaseRoute] = []

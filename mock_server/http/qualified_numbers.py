@@ -1,9 +1,6 @@
 """HTTP routes of the Qualified Numbers tag, and their control-plane helpers.
 
-The two text-enable operations of the tag live with hosting orders (`hosting_orders.py`).
-Action routes (`...:action`) come before the plain `{phoneNumber}` routes, which would match
-them otherwise. The `+` of a path number may arrive raw or as `%2B`.
-"""
+The two text-enable operations of the tag live with hosting orders (`hosting_orders.py`)."""
 
 from __future__ import annotations
 
@@ -11,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from mock_server.core.phone import path_number
+from mock_server.http.convertors import PHONE
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.qualified_numbers.model import QualifiedNumber, VoiceChallenge
 from mock_server.http.bodies import RequestModel, json_object, list_params, parse_body, query_many, query_one
@@ -49,7 +46,7 @@ def voice_challenge_json(challenge: VoiceChallenge) -> dict:
 
 def _target(request: Request) -> tuple[str, str]:
     """The project id and the phone number named by the path."""
-    return request.path_params["projectId"], path_number(request.path_params["phoneNumber"]).e164
+    return request.path_params["projectId"], request.path_params["phoneNumber"]
 
 
 # --- public operations ---------------------------------------------------------------------------
@@ -138,15 +135,15 @@ async def reject_invoices(request: Request) -> JSONResponse:
 
 routes: list[BaseRoute] = [
     Route(f"{V1}:addNumbers", add_numbers, methods=["POST"]),
-    Route(f"{V1}/{{phoneNumber}}:sendVoiceChallenge", send_voice_challenge, methods=["POST"]),
-    Route(f"{V1}/{{phoneNumber}}:verifyVoiceChallenge", verify_voice_challenge, methods=["POST"]),
+    Route(f"{V1}/{PHONE}:sendVoiceChallenge", send_voice_challenge, methods=["POST"]),
+    Route(f"{V1}/{PHONE}:verifyVoiceChallenge", verify_voice_challenge, methods=["POST"]),
     Route(V1, list_numbers, methods=["GET"]),
-    Route(f"{V1}/{{phoneNumber}}", get_number, methods=["GET"]),
-    Route(f"{V1}/{{phoneNumber}}", delete_number, methods=["DELETE"]),
+    Route(f"{V1}/{PHONE}", get_number, methods=["GET"]),
+    Route(f"{V1}/{PHONE}", delete_number, methods=["DELETE"]),
 ]
 
 control_routes: list[BaseRoute] = [
-    Route(f"{MOCK}/{{phoneNumber}}:approveInvoices", approve_invoices, methods=["POST"]),
-    Route(f"{MOCK}/{{phoneNumber}}:rejectInvoices", reject_invoices, methods=["POST"]),
-    Route(f"{MOCK}/{{phoneNumber}}/voiceChallenge", get_voice_challenge, methods=["GET"]),
+    Route(f"{MOCK}/{PHONE}:approveInvoices", approve_invoices, methods=["POST"]),
+    Route(f"{MOCK}/{PHONE}:rejectInvoices", reject_invoices, methods=["POST"]),
+    Route(f"{MOCK}/{PHONE}/voiceChallenge", get_voice_challenge, methods=["GET"]),
 ]

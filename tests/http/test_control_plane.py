@@ -97,7 +97,8 @@ def test_reset_drops_everything_but_keeps_the_configuration(client, app):
 
 
 def control_paths() -> set[str]:
-    return {route.path for route in build_routes() if isinstance(route, Route) and route.path.startswith("/_mock")}
+    return {re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)  # {phoneNumber:e164} is {phoneNumber} in the docs
+            for route in build_routes() if isinstance(route, Route) and route.path.startswith("/_mock")}
 
 
 def test_every_control_call_is_documented_with_a_curl_example():

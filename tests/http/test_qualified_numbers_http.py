@@ -117,9 +117,9 @@ def test_a_malformed_path_number_is_400(client):
     assert error["details"][0]["fieldViolations"][0]["field"] == "phoneNumber"
 
 
-def test_an_action_url_read_with_get_is_a_client_error(client):
+def test_an_action_url_read_with_get_is_405_in_the_error_shape(client):
     add(client, PHONE)
-    assert client.get(f"{BASE}/{ENCODED}:sendVoiceChallenge").status_code == 400
+    assert_error(client.get(f"{BASE}/{ENCODED}:sendVoiceChallenge"), 405, "UNIMPLEMENTED")
 
 
 def test_the_eligibility_check_finishes_on_the_mock_clock(client):
@@ -335,3 +335,17 @@ def test_no_callback_events_are_recorded_for_qualified_numbers(client, app):
     ok(send(client))
     ok(verify(client, code_of(client)))
     assert app.state.world.events.events == []
+
+
+def test_a_path_number_route_and_its_action_route_match_in_either_order():
+    """`{phoneNumber:e164}` stops at `:`, so the plain route never takes an action's request."""
+    from starlette.routing import Route
+
+    from mock_server.http.convertors import PHONE
+
+    plain = Route(f"{BASE}/{PHONE}", lambda request: None, methods=["GET"])
+    action = Route(f"{BASE}/{PHONE}:sendVoiceChallenge", lambda request: None, methods=["POST"])
+    scope = {"type": "http", "method": "POST", "path": f"{BASE}/+12065550100:sendVoiceChallenge"}
+    assert plain.matches(scope)[0].name == "NONE"
+    match, child = action.matches(scope)
+    assert match.name == "FULL" and child["path_params"]["phoneNumber"] == "+12065550100"
