@@ -37,7 +37,7 @@ from mock_server.http.control import clock_body
 from mock_server.http.hosting_orders import hosting_order_json, hosting_order_number_json, report_json
 from mock_server.http.imported_numbers import imported_number_response_json
 from mock_server.http.qualified_numbers import qualified_number_json, voice_challenge_json
-from mock_server.http.render import page_json
+from mock_server.serializers.common import page_json
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100

@@ -32,7 +32,7 @@ from mock_server.http.hosting_order_bodies import (
     import_request_from,
     text_enable_request_from,
 )
-from mock_server.http.render import carrier_json, page_json
+from mock_server.serializers.common import carrier_json, page_json
 
 
 # --- serialization ----------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from mock_server.http.bodies import (
 )
 from mock_server.http.convertors import PHONE
 from mock_server.http.common import check_destination, empty_response, json_response, world_of
-from mock_server.http.render import carrier_json, page_json, provisioning_json
+from mock_server.serializers.common import carrier_json, page_json, provisioning_json
 
 T = TypeVar("T")
 SEARCH_PATTERNS = ("START", "CONTAIN", "END")

@@ -1,4 +1,4 @@
-"""Serialization pieces shared by several areas (provisioning records, carrier entries)."""
+"""Serialization pieces shared by several resources (pages, provisioning records, carrier entries)."""
 
 from __future__ import annotations
 
