@@ -14,58 +14,21 @@ from starlette.routing import BaseRoute, Route
 
 from mock_server.core.errors import FieldViolation, failed_precondition, field_error
 from mock_server.core.paging import page_size_from, paginate
-from mock_server.core.timefmt import rfc3339
 from mock_server.delivery.destinations import callback_url_problem
-from mock_server.domain.events import CallbackEvent, DeliveryAttempt, DeliveryState
-from mock_server.domain.project import CallbackConfiguration
+from mock_server.domain.callback_configuration import CallbackConfigurationUpdate
+from mock_server.domain.events import DeliveryState
 from mock_server.http.bodies import RequestModel, json_object, parse_body, query_one
 from mock_server.http.common import check_destination, json_response, world_of
+from mock_server.serializers.callbacks import configuration_json
+from mock_server.serializers.events import ledger_entry_json
 
 STATES = tuple(state.value for state in DeliveryState)
 
 
 class CallbackConfigurationBody(RequestModel):
-    """`CallbackConfigurationUpdate`: a string sets the secret, `""` clears it, absent leaves it
-    as it is (null is refused, as everywhere)."""
+    """`CallbackConfigurationUpdate` (null is refused, as everywhere; absent leaves the secret)."""
 
     hmac_secret: str | None = None
-
-
-# --- serialization ------------------------------------------------------------------------------
-def configuration_json(project_id: str, configuration: CallbackConfiguration) -> dict:
-    """`CallbackConfiguration`; `hmacSecret` is left out while no secret is set (proto3 JSON
-    leaves out empty strings), so callbacks go unsigned."""
-    body = {"projectId": project_id}
-    if configuration.hmac_secret:
-        body["hmacSecret"] = configuration.hmac_secret
-    return body
-
-
-def attempt_json(attempt: DeliveryAttempt) -> dict:
-    return {
-        "sequence": attempt.sequence,
-        "time": rfc3339(attempt.time),
-        "statusCode": attempt.status_code,
-        "error": attempt.error,
-        "signature": attempt.signature,
-        "duplicate": attempt.duplicate,
-        "redelivery": attempt.redelivery,
-        "url": attempt.url,
-    }
-
-
-def ledger_entry_json(event: CallbackEvent) -> dict:
-    return {
-        "eventId": event.event_id,
-        "seq": event.seq,
-        "projectId": event.project_id,
-        "payload": event.payload(),
-        "destination": event.destination,
-        "signature": event.signature,
-        "state": event.state.value,
-        "attempts": [attempt_json(a) for a in event.attempts],
-        "nextAttemptAt": rfc3339(event.next_attempt_at) if event.next_attempt_at else None,
-    }
 
 
 # --- handlers -------------------------------------------------------------------------------------
@@ -73,18 +36,18 @@ async def get_configuration(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     world = world_of(request)
     with world.transaction():
-        return json_response(configuration_json(project_id, world.view(project_id).callback_configuration))
+        body = configuration_json(project_id, world.callback_configuration.get(project_id))
+    return json_response(body)
 
 
 async def update_configuration(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     body = parse_body(CallbackConfigurationBody, await json_object(request))
+    wanted = CallbackConfigurationUpdate(hmac_secret=body.hmac_secret)
     world = world_of(request)
     with world.transaction():
-        configuration = world.project(project_id).callback_configuration
-        if body.hmac_secret is not None:
-            configuration.hmac_secret = body.hmac_secret
-        return json_response(configuration_json(project_id, configuration))
+        answer = configuration_json(project_id, world.callback_configuration.update(project_id, wanted))
+    return json_response(answer)
 
 
 async def list_events(request: Request) -> JSONResponse:

@@ -48,8 +48,7 @@ def signature_check(world: World, callback: SinkCallback) -> tuple[bool | None, 
         project_id = None
     if not isinstance(project_id, str):
         return None, "the body names no projectId, so there is no secret to check against"
-    project = world.projects.get(project_id)
-    secret = project.callback_configuration.hmac_secret if project else ""
+    secret = world.callback_configuration.secret(project_id)
     if not secret:
         if signature is None:
             return None, f"unsigned, and project {project_id} has no hmacSecret"

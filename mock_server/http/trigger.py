@@ -12,8 +12,9 @@ from starlette.routing import Route
 from mock_server.core.errors import field_error
 from mock_server.domain.triggers import trigger
 from mock_server.http.bodies import json_object
-from mock_server.http.callbacks import check_url, ledger_entry_json
+from mock_server.http.callbacks import check_url
 from mock_server.http.common import json_response, world_of
+from mock_server.serializers.events import ledger_entry_json
 
 _PROJECT_ID = re.compile(r"^[^/:?#\s]{1,200}$")
 MAX_FIELD_LENGTH = 2048
