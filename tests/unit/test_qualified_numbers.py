@@ -312,6 +312,56 @@ def test_the_state_order_does_not_change_a_page_token(world):
     assert [n.phone_number for n in second.items] == [OTHER]
 
 
+def test_a_list_request_names_every_bad_value_at_once(world):
+    error = refused(lambda: page(world, ["ELIGIBLE"], region_code="GB", order_by="phoneNumber"),
+                    name="INVALID_ARGUMENT")
+    assert [v.field for v in error.violations] == ["states", "orderBy", "regionCode"]
+    assert "'ELIGIBLE'" in error.message and "'GB'" in error.message
+
+
+def test_a_page_token_of_one_project_is_a_400_in_another(world):
+    """The same filter, the same order, numbers of the same instants: only the project differs."""
+    pending = [S.ELIGIBLE_CHECK_PENDING.value]
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE, OTHER]))
+    world.qualified_numbers.add_numbers("p2", AddNumbersRequest([PHONE, OTHER]))
+    token = page(world, pending, page_size=1).next_page_token
+    assert [n.phone_number for n in page(world, pending, page_size=1, page_token=token).items] == [OTHER]
+    error = refused(lambda: page(world, pending, "p2", page_size=1, page_token=token), name="INVALID_ARGUMENT")
+    assert [v.field for v in error.violations] == ["pageToken"] and PROJECT not in error.message
+
+
+@pytest.mark.parametrize("other", [{"states": [S.ELIGIBLE_CHECK_PENDING.value, S.ELIGIBLE.value]},
+                                   {"region_code": "US"}, {"order_by": "updatedTime"}])
+def test_a_page_token_for_other_filter_values_is_a_400(world, other):
+    """Each other value still finds the same numbers in the same order: only the binding refuses."""
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE, OTHER]))
+    asked = {"states": [S.ELIGIBLE_CHECK_PENDING.value], "page_size": 1}
+    token = page(world, **asked).next_page_token
+    error = refused(lambda: page(world, **{**asked, **other}, page_token=token), name="INVALID_ARGUMENT")
+    assert [v.field for v in error.violations] == ["pageToken"]
+
+
+def test_the_list_orders_by_the_apis_millisecond_then_the_number(world):
+    """Numbers stamped within one millisecond read as simultaneous: the phone number decides."""
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([OTHER]))
+    world.clock.set(world.clock.now() + timedelta(microseconds=400))
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))  # PHONE < OTHER
+    assert list_of(world, [S.ELIGIBLE_CHECK_PENDING.value]) == [PHONE, OTHER]
+    world.clock.set(world.clock.now() + timedelta(milliseconds=1))
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([CANADIAN]))
+    assert list_of(world, [S.ELIGIBLE_CHECK_PENDING.value])[-1] == CANADIAN
+
+
+def test_the_consoles_search_pages_with_the_same_home(world):
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE, OTHER, CANADIAN]))
+    every = [s.value for s in S]
+    assert list_of(world, every, text=PHONE[-4:]) == [PHONE]
+    first = page(world, every, page_size=1, text="+1")
+    token = first.next_page_token
+    assert first.total_size == 3
+    refused(lambda: page(world, every, page_size=1, text="+12", page_token=token), name="INVALID_ARGUMENT")
+
+
 # --- voice challenges: sending ----------------------------------------------------------------
 def test_a_voice_challenge_moves_an_eligible_number_to_verification_pending(world):
     bring_to(world, S.ELIGIBLE)
