@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mock_server.core.errors import not_found
 from mock_server.core.timefmt import rfc3339
+from mock_server.domain.provisioning import STORED_NAMES
 
 if TYPE_CHECKING:
     from mock_server.domain.world import World
@@ -48,7 +49,7 @@ class DeliveryState(str, Enum):
 
 
 class DeliveryAttempt(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", **STORED_NAMES)
 
     time: datetime
     status_code: int | None = None
@@ -61,7 +62,7 @@ class DeliveryAttempt(BaseModel):
 
 
 class CallbackEvent(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", **STORED_NAMES)
 
     seq: int
     event_id: str
@@ -197,7 +198,7 @@ class EventLog:
         self._last_seq = 0
 
     def export(self) -> list[dict]:
-        return [e.model_dump(mode="json") for e in self.events]
+        return [e.model_dump(mode="json", by_alias=True) for e in self.events]
 
     def restore(self, items: list[CallbackEvent] | list[dict]) -> None:
         """Replace the ledger with these events (models, or their exported form)."""

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import Enum
 
 from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
 
 
 class State(str, Enum):
@@ -22,10 +23,15 @@ FINISHED_STATES = (State.DONE, State.FAILED)
 CARRIERS = ("smsAtt", "smsTmo", "mmsAtt", "mmsTmo")
 
 
+# Records are exported by `/_mock/state` with the API's camelCase names (dumped `by_alias`); a
+# document may name their fields either way (older versions exported the Python names).
+STORED_NAMES = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_by_alias=True)
+
+
 class Record(BaseModel):
     """Base of every stored record: mutable, exported and imported as JSON."""
 
-    model_config = ConfigDict(validate_assignment=False, extra="forbid")
+    model_config = ConfigDict(validate_assignment=False, extra="forbid", **STORED_NAMES)
 
 
 # The records there are one or more of per number (an imported number and its steps and
@@ -33,7 +39,7 @@ class Record(BaseModel):
 # construction time. Pydantic still validates and dumps them inside a `Record`
 # (`/_mock/state`), refusing unknown keys as a Record does.
 record = dataclass(slots=True, kw_only=True)
-RECORD_CONFIG = ConfigDict(extra="forbid")
+RECORD_CONFIG = ConfigDict(extra="forbid", **STORED_NAMES)
 
 
 @record
