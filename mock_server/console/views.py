@@ -209,9 +209,8 @@ async def hosting_order_numbers(request: Request) -> JSONResponse:
 async def events(request: Request) -> JSONResponse:
     world = world_of(request)
     with world.lock:
-        project = _project(world, request)
-        items = world.events.for_project(project.project_id)
-        page = _page(request, items, lambda e: (-e.seq,), {"projectId": project.project_id})
+        page = world.events.page(request.path_params["projectId"], order="newest", page_size=_page_size(request),
+                                 page_token=query_one(request, "pageToken"))
         body = page_json("events", page, ledger_entry_with_body_json)
     return json_response(body)
 

@@ -13,17 +13,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from mock_server.core.errors import FieldViolation, failed_precondition, field_error
-from mock_server.core.paging import page_size_from, paginate
+from mock_server.core.paging import page_size_from
 from mock_server.delivery.destinations import callback_url_problem
 from mock_server.domain.callback_configuration import CallbackConfigurationUpdate
-from mock_server.domain.events import DeliveryState
 from mock_server.http.bodies import RequestModel, json_object, parse_body, query_one
 from mock_server.http.common import check_destination, json_response, world_of
 from mock_server.serializers.callbacks import configuration_json
 from mock_server.serializers.events import ledger_entry_json
-
-STATES = tuple(state.value for state in DeliveryState)
-
 
 class CallbackConfigurationBody(RequestModel):
     """`CallbackConfigurationUpdate` (null is refused, as everywhere; absent leaves the secret)."""
@@ -54,20 +50,18 @@ async def list_events(request: Request) -> JSONResponse:
     """The ledger, oldest first: whole (at most `limits.ledger_events` events), or paged like the
     API's lists when `pageSize` or `pageToken` is given. `dropped` counts the finished events
     dropped to keep the ledger within its bound."""
-    project_id = query_one(request, "projectId")
-    state = query_one(request, "state")
-    if state is not None and state not in STATES:
-        raise field_error("state", f"must be one of {', '.join(STATES)}")
+    project_id, state = query_one(request, "projectId"), query_one(request, "state")
     paged = query_one(request, "pageSize") is not None or query_one(request, "pageToken") is not None
     world = world_of(request)
     with world.lock:
-        matching = [e for e in world.events.for_project(project_id) if state is None or e.state.value == state]
         answer: dict = {"dropped": world.events.dropped, "limit": world.settings.limits.ledger_events}
         if paged:
-            page = paginate(matching, lambda e: (e.seq,), page_size_from(query_one(request, "pageSize")),
-                            query_one(request, "pageToken"), {"state": state}, project_id=project_id)
+            page = world.events.page(project_id, state, page_size=page_size_from(query_one(request, "pageSize")),
+                                     page_token=query_one(request, "pageToken"))
             matching = page.items
             answer.update(nextPageToken=page.next_page_token, totalSize=page.total_size)
+        else:
+            matching = world.events.select(project_id, state)
         events = [ledger_entry_json(e) for e in matching]
     return json_response({"events": events, **answer})
 

@@ -16,16 +16,8 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from mock_server.core.errors import (
-    ApiError,
-    FieldViolation,
-    already_exists,
-    failed_precondition,
-    field_error,
-    invalid_argument,
-    not_found,
-    resource_exhausted,
-)
+from mock_server.core.errors import ApiError, FieldViolation, already_exists, failed_precondition, field_error
+from mock_server.core.errors import invalid_argument, not_found, resource_exhausted
 from mock_server.core.paging import Page
 from mock_server.core.phone import parse_e164
 from mock_server.core.scheduler import Job
@@ -72,11 +64,11 @@ class QualifiedNumberService:
 
     # --- reading ------------------------------------------------------------------------------
     def get(self, project_id: str, phone: str) -> QualifiedNumber:
+        """The number; a 404 when the project has none such (the project is not created)."""
         project = self.world.projects.get(project_id)
-        number = project.qualified_numbers.get(phone) if project else None
-        if number is None:
+        if project is None or phone not in project.qualified_numbers:
             raise not_found(f"The qualified number {phone} could not be found")
-        return number
+        return project.qualified_numbers[phone]
 
     def list_numbers(self, project_id: str, request: ListNumbersRequest) -> Page[QualifiedNumber]:
         """`GET qualifiedNumbers`: one page; its token works only for this project and filter."""
@@ -223,17 +215,18 @@ class QualifiedNumberService:
     # VERIFICATION_PENDING until the review ends by itself `timings.invoice_review` later
     # (approved, unless the number's outcome rejects it), or at once from the control plane.
     def approve_invoices(self, project_id: str, phone: str) -> QualifiedNumber:
-        number = self.get(project_id, phone)
-        if number.state not in INVOICE_REVIEW_FROM:
-            raise failed_precondition(f"Cannot approve the invoices of {phone}: {reason(number)}")
-        self._end_review(number, None)
-        return number
+        return self._decide_review(project_id, phone, None)
 
     def reject_invoices(self, project_id: str, phone: str) -> QualifiedNumber:
+        return self._decide_review(project_id, phone, INVOICES_REJECTED)
+
+    def _decide_review(self, project_id: str, phone: str, rejection: str | None) -> QualifiedNumber:
+        """The control plane ends the review at once (or decides without one)."""
         number = self.get(project_id, phone)
         if number.state not in INVOICE_REVIEW_FROM:
-            raise failed_precondition(f"Cannot reject the invoices of {phone}: {reason(number)}")
-        self._end_review(number, INVOICES_REJECTED)
+            verb = "approve" if rejection is None else "reject"
+            raise failed_precondition(f"Cannot {verb} the invoices of {phone}: {reason(number)}")
+        self._end_review(number, rejection)
         return number
 
     def _end_review(self, number: QualifiedNumber, rejection: str | None) -> None:
