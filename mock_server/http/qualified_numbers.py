@@ -10,10 +10,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from mock_server.core.paging import page_size_from
 from mock_server.domain.qualified_numbers.model import QualifiedNumber
 from mock_server.domain.qualified_numbers.requests import AddNumbersRequest, ListNumbersRequest
 from mock_server.domain.qualified_numbers.service import QualifiedNumberService
-from mock_server.http.bodies import RequestModel, json_object, list_params, parse_body, query_many, query_one
+from mock_server.http.bodies import RequestModel, json_object, parse_body, query_many, query_one
 from mock_server.http.common import empty_response, json_response, world_of
 from mock_server.http.convertors import PHONE
 from mock_server.serializers.common import page_json
@@ -35,10 +36,12 @@ class VerifyVoiceChallengeBody(RequestModel):
 
 
 def list_request_from(request: Request) -> ListNumbersRequest:
-    """`GET qualifiedNumbers`'s query: `states` and `regionCode` as sent (the service checks them)."""
-    paging = list_params(request)
+    """`GET qualifiedNumbers`'s query: `states`, `regionCode` and `orderBy` as sent (the service
+    checks them together)."""
     return ListNumbersRequest(states=tuple(query_many(request, "states")), region_code=query_one(request, "regionCode"),
-                              order_by=paging.order_by, page_size=paging.page_size, page_token=paging.page_token)
+                              order_by=query_one(request, "orderBy"),
+                              page_size=page_size_from(query_one(request, "pageSize")),
+                              page_token=query_one(request, "pageToken"))
 
 
 def _target(request: Request) -> tuple[str, str]:

@@ -81,9 +81,9 @@ def test_the_add_body_is_typed_and_creates_nothing(client, body, field):
 
 
 def test_a_list_query_names_every_bad_value_at_once(client):
-    error = assert_error(client.get(BASE, params={"states": "ELIGIBLE", "regionCode": "MX"}), 400,
-                         "INVALID_ARGUMENT")
-    assert [v["field"] for v in error["details"][0]["fieldViolations"]] == ["states", "regionCode"]
+    error = assert_error(client.get(BASE, params={"states": "ELIGIBLE", "regionCode": "MX", "orderBy": "name"}),
+                         400, "INVALID_ARGUMENT")
+    assert [v["field"] for v in error["details"][0]["fieldViolations"]] == ["states", "orderBy", "regionCode"]
 
 
 def test_add_without_a_body_is_400(client):

@@ -37,9 +37,9 @@ class NumberFilter:
         return found
 
 
-def number_filter(request: ListNumbersRequest) -> NumberFilter:
-    """The request's filter, once `states`, `regionCode` and `orderBy` hold: one 400 names every
-    bad one."""
+def checked(request: ListNumbersRequest) -> tuple[NumberFilter, str]:
+    """The request's filter and order, once `states`, `regionCode` and `orderBy` hold: one 400
+    names every bad one."""
     violations: list[FieldViolation] = []
     if not request.states:
         violations.append(FieldViolation("states", "is required"))
@@ -47,8 +47,9 @@ def number_filter(request: ListNumbersRequest) -> NumberFilter:
     if unknown:
         violations.append(FieldViolation("states", f"{', '.join(repr(v) for v in unknown)} is not a "
                                                    f"globalProcessState; use {', '.join(STATES)}"))
+    order = "createdTime"
     try:
-        order_by_from(request.order_by)
+        order = order_by_from(request.order_by)
     except ApiError as error:
         violations += error.violations
     region = ""
@@ -61,15 +62,16 @@ def number_filter(request: ListNumbersRequest) -> NumberFilter:
         message = ("The query parameter states is required" if len(violations) == 1 and not request.states
                    else "; ".join(f"Invalid {v.field}: {v.description}" for v in violations))
         raise invalid_argument(message, *violations)
-    return NumberFilter(frozenset(STATES[v] for v in request.states), region, request.text)
+    return NumberFilter(frozenset(STATES[v] for v in request.states), region, request.text), order
 
 
-def page_of(numbers: IndexedDict[str, QualifiedNumber] | None, flt: NumberFilter, request: ListNumbersRequest,
+def page_of(numbers: IndexedDict[str, QualifiedNumber] | None, request: ListNumbersRequest,
             *, project_id: str) -> Page[QualifiedNumber]:
-    """One page of a project's qualified numbers (`numbers`; None: a project with none yet)."""
+    """One page of a project's qualified numbers (`numbers`; None: a project with none yet), in
+    one of the named orders of `QUALIFIED_NUMBER_INDEX`."""
+    flt, order = checked(request)
     numbers = numbers if numbers is not None else IndexedDict(QUALIFIED_NUMBER_INDEX)
     residual = (lambda n: flt.text in n.phone_number) if flt.text else None
-    selection = numbers.select(request.order_by, flt.facet_matches, residual)
-    return paginate_sorted(selection, QUALIFIED_NUMBER_INDEX.orders[request.order_by], request.page_size,
-                           request.page_token, {**flt.fingerprint(), "orderBy": request.order_by},
+    return paginate_sorted(numbers.select(order, flt.facet_matches, residual), QUALIFIED_NUMBER_INDEX.orders[order],
+                           request.page_size, request.page_token, {**flt.fingerprint(), "orderBy": order},
                            project_id=project_id)

@@ -17,13 +17,13 @@ class AddNumbersRequest:
 
 @dataclass(frozen=True)
 class ListNumbersRequest:
-    """`GET qualifiedNumbers`. `states` (required) and `regionCode` are as sent, checked by the
-    service; `order_by` is a name of `QUALIFIED_NUMBER_INDEX.orders`. `text` (part of the phone
-    number) is the console's search; the API has no such filter."""
+    """`GET qualifiedNumbers`. `states` (required), `regionCode` and `orderBy` (None: by
+    `createdTime`) are as sent, checked by the service. `text` (part of the phone number) is the
+    console's search; the API has no such filter."""
 
     states: tuple[str, ...] = ()
     region_code: str | None = None
-    order_by: str = "createdTime"
+    order_by: str | None = None
     page_size: int = DEFAULT_PAGE_SIZE
     page_token: str | None = None
     text: str = ""

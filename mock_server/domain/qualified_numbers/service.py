@@ -33,7 +33,7 @@ from mock_server.domain.qualified_numbers.model import (
     QualifiedNumber,
     VoiceChallenge,
 )
-from mock_server.domain.qualified_numbers.queries import number_filter, page_of
+from mock_server.domain.qualified_numbers.queries import page_of
 from mock_server.domain.qualified_numbers.requests import AddNumbersRequest, ListNumbersRequest
 
 if TYPE_CHECKING:
@@ -72,9 +72,8 @@ class QualifiedNumberService:
 
     def list_numbers(self, project_id: str, request: ListNumbersRequest) -> Page[QualifiedNumber]:
         """`GET qualifiedNumbers`: one page; its token works only for this project and filter."""
-        flt = number_filter(request)
         project = self.world.projects.get(project_id)
-        return page_of(project.qualified_numbers if project else None, flt, request, project_id=project_id)
+        return page_of(project.qualified_numbers if project else None, request, project_id=project_id)
 
     def voice_challenge(self, project_id: str, phone: str) -> VoiceChallenge:
         """The code last "spoken" to the number (control plane)."""
