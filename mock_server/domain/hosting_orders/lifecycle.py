@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from mock_server.core.scheduler import Job
 from mock_server.domain.events import EventType, ResourceType
-from mock_server.domain.hosting_orders.failures import describe
+from mock_server.domain.failure_codes import INVALID_NNID, describe
 from mock_server.domain.hosting_orders.model import (
     HostingOrder,
     HostingOrderNumber,
@@ -35,6 +35,7 @@ from mock_server.domain.hosting_orders.model import (
     StepProgress,
 )
 from mock_server.domain.provisioning import State
+from mock_server.domain.toll_free import campaign_refusal
 
 if TYPE_CHECKING:
     from mock_server.domain.world import World
@@ -43,9 +44,6 @@ JOB_PICK_UP = "hosting_order.pick_up"
 JOB_START_OSR = "hosting_order.start_osr"
 JOB_FINISH_STEP = "hosting_order.finish_step"
 JOB_PREFIX = "hosting_order."
-
-INVALID_NNID = "INVALID_NNID"
-TFN_NOT_ALLOWED = "TFN_NOT_ALLOWED"
 
 
 class Step(str, Enum):
@@ -237,9 +235,7 @@ class HostingOrderLifecycle:
         if step is Step.PLATFORM:
             return outcomes.platform_failure(phone, order.service_plan_id)
         if step is Step.CAMPAIGN:
-            if number.toll_free:
-                return TFN_NOT_ALLOWED
-            return outcomes.campaign_failure(phone, order.campaign_id)
+            return campaign_refusal(phone) or outcomes.campaign_failure(phone, order.campaign_id)
         return None
 
     def _finish_carriers(self, order: HostingOrder, number: HostingOrderNumber) -> None:
