@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mock_server.core.errors import not_found
-from mock_server.core.paging import Page, paginate_sorted
+from mock_server.core.paging import Page
 from mock_server.core.phone import PhoneNumber
 from mock_server.core.sorted_index import IndexedDict
 from mock_server.domain.hosting_orders import validation
@@ -26,12 +26,7 @@ from mock_server.domain.hosting_orders.model import (
     StepProgress,
     fresh_carriers,
 )
-from mock_server.domain.hosting_orders.queries import (
-    NumberFilter,
-    OrderFilter,
-    number_sort_key,
-    order_sort_key,
-)
+from mock_server.domain.hosting_orders.queries import NumberFilter, OrderFilter, numbers_page, orders_page
 from mock_server.domain.hosting_orders.requests import ImportNumbersRequest, TextEnableRequest
 from mock_server.domain.provisioning import State
 from mock_server.domain.service_plans import check_service_plan
@@ -160,19 +155,16 @@ class HostingOrderService:
              page_token: str | None) -> Page[HostingOrder]:
         project = self.world.projects.get(project_id)
         orders = project.hosting_orders if project else IndexedDict(HOSTING_ORDER_INDEX)
-        return paginate_sorted(orders.select(order_by, flt.matches), order_sort_key(order_by), page_size,
-                               page_token, {**flt.fingerprint(), "orderBy": order_by}, project_id=project_id)
+        return orders_page(project_id, orders, flt, order_by=order_by, page_size=page_size,  # type: ignore[arg-type]
+                           page_token=page_token)
 
     def report(self, project_id: str, hosting_order_id: str) -> HostingOrderReport:
         return HostingOrderReport.of(self.get(project_id, hosting_order_id))
 
     def list_numbers(self, project_id: str, hosting_order_id: str, flt: NumberFilter, *, order_by: str,
                      page_size: int, page_token: str | None) -> Page[HostingOrderNumber]:
-        order = self.get(project_id, hosting_order_id)
-        return paginate_sorted(order.numbers.select(order_by, flt.matches),  # type: ignore[attr-defined]
-                               number_sort_key(order_by), page_size, page_token,
-                               {**flt.fingerprint(), "orderBy": order_by, "order": hosting_order_id},
-                               project_id=project_id)
+        return numbers_page(self.get(project_id, hosting_order_id), flt, order_by=order_by, page_size=page_size,
+                            page_token=page_token)
 
     def get_number(self, project_id: str, hosting_order_id: str, phone: str) -> HostingOrderNumber:
         order = self.get(project_id, hosting_order_id)
