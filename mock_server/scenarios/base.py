@@ -7,10 +7,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from mock_server.delivery.destinations import callback_url_problem
-from mock_server.domain.outcomes import FAILURE_CODES
+from mock_server.domain.failure_codes import FAILURE_CODES
 from mock_server.domain.service_plans import BLANK, is_blank
 
-FailureCode = Literal[FAILURE_CODES]  # type: ignore[valid-type]
+FailureCode = Literal[tuple(FAILURE_CODES)]  # type: ignore[valid-type]
 
 ID_PATTERN = r"^[^/:?#\s]+$"  # an id that can stand in a URL path
 KEY_PATTERN = r"^[^:,\s]+$"  # an access key id or secret (the CLI's KEY_ID:KEY_SECRET form)

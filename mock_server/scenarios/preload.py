@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 from mock_server.core.errors import ApiError, already_exists, failed_precondition
 from mock_server.core.phone import PhoneNumber
 from mock_server.core.scheduler import Job
+from mock_server.domain.hosting_orders.holding import held_by_running_order
 from mock_server.domain.hosting_orders.model import (
     Address,
     AuthorisedPerson,
@@ -117,9 +118,9 @@ def preload_imported(world: World, project_id: str, entry: ImportedNumberSpec) -
     taken = [p.e164 for p in phones if p.e164 in project.imported_numbers]
     if taken:
         raise already_exists(f"already imported in project {project_id}: {', '.join(taken[:5])}")
-    held = [p.e164 for p in phones if p.e164 in project.running_order_by_number]
+    held = [why for p in phones if (why := held_by_running_order(project, p.e164))]
     if held:
-        raise already_exists(f"held by a running hosting order in project {project_id}: {', '.join(held[:5])}")
+        raise already_exists(f"in project {project_id}: {'; '.join(held[:5])}")
     service = world.imported_numbers
     elsewhere = [p.e164 for p in phones if service.hosted_elsewhere(project_id, p.e164)]
     if elsewhere:

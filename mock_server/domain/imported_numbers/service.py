@@ -26,7 +26,9 @@ from mock_server.domain.imported_numbers.model import (
     QueuedChange,
     ScheduledProvisioning,
 )
-from mock_server.domain.outcomes import failure_code_number
+from mock_server.domain.failure_codes import failure_code_number
+from mock_server.domain.hosting_orders.holding import held_by_running_order
+from mock_server.domain.toll_free import campaign_refusal
 from mock_server.domain.provisioning import CARRIERS, CarrierState, Provisioning, State
 from mock_server.domain.service_plans import check_service_plan
 
@@ -134,10 +136,9 @@ class ImportedNumberService:
         if new.phone_number in project.imported_numbers:
             raise already_exists(f"The imported number {new.phone_number} already exists",
                                  FieldViolation("phoneNumber", "is imported in this project already"))
-        if new.phone_number in project.running_order_by_number:
-            order_id = project.running_order_by_number[new.phone_number]
-            raise already_exists(f"The number {new.phone_number} is being imported by hosting order {order_id}",
-                                 FieldViolation("phoneNumber", f"is in the running hosting order {order_id}"))
+        held = held_by_running_order(project, new.phone_number)
+        if held:
+            raise already_exists(held, FieldViolation("phoneNumber", held))
         if self.hosted_elsewhere(project_id, new.phone_number):
             raise already_exists(f"The number {new.phone_number} already exists", HOSTED_ELSEWHERE)
         check_service_plan(self.world, project_id, new.service_plan_id, "smsConfiguration.servicePlanId")
@@ -467,11 +468,7 @@ class ImportedNumberService:
         self._finish_if_settled(number)
 
     def _campaign_failure(self, number: ImportedNumber) -> str | None:
-        from mock_server.core.phone import is_toll_free
-
-        if is_toll_free(number.phone_number):
-            return "TFN_NOT_ALLOWED"
-        return self.world.outcomes.campaign_failure(number.phone_number, number.campaign_id)
+        return campaign_refusal(number.phone_number) or self.world.outcomes.campaign_failure(number.phone_number, number.campaign_id)
 
     def _on_campaign_linked(self, job: Job) -> None:
         number = self._number_of(job)

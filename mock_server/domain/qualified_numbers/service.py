@@ -22,6 +22,7 @@ from mock_server.core.paging import Page
 from mock_server.core.phone import parse_e164
 from mock_server.core.scheduler import Job
 from mock_server.core.timefmt import rfc3339
+from mock_server.domain.hosting_orders.holding import held_by_running_order
 from mock_server.domain.qualified_numbers.lifecycle import (
     INVOICE_REVIEW_FROM,
     VOICE_SEND_FROM,
@@ -130,10 +131,9 @@ class QualifiedNumberService:
     def delete(self, project_id: str, phone: str) -> None:
         number = self.get(project_id, phone)
         project = self.world.project(project_id)
-        order_id = project.running_order_by_number.get(phone)
-        if order_id:
-            raise failed_precondition(f"The qualified number {phone} is in the running hosting order "
-                                      f"{order_id}; delete it once the order is completed or rejected")
+        held = held_by_running_order(project, phone)
+        if held:
+            raise failed_precondition(f"{held}; delete it once the order is completed or rejected")
         if number.state is S.HOSTING_IN_PROGRESS:
             raise failed_precondition(f"The qualified number {phone} cannot be deleted: {reason(number)}")
         del project.qualified_numbers[phone]
