@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Mapping, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
+
+
+E = TypeVar("E", bound=Enum)
 
 
 class State(str, Enum):
@@ -19,6 +23,19 @@ class State(str, Enum):
 
 
 FINISHED_STATES = (State.DONE, State.FAILED)
+
+
+class IllegalTransition(RuntimeError):
+    """A move a state machine does not have: a bug in the mock, never a client error."""
+
+
+def enter(record: object, attribute: str, edges: Mapping[tuple[E, E], str], to: E, what: str) -> None:
+    """The gate of every state machine (a table of allowed `(from, to)` edges): the one place
+    that assigns a record's state; `what` names the record in the error."""
+    current = getattr(record, attribute)
+    if (current, to) not in edges:
+        raise IllegalTransition(f"{what}: {current.value} -> {to.value} is not a transition")
+    setattr(record, attribute, to)
 
 CARRIERS = ("smsAtt", "smsTmo", "mmsAtt", "mmsTmo")
 
