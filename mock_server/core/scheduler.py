@@ -81,10 +81,11 @@ class Scheduler:
 
     def run_early(self, predicate: Callable[[Job], bool], *, limit: int = 1_000_000) -> int:
         """Run now every pending job matching `predicate`, and the matching jobs those jobs
-        schedule, in the order `run_due` would run them (due time, then scheduling order);
-        returns how many ran. The clock does not move: what the jobs record carries the time of
-        the call. Scenarios use it to preload records in a later state ("run these steps now").
-        A job cancelled by one that ran before it does not run."""
+        schedule; returns how many ran. Scenarios use it to preload records in a later state
+        ("run these steps now"). The clock does not move: what the jobs record carries the time
+        of the call, and a job scheduled meanwhile falls due from it. The earliest due runs
+        first (then the first scheduled), as in `run_due`; a job cancelled by one that ran
+        before it does not run."""
         chosen = [job for job in self._heap if not job.cancelled and predicate(job)]
         heapq.heapify(chosen)
         outer, self._fresh = self._fresh, []

@@ -4,7 +4,10 @@ A record in a later state is reached the way the API reaches it: the number is q
 eligibility check runs (early, at the moment of loading), a voice challenge is sent, invoices
 are approved, an order is picked up, its LOA signed, its steps run. Outcomes apply as usual,
 so a state the outcomes forbid (an "eligible" number whose outcome fails the check) is refused
-with the reason. History that happened during preloading sends no callbacks.
+with the reason. What the API has no call for (a step run now, a region or flag the API takes
+from elsewhere) is a named operation of the service concerned (docs/scenarios.md lists them);
+this module never touches a record, a job or the ledger itself. History that happened during
+preloading is recorded in the event log's `history()` mode: it sends no callbacks.
 """
 
 from __future__ import annotations
@@ -149,8 +152,8 @@ def preload_hosting_order(world: World, project_id: str, spec: HostingOrderSpec)
             display_name=spec.display_name, callback_url=spec.callback_url,
             migrate_to_sinch_tmo=spec.migrate_to_sinch_tmo))
     else:
-        project = world.project(project_id)
-        missing = [p for p in phones if p.e164 not in project.qualified_numbers]
+        known = world.view(project_id).qualified_numbers
+        missing = [p for p in phones if p.e164 not in known]
         if missing:
             qualify(world, project_id, missing, "verified", {p.e164: region for p in missing})
         assert spec.loa is not None
