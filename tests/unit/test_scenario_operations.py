@@ -281,3 +281,16 @@ def test_every_job_kind_belongs_to_the_service_whose_operations_match_it():
         assert len(owners) == 1, f"{kind} is claimed by {owners}"
     assert set(qualified_service.JOB_KINDS) <= world.scheduler.kinds()
 
+
+
+def test_preloaded_history_drops_no_event_of_a_full_ledger():
+    """A history longer than the room left in the ledger once made it drop live events."""
+    from mock_server.scenarios import apply_scenario, parse_text
+
+    world = new_world()
+    world.settings.limits.ledger_events = 100
+    live = [record(world, None) for _ in range(100)]
+    apply_scenario(world, parse_text(
+        'projects: [{id: p2, hosting_orders: [{range: {start: "+12065558000", count: 5}, service_plan: plan, '
+        'state: completed, callback_url: "https://example.com/cb"}]}]', "t.yaml", default_name="t"))
+    assert world.events.events == live and world.events.dropped == 0
