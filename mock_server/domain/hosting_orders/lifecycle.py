@@ -122,10 +122,10 @@ class HostingOrderLifecycle:
         return self.world.scheduler.run_early(self.jobs_of(order, (JOB_PICK_UP,)))
 
     def run_steps_now(self, order: HostingOrder) -> int:
-        """Run every pending step of the order now, and the steps they start, in the order time
-        would run them (scenarios: an order preloaded completed or rejected). Returns how many
-        ran. Their events are recorded as usual: run it inside `world.events.history()` for a
-        past that sends no callbacks."""
+        """Run every pending step of the order now, and the steps they start, earliest due first
+        (`Scheduler.run_early`; scenarios: an order preloaded completed or rejected). Returns how
+        many ran. Their events are recorded as usual: run it inside `world.events.history()` for
+        a past that sends no callbacks."""
         return self.world.scheduler.run_early(self.jobs_of(order))
 
     # --- the order ------------------------------------------------------------------------
