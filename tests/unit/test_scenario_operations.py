@@ -244,7 +244,7 @@ def test_run_steps_now_outside_history_records_the_history_the_clock_would():
 
 # --- imported numbers ---------------------------------------------------------------------------
 def new_number(phone=PHONES[0], **fields):
-    return NewImportedNumber(phone_number=phone, region_code="US", service_plan_id="plan", **fields)
+    return NewImportedNumber(**{"phone_number": phone, "region_code": "US", "service_plan_id": "plan", **fields})
 
 
 def test_place_provisioned_makes_a_settled_number_with_no_history():
@@ -255,6 +255,23 @@ def test_place_provisioned_makes_a_settled_number_with_no_history():
     assert all(c.state is State.DONE for c in number.mno.values())
     assert (number.migrate_to_sinch_tmo, number.hosting_order_id, number.scheduled_provisioning) == (True, "", None)
     assert world.events.events == [] and world.scheduler.pending() == []
+
+
+def test_place_provisioned_refuses_a_service_plan_the_project_does_not_have():
+    """As `POST importedNumbers` does: a preloaded number is one the API could have made. (A
+    second scenario declaring provisioned numbers for a project whose plans an earlier one
+    declared once slipped past this.)"""
+    from mock_server.scenarios import ScenarioError, apply_scenario, parse_text
+
+    world = new_world()
+    world.project(P).service_plans = ["plan"]
+    with pytest.raises(ApiError, match="Invalid service_plan_id other"):
+        world.imported_numbers.place_provisioned(P, new_number(service_plan_id="other"))
+    assert world.imported_numbers.is_imported(P, PHONES[0]) is False
+    apply_scenario(world, parse_text('projects: [{id: q, service_plans: [a]}]', "t.yaml", default_name="t"))
+    with pytest.raises(ScenarioError, match="Invalid service_plan_id b"):
+        apply_scenario(world, parse_text('projects: [{id: q, imported_numbers: [{number: "+12065551001", '
+                                         'service_plan: b}]}]', "t.yaml", default_name="t"))
 
 
 def test_declare_migrate_to_sinch_tmo_is_read_when_the_carriers_are_configured():

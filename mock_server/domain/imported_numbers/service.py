@@ -194,7 +194,9 @@ class ImportedNumberService:
                           migrate_to_sinch_tmo: bool = False) -> ImportedNumber:
         """An imported number placed straight in its settled state: linked, every step DONE,
         nothing pending and no history (no events), as a hosting order leaves the numbers it
-        hosts. Scenarios check where a number may be hosted before they place it."""
+        hosts. Its service plan is checked as `POST importedNumbers` checks it; scenarios check
+        where a number may be hosted before they place it."""
+        check_service_plan(self.world, project_id, new.service_plan_id, "smsConfiguration.servicePlanId")
         return self.adopt_from_hosting_order(
             project_id, new.phone_number, region_code=new.region_code, service_plan_id=new.service_plan_id,
             campaign_id=new.campaign_id, display_name=new.display_name, callback_url=new.callback_url,
