@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from mock_server.delivery.destinations import callback_url_problem
 from mock_server.domain.failure_codes import FAILURE_CODES
@@ -35,3 +35,8 @@ def check_service_plan_id(value: str) -> str:
     if is_blank(value):
         raise ValueError(f"service_plan {BLANK}")
     return value
+
+
+# The fields every entry that links numbers shares (imported numbers, hosting orders).
+CallbackUrl = Annotated[str, AfterValidator(check_url)]
+ServicePlanId = Annotated[str, Field(min_length=1), AfterValidator(check_service_plan_id)]

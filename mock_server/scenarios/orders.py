@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from mock_server.domain import toll_free
-from mock_server.scenarios.base import Model, check_service_plan_id, check_url
+from mock_server.scenarios.base import CallbackUrl, Model, ServicePlanId
 from mock_server.scenarios.numbers import NumberSet
 
 OrderType = Literal["import", "text_enable", "text_enable_toll_free"]
@@ -55,23 +55,13 @@ class LoaSpec(Model):
 
 class HostingOrderSpec(NumberSet):
     type: OrderType = Field("import", description="import | text_enable | text_enable_toll_free")
-    service_plan: str = Field(min_length=1, description="servicePlanId the numbers are linked to")
+    service_plan: ServicePlanId = Field(description="servicePlanId the numbers are linked to")
     campaign: str = Field("", description="campaignId (10DLC); empty: none")
     display_name: str = ""
-    callback_url: str = Field("", description="where the order's callbacks go; empty: none")
+    callback_url: CallbackUrl = Field("", description="where the order's callbacks go; empty: none")
     migrate_to_sinch_tmo: bool = Field(False, description="import orders only")
     loa: LoaSpec | None = Field(None, description="text-enable orders: the LOA (defaults filled in)")
     state: OrderState = Field("submitted", description="where the order stands after loading")
-
-    @field_validator("callback_url")
-    @classmethod
-    def _absolute_url(cls, value: str) -> str:
-        return check_url(value)
-
-    @field_validator("service_plan")
-    @classmethod
-    def _plan_not_blank(cls, value: str) -> str:
-        return check_service_plan_id(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> "HostingOrderSpec":

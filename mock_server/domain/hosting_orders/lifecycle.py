@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from mock_server.core.scheduler import Job
 from mock_server.domain.events import EventType, ResourceType
@@ -107,11 +107,26 @@ class HostingOrderLifecycle:
             self.finish_step(found[0], found[1], Step(job.data["step"]))
 
     def cancel_jobs(self, order: HostingOrder) -> int:
-        return self.world.scheduler.cancel(
-            lambda j: j.kind.startswith(JOB_PREFIX)
-            and j.project_id == order.project_id
-            and j.data.get("orderId") == order.hosting_order_id
-        )
+        return self.world.scheduler.cancel(self.jobs_of(order))
+
+    @staticmethod
+    def jobs_of(order: HostingOrder, kinds: tuple[str, ...] | None = None) -> Callable[[Job], bool]:
+        """Matches the pending jobs of the order (of these kinds; default: every kind)."""
+        return lambda j: (j.kind.startswith(JOB_PREFIX) and (kinds is None or j.kind in kinds)
+                          and j.project_id == order.project_id and j.data.get("orderId") == order.hosting_order_id)
+
+    # --- scenarios: the order's timed steps, now -------------------------------------------
+    def pick_up_now(self, order: HostingOrder) -> int:
+        """Sinch takes a SUBMITTED order on now instead of `timings.order_submission` seconds
+        after it came in (scenarios). Returns 0 when it was picked up already."""
+        return self.world.scheduler.run_early(self.jobs_of(order, (JOB_PICK_UP,)))
+
+    def run_steps_now(self, order: HostingOrder) -> int:
+        """Run every pending step of the order now, and the steps they start, earliest due first
+        (`Scheduler.run_early`; scenarios: an order preloaded completed or rejected). Returns how
+        many ran. Their events are recorded as usual: run it inside `world.events.history()` for
+        a past that sends no callbacks."""
+        return self.world.scheduler.run_early(self.jobs_of(order))
 
     # --- the order ------------------------------------------------------------------------
     def submit(self, order: HostingOrder) -> None:
