@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Collection, Mapping
 from mock_server.core.errors import ApiError, FieldViolation, already_exists, failed_precondition, field_error
 from mock_server.core.errors import invalid_argument, not_found, resource_exhausted
 from mock_server.core.paging import Page
-from mock_server.core.phone import parse_e164
+from mock_server.core.phone import check_region_code, parse_e164
 from mock_server.core.scheduler import Job
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.hosting_orders.holding import held_by_running_order
