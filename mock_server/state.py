@@ -64,14 +64,34 @@ class ClockDoc(_Doc):
     frozen: bool
 
 
+MAX_STREAMS = 1_000_000  # random streams in a state document (a few per project)
+StreamName = Annotated[str, Field(max_length=256)]
+StreamPosition = tuple[Annotated[int, Field(ge=0, lt=2**63)], Annotated[int, Field(ge=0, lt=512)]]
+
+
 class RngDoc(_Doc):
     seed: int = Field(ge=0, lt=MAX_SEED)
-    state: tuple[int, tuple[int, ...], float | None]
+    # Where each random stream stands: name (`purpose` or `purpose/projectId`) -> [blocks, bits].
+    streams: dict[StreamName, StreamPosition] = Field(default_factory=dict, max_length=MAX_STREAMS)
+    # The single generator of documents written before the streams: accepted, not carried over
+    # (each stream starts from the seed).
+    state: tuple[int, tuple[int, ...], float | None] | None = None
+
+    @field_validator("streams")
+    @classmethod
+    def _positions(cls, value: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        for name, (blocks, bits) in value.items():
+            if blocks == 0 and bits:
+                raise ValueError(f"{name!r}: [{blocks}, {bits}] is not a stream position (no block made, "
+                                 "no bits left)")
+        return value
 
     @field_validator("state")
     @classmethod
-    def _accepted(cls, value: tuple) -> tuple:
-        """A state the generator takes (Mersenne Twister: version 3, 624 words and a position)."""
+    def _accepted(cls, value: tuple | None) -> tuple | None:
+        """A state the generator took (Mersenne Twister: version 3, 624 words and a position)."""
+        if value is None:
+            return value
         version, internal, gauss = value
         if version != 3 or len(internal) != 625 or not all(0 <= word < 2**32 for word in internal) \
                 or internal[-1] > 624:
@@ -181,11 +201,10 @@ def _adapter(model: type) -> TypeAdapter:
 
 def export_state(world: World) -> dict[str, Any]:
     with world.lock:
-        version, internal, gauss = world.rng.state()  # type: ignore[misc]
         return {
             "version": STATE_VERSION,
             "clock": world.clock.snapshot(),
-            "rng": {"seed": world.rng.seed, "state": [version, list(internal), gauss]},
+            "rng": {"seed": world.rng.seed, "streams": world.rng.positions()},
             "settings": world.settings.model_dump(mode="json"),
             "outcomes": world.outcomes.export(),
             "projects": {pid: project_json(p) for pid, p in world.projects.items()},
@@ -289,9 +308,7 @@ def import_state(world: World, document: Any) -> None:
     with world.lock, gc_paused():
         parsed = validate_state(world, document)
         world.clock.restore({"now": parsed.clock.now.isoformat(), "frozen": parsed.clock.frozen})
-        world.rng.reseed(parsed.rng.seed)
-        version, internal, gauss = parsed.rng.state
-        world.rng.set_state((version, tuple(internal), gauss))
+        world.rng.restore(parsed.rng.seed, parsed.rng.streams)
         world.settings = parsed.settings
         world.outcomes.overrides = dict(parsed.outcomes.overrides)
         world.outcomes.campaign_failures = dict(parsed.outcomes.campaign_failures)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from mock_server.core.errors import ApiError
-from mock_server.core.rng import Rng
+from mock_server.core.rng import Stream
 
 MAX_RULES = 100
 MAX_DELAY_SECONDS = 60.0
@@ -160,7 +160,7 @@ class FaultRules:
         self.rules.clear()
         self._next = 1
 
-    def pick(self, call: Call, rng: Rng) -> FaultRule | None:
+    def pick(self, call: Call, rng: Stream) -> FaultRule | None:
         """The rule that fires for this call, if any: rules are tried in the order they were
         added; each matching rule with calls left counts the call, and fires with its
         probability (drawn from `rng` only when it is below 1). The first that fires wins."""

@@ -63,12 +63,12 @@ def test_probability_is_drawn_from_the_seeded_generator_and_reproducible():
 
 def test_probability_one_and_zero_draw_nothing():
     rng = Rng(5)
-    before = rng.state()
+    before = rng.position()
     rules = FaultRules()
     rules.add(spec(probability=0, method="POST"))
     rules.add(spec(probability=1, method="GET"))
     assert rules.pick(IMPORT, rng) is None and rules.pick(LIST, rng) is not None
-    assert rng.state() == before
+    assert rng.position() == before
 
 
 def test_the_error_action_is_an_api_error_with_retry_after():

@@ -7,6 +7,7 @@ import textwrap
 import pytest
 
 from mock_server.config import AccessKey
+from mock_server.core.rng import Purpose
 from mock_server.domain.events import EventType
 from mock_server.domain.hosting_orders.model import HostingOrderState, LoaStatus
 from mock_server.domain.provisioning import CARRIERS, State
@@ -14,6 +15,7 @@ from mock_server.domain.qualified_numbers.model import GlobalProcessState as Q
 from mock_server.domain.world import World
 from mock_server.scenarios import ScenarioError, apply_scenario, parse_text
 from mock_server.state import export_state
+from tests.engine_support import advance
 
 
 def load(world: World, text: str):
@@ -135,7 +137,7 @@ def test_provisioning_numbers_run_their_lifecycle_and_campaign_states_drive_fail
         """)
     numbers = world.projects["p"].imported_numbers
     assert numbers["+12065552000"].sms_provisioning.state == State.IN_PROGRESS
-    world.advance(600)
+    advance(world, 600)
     assert numbers["+12065552000"].campaign_provisioning.error_code == "CAMPAIGN_MNO_SUSPENDED"
     assert numbers["+12065552001"].campaign_provisioning.state == State.DONE
     links = [(e.resource_id, e.status, e.failure_code) for e in world.events.events
@@ -182,7 +184,7 @@ def test_qualified_numbers_are_preloaded_in_every_state(world):
 
 def test_a_pending_eligibility_check_finishes_when_time_passes(world):
     load(world, QUALIFIED)
-    world.advance(world.settings.timings.eligibility_check)
+    advance(world, world.settings.timings.eligibility_check)
     assert world.projects["p"].qualified_numbers["+12065552001"].state == Q.ELIGIBLE
 
 
@@ -248,7 +250,7 @@ def test_an_in_progress_order_finishes_when_time_passes(world):
           - id: p
             hosting_orders: [{number: "+12065552001", service_plan: plan, state: in_progress, callback_url: "https://example.com/cb"}]
         """)
-    world.advance(3600)
+    advance(world, 3600)
     assert orders_of(world)[0].state == HostingOrderState.COMPLETED
     assert EventType.HOSTING_PROCESS in {e.event_type for e in world.events.events}
 
@@ -285,7 +287,7 @@ def test_a_waiting_order_is_signed_automatically_when_the_scenario_says_so(world
             hosting_orders:
               - {type: text_enable, number: "+12065552001", service_plan: plan, campaign: C1, state: waiting_for_loa_signature}
         """)
-    world.advance(60)
+    advance(world, 60)
     assert orders_of(world)[0].text_enable_info.status == LoaStatus.SIGNED
 
 
@@ -403,7 +405,9 @@ def test_a_refused_scenario_leaves_the_random_generator_where_it_was(world):
               - {range: {start: "+12065553000", count: 6}, service_plan: plan}
         """)
     assert str(error.problems[0]).startswith("projects[0].hosting_orders[1]: Too many numbers")
-    assert world.rng.hex(8) == type(world.rng)(1234).hex(8), "the first order's id was drawn, then given back"
+    assert world.rng.positions() == {}, "the first order's id was drawn, then given back"
+    fresh = type(world.rng)(1234).stream(Purpose.HOSTING_ORDER_IDS, "p").hex(8)
+    assert world.rng.stream(Purpose.HOSTING_ORDER_IDS, "p").hex(8) == fresh
 
 
 def test_scenario_timings_drive_the_lifecycles(world):
@@ -414,15 +418,15 @@ def test_scenario_timings_drive_the_lifecycles(world):
             qualified_numbers: [{number: "+12065552000", state: eligible_check_pending}]
         """)
     number = world.projects["p"].qualified_numbers["+12065552000"]
-    world.advance(10)
+    advance(world, 10)
     assert number.state == Q.ELIGIBLE
-    world.advance(119)
+    advance(world, 119)
     assert number.state == Q.ELIGIBLE
-    world.advance(1)
+    advance(world, 1)
     assert number.state == Q.VERIFICATION_PENDING  # the invoices are under review
-    world.advance(86399)
+    advance(world, 86399)
     assert number.state == Q.VERIFICATION_PENDING
-    world.advance(1)
+    advance(world, 1)
     assert number.state == Q.VERIFIED
 
 
@@ -437,7 +441,7 @@ def test_a_scenario_rejects_invoices_and_puts_numbers_under_review(world):
     numbers = world.projects["p"].qualified_numbers
     assert {n.state for n in numbers.values()} == {Q.VERIFICATION_PENDING}
     assert all(n.voice_challenge is None for n in numbers.values())
-    world.advance(world.settings.timings.invoice_review)
+    advance(world, world.settings.timings.invoice_review)
     assert numbers["+12065552000"].state == Q.VERIFIED
     rejected = numbers["+12065552001"]
     assert (rejected.state, rejected.ownership_verification.error) == (Q.VERIFICATION_FAILED,

@@ -28,6 +28,7 @@ from mock_server.core.errors import (
 )
 from mock_server.core.paging import DEFAULT_PAGE_SIZE, Page, order_by_from, paginate_sorted
 from mock_server.core.phone import check_region_code, parse_e164
+from mock_server.core.rng import Purpose
 from mock_server.core.scheduler import Job
 from mock_server.core.sorted_index import IndexedDict
 from mock_server.core.timefmt import rfc3339
@@ -179,7 +180,8 @@ class QualifiedNumberService:
                 raise resource_exhausted(
                     f"A voice challenge was sent to {phone} at {rfc3339(last.sent_at)}; "
                     f"the next one may be sent from {rfc3339(allowed_at)}", wait)
-        challenge = VoiceChallenge(code=self.world.rng.digits(VOICE_CODE_LENGTH), sent_at=now,
+        code = self.world.rng.stream(Purpose.VOICE_CODES, project_id).digits(VOICE_CODE_LENGTH)
+        challenge = VoiceChallenge(code=code, sent_at=now,
                                    expires_at=now + timedelta(seconds=timings.voice_code_ttl),
                                    attempts_left=self.world.settings.limits.voice_attempts)
         self._cancel_jobs(project_id, phone, (VOICE_CODE_EXPIRY,))
