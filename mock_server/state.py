@@ -151,10 +151,16 @@ class JournalEntryDoc(_Doc):
         return value
 
 
-class OutcomesDoc(_Doc):
+class OutcomeTablesDoc(_Doc):
     overrides: dict[str, NumberOutcome] = {}
     campaign_failures: dict[str, str] = Field(default_factory=dict, alias="campaignFailures")
     service_plan_failures: dict[str, str] = Field(default_factory=dict, alias="servicePlanFailures")
+
+
+class OutcomesDoc(OutcomeTablesDoc):
+    """The world-wide tables, and each project's own (`projects`, left out before they existed)."""
+
+    projects: dict[str, OutcomeTablesDoc] = {}
 
 
 class StateDocument(_Doc):
@@ -310,9 +316,7 @@ def import_state(world: World, document: Any) -> None:
         world.clock.restore({"now": parsed.clock.now.isoformat(), "frozen": parsed.clock.frozen})
         world.rng.restore(parsed.rng.seed, parsed.rng.streams)
         world.settings = parsed.settings
-        world.outcomes.overrides = dict(parsed.outcomes.overrides)
-        world.outcomes.campaign_failures = dict(parsed.outcomes.campaign_failures)
-        world.outcomes.service_plan_failures = dict(parsed.outcomes.service_plan_failures)
+        world.outcomes.restore(parsed.outcomes.model_dump(by_alias=True))
         world.drop_projects()
         world.projects.update(parsed.projects)
         world.scheduler.restore([{"due": job.due.isoformat(), "seq": job.seq, "kind": job.kind,

@@ -66,7 +66,7 @@ def qualify(world: World, project_id: str, phones: list[PhoneNumber], state: str
     if state == "not_eligible":
         world.scheduler.cancel(checks)
         for phone in e164s:
-            error = world.outcomes.eligibility_error(phone) or NOT_ELIGIBLE_TEXT
+            error = world.outcomes.of(project_id).eligibility_error(phone) or NOT_ELIGIBLE_TEXT
             move(project.qualified_numbers[phone], S.NOT_ELIGIBLE, world.clock.now(), error=error)
         return
     world.scheduler.run_early(checks)

@@ -323,7 +323,7 @@ def test_a_service_plan_whose_provisioning_failed_can_be_replaced_without_unlink
 def test_a_failed_link_can_be_retried_with_the_same_id(world):
     number = imported(world, phone="+12025550112")
     advance(world, 3600)
-    world.outcomes.overrides["+12025550112"] = world.outcomes.for_number("+12025550134")  # fixed meanwhile
+    world.outcomes.overrides["+12025550112"] = world.outcomes.of("p1").for_number("+12025550134")  # fixed meanwhile
     world.imported_numbers.update("p1", "+12025550112", ImportedNumberChange(service_plan_id="plan-1"))
     advance(world, 3600)
     assert number.sms_provisioning.state == State.DONE and number.scheduled_provisioning is None

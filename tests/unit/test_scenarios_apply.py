@@ -64,7 +64,7 @@ def test_campaign_and_service_plan_states_become_failure_codes(world):
                                               "bad": "NUMBER_PROVISIONING_FAILED"}
     assert outcomes.campaign_failures == {"C-SUS": "CAMPAIGN_MNO_SUSPENDED", "C-EXP": "CAMPAIGN_EXPIRED",
                                           "C-MOCK": "MOCK_CAMPAIGN_NOT_ALLOWED", "C-LIM": "EXCEEDED_10DLC_LIMIT"}
-    assert outcomes.campaign_failure("+12065552000", "C-SUS") == "CAMPAIGN_MNO_SUSPENDED"
+    assert outcomes.of("any-project").campaign_failure("+12065552000", "C-SUS") == "CAMPAIGN_MNO_SUSPENDED"
 
 
 def test_a_later_scenario_can_make_a_campaign_active_again(world):
@@ -79,11 +79,51 @@ def test_per_number_outcomes_override_the_magic_table(world):
           - {range: {start: "+12065552000", count: 2}, osr: INVALID_NNID, carrier: {smsAtt: "AT&T said no"}}
           - {number: "+12065550112"}
         """)
-    outcomes = world.outcomes
+    outcomes = world.outcomes.of("any-project")
     assert outcomes.osr_failure("+12065552001") == "INVALID_NNID"
     assert outcomes.carrier_error("+12065552000", "smsAtt") == "AT&T said no"
     assert outcomes.osr_failure("+12065552002") is None
     assert outcomes.platform_failure("+12065550112", "plan") is None  # magic "12" would fail
+
+
+def test_outcomes_of_a_scenario_with_projects_hold_in_those_projects_only(world):
+    """A scenario's outcomes, campaign and service-plan states belong to the projects it
+    declares: another project's numbers (run by another test, say) are not touched."""
+    load(world, """
+        campaigns: {C1: expired}
+        service_plans: {broke: insufficient_balance}
+        outcomes: [{number: "+12065552000", not_eligible: "not portable"}]
+        projects: [{id: mine}, {id: also-mine}]
+        """)
+    for project in ("mine", "also-mine"):
+        outcomes = world.outcomes.of(project)
+        assert outcomes.eligibility_error("+12065552000") == "not portable"
+        assert outcomes.campaign_failure("+12065552001", "C1") == "CAMPAIGN_EXPIRED"
+        assert outcomes.platform_failure("+12065552001", "broke") == "INSUFFICIENT_BALANCE"
+    other = world.outcomes.of("theirs")
+    assert other.eligibility_error("+12065552000") is None
+    assert other.campaign_failure("+12065552001", "C1") is None
+    assert other.platform_failure("+12065552001", "broke") is None
+    assert other.platform_failure("+12065550112", "plan") == "NUMBER_PROVISIONING_FAILED"  # the magic table
+    assert world.outcomes.campaign_failures == {}  # nothing world-wide
+
+
+def test_a_projects_own_outcomes_win_over_world_wide_ones_and_survive_a_state_round_trip(world):
+    from mock_server.state import export_state, import_state
+
+    load(world, "campaigns: {C1: expired}")
+    load(world, "campaigns: {C1: active, C2: mno_review}\nprojects: [{id: mine}]")
+    assert world.outcomes.of("mine").campaign_failure("+12065552001", "C2") == "CAMPAIGN_MNO_REVIEW"
+    assert world.outcomes.of("mine").campaign_failure("+12065552001", "C1") == "CAMPAIGN_EXPIRED"  # world-wide
+    assert world.outcomes.of("theirs").campaign_failure("+12065552001", "C2") is None
+    document = export_state(world)
+    assert document["outcomes"]["projects"] == {"mine": {"overrides": {}, "campaignFailures": {"C2": "CAMPAIGN_MNO_REVIEW"},
+                                                         "servicePlanFailures": {}}}
+    world.reset()
+    assert world.outcomes.of("mine").campaign_failure("+12065552001", "C2") is None
+    import_state(world, document)
+    assert world.outcomes.of("mine").campaign_failure("+12065552001", "C2") == "CAMPAIGN_MNO_REVIEW"
+    assert export_state(world)["outcomes"] == document["outcomes"]
 
 
 # --- projects and keys -------------------------------------------------------------------------

@@ -230,7 +230,7 @@ class HostingOrderLifecycle:
 
     def failure_of(self, order: HostingOrder, number: HostingOrderNumber, step: Step) -> str | None:
         """The failure code a step ends with, or None when it succeeds (docs/magic-numbers.md)."""
-        outcomes = self.world.outcomes
+        outcomes = self.world.outcomes.of(order.project_id)
         phone = number.phone_number
         if step is Step.OSR:
             return outcomes.osr_failure(phone) or (None if number.nnid.isdigit() else INVALID_NNID)
@@ -243,8 +243,8 @@ class HostingOrderLifecycle:
         return None
 
     def _finish_carriers(self, order: HostingOrder, number: HostingOrderNumber) -> None:
-        self.world.outcomes.configure_carriers(number.phone_number, number.carriers, order.migrate_to_sinch_tmo,
-                                               self.world.clock.now())
+        self.world.outcomes.of(order.project_id).configure_carriers(
+            number.phone_number, number.carriers, order.migrate_to_sinch_tmo, self.world.clock.now())
         self._touch(order, number)
 
     def _host(self, order: HostingOrder, number: HostingOrderNumber) -> None:

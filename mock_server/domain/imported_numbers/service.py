@@ -429,7 +429,7 @@ class ImportedNumberService:
             return
         now = self.world.clock.now()
         step = number.sms_provisioning
-        code = self.world.outcomes.platform_failure(number.phone_number, number.service_plan_id)
+        code = self.world.outcomes.of(number.project_id).platform_failure(number.phone_number, number.service_plan_id)
         step.update_time = number.updated_time = now
         if code:
             step.state, step.error_code = State.FAILED, code
@@ -462,8 +462,8 @@ class ImportedNumberService:
         if number is None:
             return
         number.updated_time = self.world.clock.now()
-        self.world.outcomes.configure_carriers(number.phone_number, number.mno, number.migrate_to_sinch_tmo,
-                                               number.updated_time)
+        self.world.outcomes.of(number.project_id).configure_carriers(
+            number.phone_number, number.mno, number.migrate_to_sinch_tmo, number.updated_time)
         self._finish_if_settled(number)
 
     def _campaign_failure(self, number: ImportedNumber) -> str | None:
@@ -471,7 +471,7 @@ class ImportedNumberService:
 
         if is_toll_free(number.phone_number):
             return "TFN_NOT_ALLOWED"
-        return self.world.outcomes.campaign_failure(number.phone_number, number.campaign_id)
+        return self.world.outcomes.of(number.project_id).campaign_failure(number.phone_number, number.campaign_id)
 
     def _on_campaign_linked(self, job: Job) -> None:
         number = self._number_of(job)

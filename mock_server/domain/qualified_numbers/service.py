@@ -296,7 +296,7 @@ class QualifiedNumberService:
         if number is None or number.state is not S.ELIGIBLE_CHECK_PENDING:
             return
         now = self.world.clock.now()
-        error = self.world.outcomes.eligibility_error(number.phone_number)
+        error = self.world.outcomes.of(number.project_id).eligibility_error(number.phone_number)
         if error:
             move(number, S.NOT_ELIGIBLE, now, error=error)
             return
@@ -326,7 +326,7 @@ class QualifiedNumberService:
     def _on_invoices_reviewed(self, job: Job) -> None:
         number = self._job_number(job)
         if number is not None and number.state in INVOICE_REVIEW_FROM:
-            self._end_review(number, self.world.outcomes.invoices_rejection(number.phone_number))
+            self._end_review(number, self.world.outcomes.of(number.project_id).invoices_rejection(number.phone_number))
 
     def _job_number(self, job: Job) -> QualifiedNumber | None:
         project = self.world.projects.get(job.project_id)
