@@ -14,7 +14,7 @@ import hashlib
 import random
 from datetime import datetime
 from enum import Enum
-from typing import MutableSequence, Sequence, TypeVar
+from typing import MutableSequence, TypeVar
 
 T = TypeVar("T")
 
@@ -82,14 +82,6 @@ class Stream:
     def random(self) -> float:
         """A float in [0, 1)."""
         return self.getrandbits(53) / 2**53
-
-    def randint(self, low: int, high: int) -> int:
-        return low + self.below(high - low + 1)
-
-    def choice(self, items: Sequence[T]) -> T:
-        if not items:
-            raise IndexError("cannot choose from an empty sequence")
-        return items[self.below(len(items))]
 
     def shuffle(self, items: MutableSequence[T]) -> None:
         for index in range(len(items) - 1, 0, -1):
