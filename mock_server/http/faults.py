@@ -17,7 +17,6 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server.core.errors import invalid_argument, not_found
-from mock_server.core.rng import Purpose
 from mock_server.domain.faults import Call, CloseAction, DelayAction, ErrorAction, FaultSpec
 from mock_server.domain.world import World
 from mock_server.http.bodies import json_object, violations_of
@@ -65,7 +64,7 @@ class FaultMiddleware:
         if world.faults.rules:  # no rules (the usual case): nothing to look up
             call = Call(scope["method"], path, operation_id(scope["method"], path), project_in_path(path))
             with world.lock:
-                rule = world.faults.pick(call, world.rng.stream(Purpose.FAULTS, call.project_id))
+                rule = world.faults.pick(call, world.rng)
         if rule is None:
             await self.app(scope, receive, send)
             return
