@@ -4,7 +4,7 @@
 the settings, the outcome overrides, every project with its records, the pending scheduled
 jobs, the callback events (the delivery ledger) and the request journal. `import_state`
 validates a whole document first (every setting within its bounds, the clock and every instant
-within the clock's range, a random generator state the generator accepts, journal entries of
+within the clock's range, random stream positions the generator can stand at, journal entries of
 the journal's shape) and only then replaces the world's state with it, built from the validated
 document, so a bad document changes nothing. Export, reset, import, export gives the same document (with a
 flowing clock, `clock.now` differs by the real time that passed; freeze the clock first for a
@@ -21,6 +21,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from mock_server.core.gcpause import gc_paused
+from mock_server.core.rng import check_position
 from mock_server.core.timefmt import EARLIEST, LATEST
 from mock_server.domain.events import CallbackEvent
 from mock_server.domain.hosting_orders.model import HostingOrder
@@ -66,13 +67,12 @@ class ClockDoc(_Doc):
 
 MAX_STREAMS = 1_000_000  # random streams in a state document (a few per project)
 StreamName = Annotated[str, Field(max_length=256)]
-StreamPosition = tuple[Annotated[int, Field(ge=0, lt=2**63)], Annotated[int, Field(ge=0, lt=512)]]
 
 
 class RngDoc(_Doc):
     seed: int = Field(ge=0, lt=MAX_SEED)
     # Where each random stream stands: name (`purpose` or `purpose/projectId`) -> [blocks, bits].
-    streams: dict[StreamName, StreamPosition] = Field(default_factory=dict, max_length=MAX_STREAMS)
+    streams: dict[StreamName, tuple[int, int]] = Field(default_factory=dict, max_length=MAX_STREAMS)
     # The single generator of documents written before the streams: accepted, not carried over
     # (each stream starts from the seed).
     state: tuple[int, tuple[int, ...], float | None] | None = None
@@ -80,10 +80,11 @@ class RngDoc(_Doc):
     @field_validator("streams")
     @classmethod
     def _positions(cls, value: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
-        for name, (blocks, bits) in value.items():
-            if blocks == 0 and bits:
-                raise ValueError(f"{name!r}: [{blocks}, {bits}] is not a stream position (no block made, "
-                                 "no bits left)")
+        for name, position in value.items():
+            try:
+                check_position(position)
+            except ValueError as error:
+                raise ValueError(f"{name!r}: {error}") from None
         return value
 
     @field_validator("state")

@@ -41,6 +41,14 @@ def fresh_seed() -> int:
     return random.SystemRandom().randrange(1, 2**31)
 
 
+def check_position(position: tuple[int, int]) -> None:
+    """A ValueError unless a stream can stand at `position` (blocks made, bits left of the last)."""
+    blocks, bits = position
+    if not 0 <= blocks < 2**63 or not 0 <= bits < _BLOCK_BITS or (blocks == 0 and bits):
+        raise ValueError(f"{list(position)} is not a stream position: [blocks made (below 2^63), "
+                         f"bits of the last one not drawn yet (0 to {_BLOCK_BITS - 1}; 0 when no block was made)]")
+
+
 def stream_name(purpose: Purpose, project_id: str | None = None) -> str:
     """`purpose` or `purpose/projectId`: the name a stream's position is exported under."""
     return purpose.value if project_id is None else f"{purpose.value}/{project_id}"
@@ -117,9 +125,8 @@ class Stream:
         return self._blocks, self._bits
 
     def move_to(self, position: tuple[int, int]) -> None:
+        check_position(position)
         blocks, bits = position
-        if blocks < 0 or not 0 <= bits < _BLOCK_BITS or (blocks == 0 and bits):
-            raise ValueError(f"{list(position)} is not a stream position")
         self._blocks, self._bits = blocks, bits
         self._pool = self._block(blocks - 1) >> (_BLOCK_BITS - bits) if bits else 0
 
