@@ -5,7 +5,8 @@ Like test card numbers at a payment provider, numbers in the fictional 555-01XX 
 number, including every number used in the spec's own examples, succeeds. Scenarios add
 per-number overrides and campaign or service-plan states on top (`OutcomeTables`): for the
 projects a scenario declares, or for every project when it declares none. A project's own
-override wins over a world-wide one, which wins over the table. The table is documented in docs/magic-numbers.md; keep the two in step.
+override wins over a world-wide one, which wins over the table. The table is documented in
+docs/magic-numbers.md; keep the two in step.
 """
 
 from __future__ import annotations
