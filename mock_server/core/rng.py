@@ -19,7 +19,6 @@ from typing import MutableSequence, TypeVar
 T = TypeVar("T")
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
-_HEX = "0123456789abcdef"
 _DIGITS = "0123456789"
 _BLOCK_BITS = 512
 
@@ -100,7 +99,8 @@ class Stream:
         return self._characters(_DIGITS, length)
 
     def hex(self, length: int = 32) -> str:
-        return self._characters(_HEX, length)
+        """`length` lowercase hex characters (every callback event id takes 26)."""
+        return f"{self.getrandbits(4 * length):0{length}x}" if length else ""
 
     def _characters(self, alphabet: str, length: int) -> str:
         size = len(alphabet)
