@@ -77,6 +77,8 @@ def test_draws_are_uniform_enough():
     for character in stream.digits(20_000):
         counts[character] += 1
     assert all(1_700 < n < 2_300 for n in counts.values()), counts
+    hex_text = stream.hex(16_000)
+    assert len(hex_text) == 16_000 and all(800 < hex_text.count(c) < 1_200 for c in "0123456789abcdef")
     items = list(range(50))
     stream.shuffle(items)
     assert sorted(items) == list(range(50)) and items != list(range(50))
