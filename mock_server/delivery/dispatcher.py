@@ -126,7 +126,7 @@ class Dispatcher:
                 if lane is None:
                     lane = self._lanes[destination] = Lane(destination)
                 lane.round()
-                lane.waiting = deque(arrange([*lane.waiting, *items], settings.order, world.rng))
+                lane.waiting = deque(arrange(lane.waiting, items, settings.order, world.rng))
             count = sum(len(items) for items in fresh.values())
         for destination in fresh:
             self._wake(self._lanes[destination])

@@ -17,8 +17,6 @@ class State(str, Enum):
     STATE_UNSPECIFIED = "STATE_UNSPECIFIED"
 
 
-FINISHED_STATES = (State.DONE, State.FAILED)
-
 CARRIERS = ("smsAtt", "smsTmo", "mmsAtt", "mmsTmo")
 
 

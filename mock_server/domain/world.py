@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any, Callable, Iterator
 
 from mock_server.core.clock import Clock
@@ -86,9 +85,6 @@ class World:
                 del self.journal[:excess]
                 self.journal_dropped += excess
 
-    def now(self) -> datetime:
-        return self.clock.now()
-
     # --- time -----------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator["World"]:
@@ -100,20 +96,6 @@ class World:
     def catch_up(self) -> int:
         with self.lock:
             return self.scheduler.run_due()
-
-    def advance(self, seconds: float) -> datetime:
-        with self.lock:
-            self.scheduler.run_due()
-            instant = self.clock.advance(seconds)
-            self.scheduler.run_due(instant)
-            return instant
-
-    def set_time(self, instant: datetime) -> datetime:
-        with self.lock:
-            self.scheduler.run_due()
-            instant = self.clock.set(instant)
-            self.scheduler.run_due(instant)
-            return instant
 
     # --- whole state ----------------------------------------------------------------------
     def reset(self) -> None:

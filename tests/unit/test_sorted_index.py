@@ -28,6 +28,7 @@ from mock_server.domain.imported_numbers.service import (
 )
 from mock_server.domain.provisioning import Record, State
 from mock_server.domain.world import World
+from tests.engine_support import advance
 
 
 class Item(Watched, Record):
@@ -183,7 +184,7 @@ def test_imported_number_pages_equal_filtering_and_sorting_everything(steps, siz
                                      page_size=5, page_token=None, filters={})
         except ApiError:
             pass  # a refused change writes nothing
-        world.advance(7)
+        advance(world, 7)
     filters = [ImportedNumberFilter(plan, campaign, region, pattern, search)
                for plan in PLANS for campaign in ("", "camp-1") for region in (None, "US")
                for pattern, search in ((None, "CONTAIN"), ("2025", "START"), ("1", "END"))]
@@ -201,11 +202,11 @@ def test_a_page_walks_only_the_buckets_its_filter_matches():
     world = World(clock=Clock(start=datetime(2026, 1, 1, tzinfo=timezone.utc), frozen=True), rng=Rng(3))
     for i in range(40):
         world.imported_numbers.import_number("p", NewImportedNumber(f"+1202555{i:04d}", "US", f"plan-{i % 4}"))
-        world.advance(1)
+        advance(world, 1)
     numbers = world.project("p").imported_numbers
     selection = numbers.select("createdTime", ImportedNumberFilter("plan-1", "").matches)
     assert len(selection._sources) == 1 and len(selection._sources[0]) == 10 and selection.count() == 10
-    world.advance(3600)  # provisioning finishes
+    advance(world, 3600)  # provisioning finishes
     world.imported_numbers.update("p", "+12025550001", ImportedNumberChange(service_plan_id=""))
     assert numbers.select("createdTime", ImportedNumberFilter("plan-1", "").matches).count() == 9
     assert world.project("p").imported_numbers["+12025550001"].created_time == \

@@ -452,7 +452,7 @@ class ImportedNumberService:
             return
         now = self.world.clock.now()
         step = number.sms_provisioning
-        code = self.world.outcomes.platform_failure(number.phone_number, number.service_plan_id)
+        code = self.world.outcomes.of(number.project_id).platform_failure(number.phone_number, number.service_plan_id)
         step.update_time = number.updated_time = now
         if code:
             step.state, step.error_code = State.FAILED, code
@@ -485,12 +485,13 @@ class ImportedNumberService:
         if number is None:
             return
         number.updated_time = self.world.clock.now()
-        self.world.outcomes.configure_carriers(number.phone_number, number.mno, number.migrate_to_sinch_tmo,
-                                               number.updated_time)
+        self.world.outcomes.of(number.project_id).configure_carriers(
+            number.phone_number, number.mno, number.migrate_to_sinch_tmo, number.updated_time)
         self._finish_if_settled(number)
 
     def _campaign_failure(self, number: ImportedNumber) -> str | None:
-        return campaign_refusal(number.phone_number) or self.world.outcomes.campaign_failure(number.phone_number, number.campaign_id)
+        outcomes = self.world.outcomes.of(number.project_id)
+        return campaign_refusal(number.phone_number) or outcomes.campaign_failure(number.phone_number, number.campaign_id)
 
     def _on_campaign_linked(self, job: Job) -> None:
         number = self._number_of(job)
