@@ -13,7 +13,6 @@ diagram and the events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mock_server.core.errors import ApiError, FieldViolation, already_exists, failed_precondition, not_found
@@ -25,6 +24,15 @@ from mock_server.domain.imported_numbers.model import (
     ImportedNumber,
     QueuedChange,
     ScheduledProvisioning,
+)
+from mock_server.domain.imported_numbers.requests import (
+    ImportedNumberChange,
+    ImportedNumberFilter,
+    ImportRequest,
+    NewImportedNumber,
+    check_change,
+    check_filter,
+    check_import,
 )
 from mock_server.domain.outcomes import failure_code_number
 from mock_server.domain.provisioning import CARRIERS, CarrierState, Provisioning, State
@@ -42,56 +50,7 @@ JOB_CAMPAIGN = "imported_number.campaign"
 JOB_CAMPAIGN_UNLINK = "imported_number.campaign_unlink"
 JOB_SMS_UNLINK = "imported_number.sms_unlink"
 
-UNCHANGED = None  # a PATCH field that was left out
 HOSTED_ELSEWHERE = FieldViolation("phoneNumber", "is hosted already (imported, or in a running hosting order)")
-
-
-@dataclass(frozen=True)
-class NewImportedNumber:
-    phone_number: str
-    region_code: str
-    service_plan_id: str
-    campaign_id: str = ""
-    display_name: str = ""
-    callback_url: str = ""
-    toll_free: bool = False
-
-
-@dataclass(frozen=True)
-class ImportedNumberChange:
-    """A PATCH: None leaves a field as it is; `""` unlinks a service plan or campaign."""
-
-    display_name: str | None = UNCHANGED
-    callback_url: str | None = UNCHANGED
-    service_plan_id: str | None = UNCHANGED
-    campaign_id: str | None = UNCHANGED
-
-
-@dataclass(frozen=True)
-class ImportedNumberFilter:
-    """None: no filter. `""` for a service plan or campaign: numbers linked to none."""
-
-    service_plan_id: str | None = None
-    campaign_id: str | None = None
-    region_code: str | None = None
-    pattern: str | None = None
-    search_pattern: str = "CONTAIN"  # START | CONTAIN | END
-
-    def matches(self, number: ImportedNumber) -> bool:
-        if self.service_plan_id is not None and number.service_plan_id != self.service_plan_id:
-            return False
-        if self.campaign_id is not None and number.campaign_id != self.campaign_id:
-            return False
-        if self.region_code and number.region_code != self.region_code:
-            return False
-        if self.pattern:
-            phone = number.phone_number
-            if self.search_pattern == "START":
-                return phone.startswith(self.pattern)
-            if self.search_pattern == "END":
-                return phone.endswith(self.pattern)
-            return self.pattern in phone
-        return True
 
 
 class ImportedNumberService:
@@ -117,19 +76,22 @@ class ImportedNumberService:
         return [n for n in self.world.view(project_id).imported_numbers.values() if where.matches(n)]
 
     def list_numbers(self, project_id: str, where: ImportedNumberFilter, *, order_by: str, page_size: int,
-                     page_token: str | None, filters: dict) -> Page[ImportedNumber]:
-        """A page of the numbers `where` matches, from the project's index in `order_by` order:
-        the filter without its pattern picks buckets of the index; the pattern is checked per number."""
+                     page_token: str | None) -> Page[ImportedNumber]:
+        """`GET importedNumbers`: a page of the numbers `where` matches, from the project's index
+        in `order_by` order. Its page token works only for this project, this filter and this order."""
+        where = check_filter(where)
         numbers = self.world.view(project_id).imported_numbers  # a read creates no project
-        selection = numbers.select(order_by, replace(where, pattern=None).matches,  # type: ignore[attr-defined]
+        selection = numbers.select(order_by, where.matches_facet,  # type: ignore[attr-defined]
                                    where.matches if where.pattern else None)
-        return paginate_sorted(selection, IMPORTED_NUMBER_INDEX.orders[order_by], page_size, page_token, filters,
-                               project_id=project_id)
+        return paginate_sorted(selection, IMPORTED_NUMBER_INDEX.orders[order_by], page_size, page_token,
+                               {**where.fingerprint(), "orderBy": order_by}, project_id=project_id)
 
     # --- import ---------------------------------------------------------------------------
-    def import_number(self, project_id: str, new: NewImportedNumber) -> ImportedNumber:
-        """`POST importedNumbers`. `migrateToSinchTmo` is not taken from this request: it is
-        read-only but for `hostingOrders:importNumbers` (docs/errata.md, E-IMP-1)."""
+    def import_number(self, project_id: str, request: ImportRequest | NewImportedNumber) -> ImportedNumber:
+        """`POST importedNumbers`. A request is checked first (every violation at once); a
+        `NewImportedNumber` is one checked already. `migrateToSinchTmo` is not taken from the
+        request: it is read-only but for `hostingOrders:importNumbers` (docs/errata.md, E-IMP-1)."""
+        new = check_import(request) if isinstance(request, ImportRequest) else request
         project = self.world.view(project_id)  # created only when the number is stored
         if new.phone_number in project.imported_numbers:
             raise already_exists(f"The imported number {new.phone_number} already exists",
@@ -196,6 +158,7 @@ class ImportedNumberService:
         again) or dropped (`""`, at once and without events). While a change runs, the next one
         is checked against the configuration asked for last and queued behind it."""
         number = self.get(project_id, phone)
+        check_change(change, number)
         queue = bool(self.busy(number) or number.queued_changes)
         if queue:  # judged against the newest configuration asked for, as if it took effect
             last = number.queued_changes[-1] if number.queued_changes else None
