@@ -19,7 +19,7 @@ import heapq
 from dataclasses import dataclass
 from functools import partial
 from itertools import dropwhile
-from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Generic, Iterable, Iterator, Protocol, TypeVar
 
 from sortedcontainers import SortedList
 
@@ -122,7 +122,73 @@ def _entries_after(source: SortedList, key: tuple | None) -> Iterator[tuple]:
     return dropwhile(lambda entry: entry[:size] == key, source.islice(start))
 
 
-class IndexedDict(dict[K, T]):
+class KeyObserver(Protocol):
+    """Told of every key an observed dict gains or loses (`ObservedDict`, `IndexedDict`)."""
+
+    def added(self, key: Any) -> None: ...
+
+    def removed(self, key: Any) -> None: ...
+
+
+class ObservedDict(dict[K, T]):
+    """A dict that tells its `observer` (when it has one) of every key it gains or loses, by
+    whatever write: item assignment, `del`, `pop`, `popitem`, `setdefault`, `update`, `clear`."""
+
+    observer: KeyObserver | None = None
+
+    def observe(self, observer: KeyObserver | None) -> None:
+        """Hand the dict to `observer` (None: to no one), telling the old one its keys are gone
+        and the new one its keys are there."""
+        if self.observer is not None:
+            for key in self:
+                self.observer.removed(key)
+        self.observer = observer
+        if observer is not None:
+            for key in self:
+                observer.added(key)
+
+    def __setitem__(self, key: K, value: T) -> None:
+        new = key not in self
+        dict.__setitem__(self, key, value)
+        if new and self.observer is not None:
+            self.observer.added(key)
+
+    def __delitem__(self, key: K) -> None:
+        dict.__delitem__(self, key)
+        if self.observer is not None:
+            self.observer.removed(key)
+
+    def pop(self, key: K, *default: Any) -> Any:
+        if key not in self:
+            if default:
+                return default[0]
+            raise KeyError(key)
+        value = dict.__getitem__(self, key)
+        del self[key]
+        return value
+
+    def popitem(self) -> tuple[K, T]:
+        key = next(reversed(self))
+        return key, self.pop(key)
+
+    def setdefault(self, key: K, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return dict.__getitem__(self, key)
+
+    def update(self, *others: Any, **more: Any) -> None:
+        for other in (*others, more):
+            for key, value in (other.items() if hasattr(other, "items") else other):
+                self[key] = value
+
+    def clear(self) -> None:
+        keys = list(self) if self.observer is not None else []
+        dict.clear(self)
+        for key in keys:
+            self.observer.removed(key)  # type: ignore[union-attr]
+
+
+class IndexedDict(ObservedDict[K, T]):
     """A dict of records that also keeps them in sort order (see the module's docstring)."""
 
     def __init__(self, spec: IndexSpec[T], items: Iterable[tuple[K, T]] | dict[K, T] = ()) -> None:
@@ -141,7 +207,7 @@ class IndexedDict(dict[K, T]):
         previous = dict.get(self, key)
         if previous is not None:
             self._forget(previous)
-        dict.__setitem__(self, key, record)
+        ObservedDict.__setitem__(self, key, record)
         if self._built:
             self._seq += 1
             self._place(record, self._seq)
@@ -150,36 +216,13 @@ class IndexedDict(dict[K, T]):
 
     def __delitem__(self, key: K) -> None:
         record = dict.__getitem__(self, key)
-        dict.__delitem__(self, key)
+        ObservedDict.__delitem__(self, key)
         self._forget(record)
-
-    def pop(self, key: K, *default: Any) -> Any:
-        if key not in self:
-            if default:
-                return default[0]
-            raise KeyError(key)
-        record = dict.__getitem__(self, key)
-        del self[key]
-        return record
-
-    def popitem(self) -> tuple[K, T]:
-        key = next(reversed(self))
-        return key, self.pop(key)
-
-    def setdefault(self, key: K, default: Any = None) -> Any:
-        if key not in self:
-            self[key] = default
-        return dict.__getitem__(self, key)
-
-    def update(self, *others: Any, **more: Any) -> None:
-        for other in (*others, more):
-            for key, record in (other.items() if hasattr(other, "items") else other):
-                self[key] = record
 
     def clear(self) -> None:
         for record in self.values():
             self._mark(record, None)
-        dict.clear(self)
+        ObservedDict.clear(self)
         self._all, self._buckets, self._built = {}, {}, False
 
     # --- the index ---------------------------------------------------------------------------

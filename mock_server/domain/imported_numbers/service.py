@@ -118,12 +118,9 @@ class ImportedNumberService:
         return number
 
     def hosted_elsewhere(self, project_id: str, phone: str) -> bool:
-        """Whether another project holds `phone` (imported, or in a running hosting order).
-
-        A number is hosted once: a 409 says so without naming the project that holds it.
-        """
-        return any(phone in other.imported_numbers or phone in other.running_order_by_number
-                   for other_id, other in self.world.projects.items() if other_id != project_id)
+        """Whether another project holds `phone` (imported, or in a running hosting order): one
+        lookup in the world's map (domain/holders.py). A 409 says so without naming that project."""
+        return self.world.holders.held_elsewhere(phone, project_id)
 
     def adopt_from_hosting_order(
         self, project_id: str, phone: str, *, region_code: str, service_plan_id: str, campaign_id: str,
