@@ -9,6 +9,8 @@ body, domain request and scenario entry that carries such a field checks it thro
 
 from __future__ import annotations
 
+import re
+
 from mock_server.delivery.destinations import callback_url_problem
 
 MAX_DISPLAY_NAME = 256
@@ -17,7 +19,14 @@ DISPLAY_NAME_PROBLEM = f"must be at most {MAX_DISPLAY_NAME} characters"
 # An id that can stand in a URL path segment: no '/', ':' (the segment's action separator),
 # '?', '#' or white space.
 ID_PATTERN = r"^[^/:?#\s]+$"
+MAX_ID_LENGTH = 200  # a project id the control plane takes (fault rules, events:trigger)
 ID_PROBLEM = "must be a project id (no '/', ':', '?', '#' or spaces)"
+_ID = re.compile(ID_PATTERN)
+
+
+def project_id_problem(value: str | None) -> str | None:
+    """What is wrong with a project id given in a body (None: nothing)."""
+    return None if value and len(value) <= MAX_ID_LENGTH and _ID.match(value) else ID_PROBLEM
 
 
 def display_name_problem(value: str | None) -> str | None:

@@ -14,7 +14,7 @@ from mock_server.domain.imported_numbers.requests import (
     SmsConfiguration,
 )
 from mock_server.http.bodies import RequestModel, json_object, list_params, parse_body, query_one
-from mock_server.http.common import check_destination, empty_response, json_response, world_of
+from mock_server.http.common import PROJECT_PATH, check_destination, empty_response, json_response, world_of
 from mock_server.http.convertors import PHONE
 from mock_server.serializers.common import page_json
 from mock_server.serializers.imported_numbers import imported_number_json, imported_number_response_json
@@ -110,7 +110,7 @@ async def list_imported_numbers(request: Request) -> JSONResponse:
         return json_response(page_json("importedNumbers", page, imported_number_response_json))
 
 
-_BASE = "/v1/projects/{projectId}/importedNumbers"
+_BASE = f"{PROJECT_PATH}/importedNumbers"
 
 routes: list[BaseRoute] = [
     Route(_BASE, list_imported_numbers, methods=["GET"]),

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from mock_server.domain.fields import MAX_DISPLAY_NAME
 from mock_server.scenarios.base import Model, check_service_plan_id, check_url
 from mock_server.scenarios.numbers import NumberSet
 
@@ -56,7 +57,7 @@ class HostingOrderSpec(NumberSet):
     type: OrderType = Field("import", description="import | text_enable | text_enable_toll_free")
     service_plan: str = Field(min_length=1, description="servicePlanId the numbers are linked to")
     campaign: str = Field("", description="campaignId (10DLC); empty: none")
-    display_name: str = ""
+    display_name: str = Field("", max_length=MAX_DISPLAY_NAME)
     callback_url: str = Field("", description="where the order's callbacks go; empty: none")
     migrate_to_sinch_tmo: bool = Field(False, description="import orders only")
     loa: LoaSpec | None = Field(None, description="text-enable orders: the LOA (defaults filled in)")
