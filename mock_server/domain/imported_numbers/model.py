@@ -64,6 +64,14 @@ def by_updated_time(number: ImportedNumber) -> tuple:
     return (number.updated_time, number.phone_number)
 
 
+def digits(number: ImportedNumber) -> str:
+    """The digits of the number (`+12025550134` -> `12025550134`): what `numberPattern` searches."""
+    return number.phone_number[1:]
+
+
+DIGITS_WIDTH = 11  # `+1` and ten digits: every number checked as E.164 of the NANP
+
+
 def facet(number: ImportedNumber) -> tuple:
     """The fields `GET importedNumbers` filters on exactly: one bucket of the index per combination."""
     return (number.service_plan_id, number.campaign_id, number.region_code)
@@ -75,4 +83,6 @@ IMPORTED_NUMBER_INDEX: IndexSpec[ImportedNumber] = IndexSpec(
     facet=facet,
     watched=frozenset({"created_time", "updated_time", "phone_number", "service_plan_id", "campaign_id",
                        "region_code"}),
+    digits=digits,
+    digits_width=DIGITS_WIDTH,
 )

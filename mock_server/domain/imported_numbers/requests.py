@@ -14,7 +14,8 @@ from typing import Callable, TypeVar
 from mock_server.core.errors import ApiError, FieldViolation, invalid_argument
 from mock_server.core.phone import PhoneNumber, check_region_code, number_in_region
 from mock_server.domain.fields import display_name_problem, optional_callback_url_problem
-from mock_server.domain.imported_numbers.model import ImportedNumber
+from mock_server.core.sorted_index import DigitQuery
+from mock_server.domain.imported_numbers.model import DIGITS_WIDTH, ImportedNumber
 from mock_server.domain.service_plans import blank_plan, is_blank
 
 T = TypeVar("T")
@@ -99,6 +100,29 @@ class ImportedNumberFilter:
         if self.search_pattern == "END":
             return phone.endswith(pattern)
         return pattern in phone
+
+    def number_pattern(self) -> Callable[[ImportedNumber], bool]:
+        """`matches_pattern` of a number, as one call (a list may ask it of thousands)."""
+        pattern = self.pattern or ""
+        if self.search_pattern == "START":
+            return lambda number: number.phone_number.startswith(pattern)
+        if self.search_pattern == "END":
+            return lambda number: number.phone_number.endswith(pattern)
+        return lambda number: pattern in number.phone_number
+
+    def digit_query(self) -> DigitQuery | None:
+        """The pattern as the number index asks it: its digits at one of some positions of a
+        number's 11 digits (START: the first; END: the last ones; CONTAIN: any)."""
+        if not self.pattern:
+            return None
+        digits = self.pattern.removeprefix("+")
+        if self.search_pattern == "START":
+            offsets: tuple[int, ...] = (0,)
+        elif self.search_pattern == "END":
+            offsets = (DIGITS_WIDTH - len(digits),)
+        else:
+            offsets = tuple(range(DIGITS_WIDTH - len(digits) + 1))
+        return DigitQuery(offsets, digits, self.number_pattern())
 
     def fingerprint(self) -> dict:
         """What a page token is bound to (besides the order and the project)."""

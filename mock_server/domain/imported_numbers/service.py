@@ -81,8 +81,9 @@ class ImportedNumberService:
         in `order_by` order. Its page token works only for this project, this filter and this order."""
         where = check_filter(where)
         numbers = self.world.view(project_id).imported_numbers  # a read creates no project
+        digits = where.digit_query()
         selection = numbers.select(order_by, where.matches_facet,  # type: ignore[attr-defined]
-                                   where.matches if where.pattern else None)
+                                   digits.matches if digits else None, digits=digits, wanted=page_size + 1)
         return paginate_sorted(selection, IMPORTED_NUMBER_INDEX.orders[order_by], page_size, page_token,
                                {**where.fingerprint(), "orderBy": order_by}, project_id=project_id)
 
