@@ -157,8 +157,10 @@ class KeyObserver(Protocol):
 
 
 class ObservedDict(dict[K, T]):
-    """A dict that tells its `observer` (when it has one) of every key it gains or loses, by
-    whatever write: item assignment, `del`, `pop`, `popitem`, `setdefault`, `update`, `clear`."""
+    """A dict that tells of every key it gains or loses, by whatever write: item assignment
+    (replacing a value is losing it and gaining the new one), `del`, `pop`, `popitem`,
+    `setdefault`, `update`, `clear`. It tells its `observer`, if any; a subclass may override
+    `_added` and `_removed` instead."""
 
     observer: KeyObserver | None = None
 
@@ -173,16 +175,24 @@ class ObservedDict(dict[K, T]):
             for key in self:
                 observer.added(key)
 
-    def __setitem__(self, key: K, value: T) -> None:
-        new = key not in self
-        dict.__setitem__(self, key, value)
-        if new and self.observer is not None:
+    def _added(self, key: K, value: T) -> None:
+        if self.observer is not None:
             self.observer.added(key)
 
-    def __delitem__(self, key: K) -> None:
-        dict.__delitem__(self, key)
+    def _removed(self, key: K, value: T) -> None:
         if self.observer is not None:
             self.observer.removed(key)
+
+    def __setitem__(self, key: K, value: T) -> None:
+        if key in self:
+            self._removed(key, dict.__getitem__(self, key))
+        dict.__setitem__(self, key, value)
+        self._added(key, value)
+
+    def __delitem__(self, key: K) -> None:
+        value = dict.__getitem__(self, key)
+        dict.__delitem__(self, key)
+        self._removed(key, value)
 
     def pop(self, key: K, *default: Any) -> Any:
         if key not in self:
@@ -208,10 +218,10 @@ class ObservedDict(dict[K, T]):
                 self[key] = value
 
     def clear(self) -> None:
-        keys = list(self) if self.observer is not None else []
+        items = list(self.items())
         dict.clear(self)
-        for key in keys:
-            self.observer.removed(key)  # type: ignore[union-attr]
+        for key, value in items:
+            self._removed(key, value)
 
 
 class IndexedDict(ObservedDict[K, T]):

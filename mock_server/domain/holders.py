@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable
 
+from mock_server.core.sorted_index import ObservedDict
 from mock_server.domain.project import Project
 
 
@@ -88,61 +89,19 @@ class _Holding:
         self.holders.remove(key, self.project_id)
 
 
-class Projects(dict[str, Project]):
+class Projects(ObservedDict[str, Project]):
     """The world's projects (id -> project). A project put in hands its held numbers to `holders`;
-    one taken out takes them back."""
+    one taken out (or replaced) takes them back."""
 
     def __init__(self, holders: NumberHolders) -> None:
         super().__init__()
         self.holders = holders
 
-    def _attach(self, project: Project) -> None:
+    def _added(self, project_id: str, project: Project) -> None:
         holding = _Holding(self.holders, project.project_id)
         for held in (project.imported_numbers, project.running_order_by_number):
             held.observe(holding)  # type: ignore[attr-defined]
 
-    @staticmethod
-    def _detach(project: Project) -> None:
+    def _removed(self, project_id: str, project: Project) -> None:
         for held in (project.imported_numbers, project.running_order_by_number):
             held.observe(None)  # type: ignore[attr-defined]
-
-    def __setitem__(self, project_id: str, project: Project) -> None:
-        previous = self.get(project_id)
-        if previous is project:
-            return
-        if previous is not None:
-            self._detach(previous)
-        dict.__setitem__(self, project_id, project)
-        self._attach(project)
-
-    def __delitem__(self, project_id: str) -> None:
-        self._detach(self[project_id])
-        dict.__delitem__(self, project_id)
-
-    def pop(self, project_id: str, *default: Any) -> Any:
-        if project_id not in self:
-            if default:
-                return default[0]
-            raise KeyError(project_id)
-        project = self[project_id]
-        del self[project_id]
-        return project
-
-    def popitem(self) -> tuple[str, Project]:
-        project_id = next(reversed(self))
-        return project_id, self.pop(project_id)
-
-    def setdefault(self, project_id: str, default: Any = None) -> Any:
-        if project_id not in self:
-            self[project_id] = default
-        return self[project_id]
-
-    def update(self, *others: Any, **more: Any) -> None:
-        for other in (*others, more):
-            for project_id, project in (other.items() if hasattr(other, "items") else other):
-                self[project_id] = project
-
-    def clear(self) -> None:
-        for project in self.values():
-            self._detach(project)
-        dict.clear(self)

@@ -11,6 +11,7 @@ from mock_server.core.digit_index import slots_of
 from mock_server.core.paging import paginate, paginate_sorted
 from mock_server.core.sorted_index import DigitQuery, IndexedDict, IndexSpec, Watched
 from mock_server.domain.provisioning import Record
+from tests.unit.test_sorted_index import pages
 
 
 class Line(Watched, Record):
@@ -55,16 +56,6 @@ def query(mode: str, digits: str) -> DigitQuery:
         return {"START": line.number.startswith, "END": line.number.endswith}.get(mode, line.number.__contains__)(digits)
     offsets = {"START": (0,), "END": (4 - len(digits),)}.get(mode, tuple(range(4 - len(digits) + 1)))
     return DigitQuery(offsets, digits, matches)
-
-
-def pages(pager, size: int) -> list:
-    out, token = [], None
-    while True:
-        page = pager(size, token)
-        out.append(([id(item) for item in page.items], page.next_page_token, page.total_size))
-        token = page.next_page_token
-        if not token:
-            return out
 
 
 @settings(max_examples=150, deadline=None)

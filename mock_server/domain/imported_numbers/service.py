@@ -451,24 +451,27 @@ class ImportedNumberService:
             self._event(number, EventType.LINK_TO_10DLC_CAMPAIGN)
         self._finish_if_settled(number)
 
-    def _on_campaign_unlinked(self, job: Job) -> None:
+    def _unlink_done(self, job: Job, step_name: str) -> ImportedNumber | None:
+        """An unlinking step of the job's number ended (DONE, now); None if nothing is left to end."""
         number = self._number_of(job)
-        if number is None or number.campaign_provisioning is None:
-            return
-        now = self.world.clock.now()
-        number.campaign_provisioning.state = State.DONE
-        number.campaign_provisioning.update_time = number.updated_time = now
-        self._event(number, EventType.UNLINK_TO_10DLC_CAMPAIGN)
-        self._finish_if_settled(number)
+        step = getattr(number, step_name) if number is not None else None
+        if number is None or step is None:
+            return None
+        step.state = State.DONE
+        step.update_time = number.updated_time = self.world.clock.now()
+        return number
+
+    def _on_campaign_unlinked(self, job: Job) -> None:
+        number = self._unlink_done(job, "campaign_provisioning")
+        if number is not None:
+            self._event(number, EventType.UNLINK_TO_10DLC_CAMPAIGN)
+            self._finish_if_settled(number)
 
     def _on_sms_deprovisioned(self, job: Job) -> None:
-        number = self._number_of(job)
-        if number is None or number.sms_provisioning is None:
+        number = self._unlink_done(job, "sms_provisioning")
+        if number is None:
             return
-        now = self.world.clock.now()
-        number.sms_provisioning.state = State.DONE
-        number.sms_provisioning.update_time = number.updated_time = now
         for carrier in number.mno.values():
-            carrier.state, carrier.update_time = State.DONE, now
+            carrier.state, carrier.update_time = State.DONE, number.updated_time
         self._event(number, EventType.DEPROVISIONING_TO_SMS_PLATFORM)
         self._finish_if_settled(number)
