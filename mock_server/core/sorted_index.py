@@ -50,6 +50,9 @@ class IndexSpec(Generic[T]):
     # "these digits at one of these positions" of (core/digit_index.py); `digits` must be watched.
     digits: Callable[[T], str] | None = None
     digits_width: int = 0
+    # The fields the facet and `digits` read: a change of any other (a sort key's time) leaves
+    # the digit index as it is (None: every watched field may move a record in it).
+    digits_watched: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -105,9 +108,10 @@ def _assign_watched(self: Any, place: tuple, name: str, value: Any, assign: Call
     if name not in (spec.watched if record is self else spec.part_watched):
         assign(name, value)
         return
-    owner._unplace(record, seq)
+    digits = record is not self or spec.digits_watched is None or name in spec.digits_watched
+    owner._unplace(record, seq, digits)
     assign(name, value)
-    owner._place(record, seq)
+    owner._place(record, seq, digits)
 
 
 _WATCHED_NAMES: set[str] = set()  # every field some spec watches: the fast path skips the rest
@@ -347,7 +351,7 @@ class IndexedDict(ObservedDict[K, T]):
             if nested is not None:
                 object.__setattr__(nested, "_index", place)
 
-    def _place(self, record: T, seq: int) -> None:
+    def _place(self, record: T, seq: int, digits: bool = True) -> None:
         self._mark(record, (self, seq, record))
         facet = self.spec.facet(record)
         bucket = self._buckets.get(facet)
@@ -356,10 +360,10 @@ class IndexedDict(ObservedDict[K, T]):
         for name, entry in self._entries(record, seq):
             self._all[name].add(entry)
             bucket[name].add(entry)
-        if self._digits is not None:
+        if digits and self._digits is not None:
             self._digits.place(seq, record, facet)
 
-    def _unplace(self, record: T, seq: int) -> None:
+    def _unplace(self, record: T, seq: int, digits: bool = True) -> None:
         facet = self.spec.facet(record)
         bucket = self._buckets[facet]
         for name, entry in self._entries(record, seq):
@@ -367,7 +371,7 @@ class IndexedDict(ObservedDict[K, T]):
             bucket[name].remove(entry)
         if not next(iter(bucket.values())):
             del self._buckets[facet]
-        if self._digits is not None:
+        if digits and self._digits is not None:
             self._digits.unplace(seq, record, facet)
 
     def _forget(self, record: T) -> None:

@@ -85,4 +85,5 @@ IMPORTED_NUMBER_INDEX: IndexSpec[ImportedNumber] = IndexSpec(
                        "region_code"}),
     digits=digits,
     digits_width=DIGITS_WIDTH,
+    digits_watched=frozenset({"phone_number", "service_plan_id", "campaign_id", "region_code"}),
 )
