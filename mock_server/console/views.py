@@ -34,7 +34,7 @@ from mock_server.http.bodies import json_object, query_one
 from mock_server.http.callbacks import configuration_json, ledger_entry_json
 from mock_server.http.common import json_response, world_of
 from mock_server.http.control import clock_body
-from mock_server.http.hosting_orders import hosting_order_json, hosting_order_number_json, report_json
+from mock_server.serializers.hosting_orders import hosting_order_json, hosting_order_number_json, report_json
 from mock_server.http.qualified_numbers import qualified_number_json, voice_challenge_json
 from mock_server.serializers.common import page_json
 from mock_server.serializers.imported_numbers import imported_number_response_json

@@ -42,6 +42,7 @@ class Scheduler:
         self._heap: list[Job] = []
         self._seq = 0
         self._handlers: dict[str, Handler] = {}
+        self._fresh: list[Job] | None = None  # while `run_early` runs: the jobs scheduled meanwhile
         self.runs = 0  # jobs run so far: a change notice (the console watches it)
 
     def register(self, kind: str, handler: Handler) -> None:
@@ -61,6 +62,8 @@ class Scheduler:
         self._seq += 1
         job = Job(due, self._seq, kind, project_id, data)
         heapq.heappush(self._heap, job)
+        if self._fresh is not None:
+            self._fresh.append(job)
         return job
 
     def cancel(self, predicate: Callable[[Job], bool]) -> int:
@@ -77,19 +80,36 @@ class Scheduler:
         return [j for j in jobs if predicate is None or predicate(j)]
 
     def run_early(self, predicate: Callable[[Job], bool], *, limit: int = 1_000_000) -> int:
-        """Run now, earliest first, every pending job matching `predicate`, including matching
-        jobs those jobs schedule; returns how many ran. Scenarios use it to preload records in
-        a later state; the clock does not move."""
-        ran = 0
-        while ran < limit:
-            job = min((j for j in self._heap if not j.cancelled and predicate(j)), default=None)
-            if job is None:
-                return ran
-            job.cancelled = True  # it leaves the heap lazily, like any cancelled job
-            self._handlers[job.kind](job)
-            ran += 1
-            self.runs += 1
-        raise RuntimeError(f"more than {limit} jobs ran early; a job keeps scheduling itself")
+        """Run now every pending job matching `predicate`, and the matching jobs those jobs
+        schedule; returns how many ran. Scenarios use it to preload records in a later state
+        ("run these steps now"). The clock does not move: what the jobs record carries the time
+        of the call, and a job scheduled meanwhile falls due from it. The earliest due runs
+        first (then the first scheduled), as in `run_due`; a job cancelled by one that ran
+        before it does not run."""
+        chosen = [job for job in self._heap if not job.cancelled and predicate(job)]
+        heapq.heapify(chosen)
+        outer, self._fresh = self._fresh, []
+        ran = looked_at = 0
+        try:
+            while chosen:
+                job = heapq.heappop(chosen)
+                if job.cancelled:
+                    continue
+                if ran == limit:
+                    raise RuntimeError(f"more than {limit} jobs ran early; a job keeps scheduling itself")
+                job.cancelled = True  # it leaves the heap lazily, like any cancelled job
+                self._handlers[job.kind](job)
+                ran += 1
+                self.runs += 1
+                for new in self._fresh[looked_at:]:
+                    if predicate(new):
+                        heapq.heappush(chosen, new)
+                looked_at = len(self._fresh)
+        finally:
+            if outer is not None:  # a run inside another: the outer one sees these jobs too
+                outer.extend(self._fresh)
+            self._fresh = outer
+        return ran
 
     def next_due(self) -> datetime | None:
         while self._heap and self._heap[0].cancelled:

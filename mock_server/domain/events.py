@@ -8,13 +8,18 @@ The ledger is bounded (`settings.limits.ledger_events`): once it holds more, the
 events (delivered, failed, no destination) are dropped, a twentieth of the bound at a time so a
 busy mock does not trim on every event; pending events are never dropped. `dropped` counts the
 events dropped since the ledger was last emptied.
+
+History that a scenario preloads (an order completed at the moment of loading) is recorded in
+the log's `history()` mode: its events are made as live ones are, so the events that follow are
+numbered as if that history had happened live, but they are neither kept nor delivered.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -108,6 +113,7 @@ class EventLog:
         self.dropped = 0  # finished events dropped to keep the ledger within its bound
         self.trims = 0  # bumped on every drop: positions in `events` moved
         self._last_seq = 0
+        self._history = 0  # > 0 inside `history()`
 
     def subscribe(self, listener: Callable[[CallbackEvent], None]) -> None:
         self._listeners.append(listener)
@@ -146,6 +152,8 @@ class EventLog:
             signature=None,
         )
         self._last_seq = event.seq
+        if self._history:
+            return event
         self.events.append(event)
         self.by_id[event.event_id] = event
         self.changes += 1
@@ -153,6 +161,18 @@ class EventLog:
         for listener in self._listeners:
             listener(event)
         return event
+
+    @contextmanager
+    def history(self) -> Iterator[None]:
+        """Record a past, not a present: inside this block every event is made as usual (its id
+        and sequence number are drawn, so later events are numbered as if it had happened live)
+        but it is not kept in the ledger and no callback is sent for it. A preloaded world sends
+        no callbacks for its history."""
+        self._history += 1
+        try:
+            yield
+        finally:
+            self._history -= 1
 
     def get(self, event_id: str) -> CallbackEvent:
         """The event with this id; a 404 ApiError when the ledger holds none."""

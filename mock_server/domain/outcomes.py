@@ -142,18 +142,3 @@ class Outcomes:
         self.campaign_failures = dict(data.get("campaignFailures", {}))
         self.service_plan_failures = dict(data.get("servicePlanFailures", {}))
 
-
-# The CallbackPayload failure codes, in the spec's order. `scheduledProvisioning.errorCodes` is
-# an integer enum whose values the spec does not list; the mock reports a failure code there as
-# its 1-based position in this list (docs/errata.md, E-IMP-3).
-FAILURE_CODES = (
-    "CAMPAIGN_NOT_AVAILABLE", "EXCEEDED_10DLC_LIMIT", "NUMBER_PROVISIONING_FAILED",
-    "PARTNER_SERVICE_UNAVAILABLE", "CAMPAIGN_PENDING_ACCEPTANCE", "MNO_SHARING_ERROR",
-    "CAMPAIGN_PROVISIONING_FAILED", "CAMPAIGN_EXPIRED", "CAMPAIGN_MNO_REJECTED",
-    "CAMPAIGN_MNO_SUSPENDED", "CAMPAIGN_MNO_REVIEW", "INSUFFICIENT_BALANCE",
-    "MOCK_CAMPAIGN_NOT_ALLOWED", "TFN_NOT_ALLOWED", "INVALID_NNID",
-)
-
-
-def failure_code_number(code: str) -> int:
-    return FAILURE_CODES.index(code) + 1 if code in FAILURE_CODES else 0

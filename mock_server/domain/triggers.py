@@ -11,7 +11,7 @@ from __future__ import annotations
 from mock_server.core.errors import FieldViolation, failed_precondition, field_error
 from mock_server.core.phone import parse_e164
 from mock_server.domain.events import CallbackEvent, EventType, ResourceType
-from mock_server.domain.outcomes import FAILURE_CODES
+from mock_server.domain.failure_codes import FAILURE_CODES
 from mock_server.domain.world import World
 
 STATUSES = ("SUCCEEDED", "FAILED")

@@ -81,21 +81,8 @@ class BlanketLoaInfoBody(RequestModel):
     """An empty object: the blanket LOA is on file with the account."""
 
 
-class ImportNumbersBody(RequestModel):
-    """`ImportNumbersRequest` (`projectId` in the body is ignored: the path names the project)."""
-
-    project_id: str | None = None
-    region_code: str
-    numbers: list[str]
-    service_plan_id: str
-    campaign_id: str | None = None
-    display_name: DisplayName | None = None
-    callback_url: CallbackUrl | None = None
-    migrate_to_sinch_tmo: StrictBool | None = None
-
-
-class TextEnableBody(RequestModel):
-    """`TextEnableNumbersRequest` and `TextEnableTollFreeNumbersRequest` (one shape, E-HO-1).
+class _OrderBody(RequestModel):
+    """The fields every request that creates a hosting order starts with, in the spec's order.
     `projectId` in the body is ignored: the path names the project."""
 
     project_id: str | None = None
@@ -103,6 +90,19 @@ class TextEnableBody(RequestModel):
     numbers: list[str]
     service_plan_id: str
     campaign_id: str | None = None
+
+
+class ImportNumbersBody(_OrderBody):
+    """`ImportNumbersRequest`."""
+
+    display_name: DisplayName | None = None
+    callback_url: CallbackUrl | None = None
+    migrate_to_sinch_tmo: StrictBool | None = None
+
+
+class TextEnableBody(_OrderBody):
+    """`TextEnableNumbersRequest` and `TextEnableTollFreeNumbersRequest` (one shape, E-HO-1)."""
+
     nnid: str | None = None
     display_name: DisplayName | None = None
     callback_url: CallbackUrl | None = None

@@ -66,8 +66,7 @@ def _at(path: str) -> Iterator[None]:
 def apply_scenario(world: World, scenario: Scenario, source: str | None = None) -> LoadResult:
     """Apply `scenario`; on any refusal restore the world as it was and raise ScenarioError."""
     source = source or scenario.name or "inline"
-    with world.lock, gc_paused():
-        world.scheduler.run_due()
+    with world.transaction(), gc_paused():  # as an API call: the state brought up to now first
         before = export_state(world)
         try:
             return _apply(world, scenario)

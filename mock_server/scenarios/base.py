@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from mock_server.domain.failure_codes import FAILURE_CODES
 from mock_server.domain.fields import ID_PATTERN, checked_callback_url
-from mock_server.domain.outcomes import FAILURE_CODES
 from mock_server.domain.service_plans import BLANK, is_blank
 
-FailureCode = Literal[FAILURE_CODES]  # type: ignore[valid-type]
+FailureCode = Literal[tuple(FAILURE_CODES)]  # type: ignore[valid-type]
 
 KEY_PATTERN = r"^[^:,\s]+$"  # an access key id or secret (the CLI's KEY_ID:KEY_SECRET form)
 
@@ -31,3 +31,8 @@ def check_service_plan_id(value: str) -> str:
     if is_blank(value):
         raise ValueError(f"service_plan {BLANK}")
     return value
+
+
+# The fields every entry that links numbers shares (imported numbers, hosting orders).
+CallbackUrl = Annotated[str, AfterValidator(check_url)]
+ServicePlanId = Annotated[str, Field(min_length=1), AfterValidator(check_service_plan_id)]

@@ -18,10 +18,10 @@ from mock_server.domain.settings import CallbackSettings, Limits, Timings
 from mock_server.scenarios.base import (
     ID_PATTERN,
     KEY_PATTERN,
+    CallbackUrl,
     FailureCode,
     Model,
-    check_service_plan_id,
-    check_url,
+    ServicePlanId,
 )
 from mock_server.scenarios.numbers import NumberSet
 from mock_server.scenarios.orders import HostingOrderSpec
@@ -110,25 +110,15 @@ class QualifiedNumberSpec(NumberSet):
 
 
 class ImportedNumberSpec(NumberSet):
-    service_plan: str = Field(min_length=1, description="servicePlanId it is linked to")
+    service_plan: ServicePlanId = Field(description="servicePlanId it is linked to")
     campaign: str = Field("", description="campaignId it is linked to (10DLC); empty: none")
     display_name: str = Field("", max_length=MAX_DISPLAY_NAME)
-    callback_url: str = Field("", description="where its callbacks go; empty: none")
+    callback_url: CallbackUrl = Field("", description="where its callbacks go; empty: none")
     migrate_to_sinch_tmo: bool = False
     state: Literal["provisioned", "provisioning"] = Field(
         "provisioned",
         description="provisioned: linked and done, no events; provisioning: just imported, the "
                     "lifecycle runs from the moment of loading (events and outcomes as usual)")
-
-    @field_validator("callback_url")
-    @classmethod
-    def _absolute_url(cls, value: str) -> str:
-        return check_url(value)
-
-    @field_validator("service_plan")
-    @classmethod
-    def _plan_not_blank(cls, value: str) -> str:
-        return check_service_plan_id(value)
 
 
 class ProjectLimitsSpec(Model):

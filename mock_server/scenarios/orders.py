@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
+from mock_server.domain import toll_free
 from mock_server.domain.fields import MAX_DISPLAY_NAME
-from mock_server.scenarios.base import Model, check_service_plan_id, check_url
+from mock_server.scenarios.base import CallbackUrl, Model, ServicePlanId
 from mock_server.scenarios.numbers import NumberSet
 
 OrderType = Literal["import", "text_enable", "text_enable_toll_free"]
@@ -55,23 +56,13 @@ class LoaSpec(Model):
 
 class HostingOrderSpec(NumberSet):
     type: OrderType = Field("import", description="import | text_enable | text_enable_toll_free")
-    service_plan: str = Field(min_length=1, description="servicePlanId the numbers are linked to")
+    service_plan: ServicePlanId = Field(description="servicePlanId the numbers are linked to")
     campaign: str = Field("", description="campaignId (10DLC); empty: none")
     display_name: str = Field("", max_length=MAX_DISPLAY_NAME)
-    callback_url: str = Field("", description="where the order's callbacks go; empty: none")
+    callback_url: CallbackUrl = Field("", description="where the order's callbacks go; empty: none")
     migrate_to_sinch_tmo: bool = Field(False, description="import orders only")
     loa: LoaSpec | None = Field(None, description="text-enable orders: the LOA (defaults filled in)")
     state: OrderState = Field("submitted", description="where the order stands after loading")
-
-    @field_validator("callback_url")
-    @classmethod
-    def _absolute_url(cls, value: str) -> str:
-        return check_url(value)
-
-    @field_validator("service_plan")
-    @classmethod
-    def _plan_not_blank(cls, value: str) -> str:
-        return check_service_plan_id(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> "HostingOrderSpec":
@@ -85,15 +76,17 @@ class HostingOrderSpec(NumberSet):
         region = self.region_code or self.region_of(self.phones()[0])
         if self.type == "text_enable" and not self.campaign and region == "US":
             raise ValueError("a text_enable order of US numbers needs a campaign (10DLC)")
-        if self.type == "text_enable_toll_free" and self.campaign:
-            raise ValueError("toll-free numbers are not linked to 10DLC campaigns; leave campaign out")
-        toll_free = [p.e164 for p in self.phones() if p.toll_free]
+        problem = toll_free.campaign_problem(self.campaign) if self.type == "text_enable_toll_free" else None
+        if problem:
+            raise ValueError(f"{problem}; leave campaign out")
         if self.type == "text_enable_toll_free":
             others = [p.e164 for p in self.phones() if not p.toll_free]
             if others:
                 raise ValueError(f"{others[0]} is not a toll-free number (text_enable_toll_free)")
-        elif self.type == "text_enable" and toll_free:
-            raise ValueError(f"{toll_free[0]} is toll-free; use type text_enable_toll_free")
+        elif self.type == "text_enable":
+            refused = toll_free.refused_numbers([p.e164 for p in self.phones()])
+            if refused:
+                raise ValueError(f"{refused[0][1]} is toll-free; use type text_enable_toll_free")
         if self.type != "import" and self.loa is None:
             self.loa = LoaSpec()
         if self.loa is not None and self.loa.type == "blanket":

@@ -4,17 +4,20 @@ A record in a later state is reached the way the API reaches it: the number is q
 eligibility check runs (early, at the moment of loading), a voice challenge is sent, invoices
 are approved, an order is picked up, its LOA signed, its steps run. Outcomes apply as usual,
 so a state the outcomes forbid (an "eligible" number whose outcome fails the check) is refused
-with the reason. History that happened during preloading sends no callbacks.
+with the reason. What the API has no call for (a step run now, a region or flag the API takes
+from elsewhere) is a named operation of the service concerned (docs/scenarios.md lists them);
+this module never touches a record, a job or the ledger itself. History that happened during
+preloading is recorded in the event log's `history()` mode: it sends no callbacks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Iterator
 
-from mock_server.core.errors import ApiError, already_exists, failed_precondition
+from mock_server.core.errors import already_exists, failed_precondition
 from mock_server.core.phone import PhoneNumber
-from mock_server.core.scheduler import Job
+from mock_server.domain.hosting_orders.holding import held_by_running_order
 from mock_server.domain.hosting_orders.model import (
     Address,
     AuthorisedPerson,
@@ -24,7 +27,6 @@ from mock_server.domain.hosting_orders.model import (
 )
 from mock_server.domain.hosting_orders.requests import ImportNumbersRequest, TextEnableRequest
 from mock_server.domain.imported_numbers.service import NewImportedNumber
-from mock_server.domain.qualified_numbers.lifecycle import move
 from mock_server.domain.qualified_numbers.model import GlobalProcessState
 from mock_server.domain.world import World
 from mock_server.scenarios.format import ImportedNumberSpec, QualifiedNumberSpec
@@ -51,27 +53,22 @@ def qualify(world: World, project_id: str, phones: list[PhoneNumber], state: str
             regions: dict[str, str]) -> None:
     service = world.qualified_numbers
     e164s = [p.e164 for p in phones]
-    project = world.project(project_id)
-    taken = [p for p in e164s if p in project.qualified_numbers]
+    known = world.view(project_id).qualified_numbers
+    taken = [p for p in e164s if p in known]
     if taken:
         raise already_exists(f"already qualified numbers in project {project_id}: {', '.join(taken[:5])}")
     for chunk in _chunks(e164s, world.settings.limits.qualify_batch_numbers):
         service.add_numbers(project_id, chunk)
-    for phone in e164s:
-        project.qualified_numbers[phone].region_code = regions[phone]
+    service.declare_regions(project_id, regions)
     if state == "eligible_check_pending":
         return
-    wanted = set(e164s)
-    checks = _jobs_of(project_id, wanted, "qualified_number.eligibility_check")
     if state == "not_eligible":
-        world.scheduler.cancel(checks)
-        for phone in e164s:
-            error = world.outcomes.eligibility_error(phone) or NOT_ELIGIBLE_TEXT
-            move(project.qualified_numbers[phone], S.NOT_ELIGIBLE, world.clock.now(), error=error)
+        service.fail_eligibility_now(
+            project_id, {p: world.outcomes.eligibility_error(p) or NOT_ELIGIBLE_TEXT for p in e164s})
         return
-    world.scheduler.run_early(checks)
+    service.check_eligibility_now(project_id, e164s)
     for phone in e164s:
-        number = project.qualified_numbers[phone]
+        number = service.get(project_id, phone)
         if number.state is not S.ELIGIBLE:
             raise failed_precondition(
                 f"{phone} cannot be {state}: its eligibility check fails "
@@ -87,55 +84,39 @@ def _verify_step(world: World, project_id: str, phone: str, state: str) -> None:
     elif state == "verification_failed":
         service.reject_invoices(project_id, phone)
     elif state == "invoices_under_review":  # the invoices arrive now; the review runs its course
-        world.scheduler.run_early(_jobs_of(project_id, {phone}, "qualified_number.invoice_submission"))
-        if service.get(project_id, phone).state is not S.VERIFICATION_PENDING:
+        if not service.submit_invoices_now(project_id, phone):
             raise failed_precondition(f"{phone} cannot be invoices_under_review: "
                                       "timings.invoice_submission is null (invoices never arrive)")
     elif state in ("verification_pending", "verification_blocked"):
-        number = service.send_voice_challenge(project_id, phone)
+        service.send_voice_challenge(project_id, phone)
         if state == "verification_blocked":
-            assert number.voice_challenge is not None
-            code = number.voice_challenge.code
-            wrong = str((int(code) + 1) % 10 ** len(code)).zfill(len(code))
-            while number.state is S.VERIFICATION_PENDING:  # each wrong code uses up an attempt
-                try:
-                    service.verify_voice_challenge(project_id, phone, wrong)
-                except ApiError:
-                    pass
-
-
-def _jobs_of(project_id: str, phones: set[str], kind: str) -> Callable[[Job], bool]:
-    return lambda job: (job.kind == kind and job.project_id == project_id
-                        and job.data.get("phoneNumber") in phones)
+            service.use_up_voice_attempts(project_id, phone)
 
 
 # --- imported numbers -----------------------------------------------------------------------
 def preload_imported(world: World, project_id: str, entry: ImportedNumberSpec) -> int:
-    project = world.project(project_id)
+    project = world.view(project_id)
     phones = entry.phones()
     taken = [p.e164 for p in phones if p.e164 in project.imported_numbers]
     if taken:
         raise already_exists(f"already imported in project {project_id}: {', '.join(taken[:5])}")
-    held = [p.e164 for p in phones if p.e164 in project.running_order_by_number]
+    held = [why for p in phones if (why := held_by_running_order(project, p.e164))]
     if held:
-        raise already_exists(f"held by a running hosting order in project {project_id}: {', '.join(held[:5])}")
+        raise already_exists(f"in project {project_id}: {'; '.join(held[:5])}")
     service = world.imported_numbers
     elsewhere = [p.e164 for p in phones if service.hosted_elsewhere(project_id, p.e164)]
     if elsewhere:
         raise already_exists(f"hosted already by another project: {', '.join(elsewhere[:5])}")
     for phone in phones:
+        new = NewImportedNumber(
+            phone_number=phone.e164, region_code=entry.region_of(phone), service_plan_id=entry.service_plan,
+            campaign_id=entry.campaign, display_name=entry.display_name, callback_url=entry.callback_url,
+            toll_free=phone.toll_free)
         if entry.state == "provisioned":
-            service.adopt_from_hosting_order(
-                project_id, phone.e164, region_code=entry.region_of(phone), service_plan_id=entry.service_plan,
-                campaign_id=entry.campaign, display_name=entry.display_name, callback_url=entry.callback_url,
-                hosting_order_id="", migrate_to_sinch_tmo=entry.migrate_to_sinch_tmo)
+            service.place_provisioned(project_id, new, migrate_to_sinch_tmo=entry.migrate_to_sinch_tmo)
         else:
-            number = service.import_number(project_id, NewImportedNumber(
-                phone_number=phone.e164, region_code=entry.region_of(phone), service_plan_id=entry.service_plan,
-                campaign_id=entry.campaign, display_name=entry.display_name, callback_url=entry.callback_url,
-                toll_free=phone.toll_free))
-            # Declared as if it came from an import hosting order (the only request that sets it).
-            number.migrate_to_sinch_tmo = entry.migrate_to_sinch_tmo
+            service.import_number(project_id, new)
+            service.declare_migrate_to_sinch_tmo(project_id, phone.e164, entry.migrate_to_sinch_tmo)
     return len(phones)
 
 
@@ -172,8 +153,8 @@ def preload_hosting_order(world: World, project_id: str, spec: HostingOrderSpec)
             display_name=spec.display_name, callback_url=spec.callback_url,
             migrate_to_sinch_tmo=spec.migrate_to_sinch_tmo))
     else:
-        project = world.project(project_id)
-        missing = [p for p in phones if p.e164 not in project.qualified_numbers]
+        known = world.view(project_id).qualified_numbers
+        missing = [p for p in phones if p.e164 not in known]
         if missing:
             qualify(world, project_id, missing, "verified", {p.e164: region for p in missing})
         assert spec.loa is not None
@@ -196,13 +177,6 @@ def _letter(loa: LoaSpec) -> LetterOfAuthorization:
         current_voice_carrier=loa.current_voice_carrier)
 
 
-def _order_jobs(order: HostingOrder) -> Callable[[Job], bool]:
-    def matches(job: Job) -> bool:
-        return (job.kind.startswith("hosting_order.") and job.project_id == order.project_id
-                and job.data.get("orderId") == order.hosting_order_id)
-    return matches
-
-
 def _needs_signature(order: HostingOrder) -> bool:
     letter = order.text_enable_info
     return letter is not None and letter.loa_type.needs_signature
@@ -210,38 +184,16 @@ def _needs_signature(order: HostingOrder) -> bool:
 
 def _drive(world: World, order: HostingOrder, state: str) -> None:
     """Move a just-submitted order on to `state`, at the moment of loading."""
-    service = world.hosting_orders
+    service, lifecycle = world.hosting_orders, world.hosting_orders.lifecycle
     if state == "submitted":
         return
     if state == "rejected" and order.text_enable_info is not None:
-        _pick_up(world, order)
+        lifecycle.pick_up_now(order)
         service.decline_loa(order.project_id, order.hosting_order_id)
         return
     if state != "waiting_for_loa_signature" and _needs_signature(order):
         service.sign_loa(order.project_id, order.hosting_order_id)
-    _pick_up(world, order)
+    lifecycle.pick_up_now(order)
     if state in ("completed", "rejected"):
-        _run_to_end(world, order)
-
-
-def _pick_up(world: World, order: HostingOrder) -> None:
-    world.scheduler.cancel(lambda job: _order_jobs(order)(job) and job.kind == "hosting_order.pick_up")
-    world.hosting_orders.lifecycle.pick_up(order)
-
-
-def _run_to_end(world: World, order: HostingOrder) -> None:
-    """Run every step of the order now. Its history sends no callbacks and leaves no events."""
-    url, order.callback_url = order.callback_url, ""
-    first_event = len(world.events.events)
-    try:
-        world.scheduler.run_early(_order_jobs(order))
-    finally:
-        order.callback_url = url
-        for event in world.events.events[first_event:]:
-            world.events.by_id.pop(event.event_id, None)
-        del world.events.events[first_event:]
-    project = world.project(order.project_id)
-    for phone in order.numbers:
-        imported = project.imported_numbers.get(phone)
-        if imported is not None and imported.hosting_order_id == order.hosting_order_id:
-            imported.callback_url = url
+        with world.events.history():  # its past: no callbacks, no entries in the ledger
+            lifecycle.run_steps_now(order)

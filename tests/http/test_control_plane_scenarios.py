@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from mock_server.domain.outcomes import FAILURE_CODES
+from mock_server.domain.failure_codes import FAILURE_CODES
 from mock_server.domain.settings import Settings
 
 

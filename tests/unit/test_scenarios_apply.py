@@ -391,7 +391,7 @@ def test_a_number_held_by_a_running_order_cannot_be_imported(world):
     error = refused(world, """
         projects: [{id: p, imported_numbers: [{number: "+12065552000", service_plan: plan, state: provisioning}]}]
         """)
-    assert "held by a running hosting order in project p: +12065552000" in str(error)
+    assert "in project p: +12065552000 is held by the running hosting order" in str(error)
 
 
 def test_a_refused_scenario_leaves_the_random_generator_where_it_was(world):

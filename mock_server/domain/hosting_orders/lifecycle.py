@@ -14,7 +14,8 @@ succeed becomes an imported number. Carrier errors do not undo the hosting: they
 the carrier entry and counted as `ongoingManualAction`.
 
 Every step is a scheduler job whose data is JSON (`orderId`, `phoneNumber`, `step`). A job
-whose order or number has moved on meanwhile does nothing.
+whose order or number has moved on meanwhile does nothing. Every change of state goes through
+the tables of `transitions`.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from mock_server.core.scheduler import Job
 from mock_server.domain.events import EventType, ResourceType
-from mock_server.domain.hosting_orders.failures import describe
+from mock_server.domain.failure_codes import INVALID_NNID, describe
 from mock_server.domain.hosting_orders.model import (
     HostingOrder,
     HostingOrderNumber,
@@ -34,7 +35,9 @@ from mock_server.domain.hosting_orders.model import (
     HostingOrderType,
     StepProgress,
 )
+from mock_server.domain.hosting_orders.transitions import move_carrier, move_number, move_order, move_step
 from mock_server.domain.provisioning import State
+from mock_server.domain.toll_free import campaign_refusal
 
 if TYPE_CHECKING:
     from mock_server.domain.world import World
@@ -43,9 +46,6 @@ JOB_PICK_UP = "hosting_order.pick_up"
 JOB_START_OSR = "hosting_order.start_osr"
 JOB_FINISH_STEP = "hosting_order.finish_step"
 JOB_PREFIX = "hosting_order."
-
-INVALID_NNID = "INVALID_NNID"
-TFN_NOT_ALLOWED = "TFN_NOT_ALLOWED"
 
 
 class Step(str, Enum):
@@ -107,11 +107,26 @@ class HostingOrderLifecycle:
             self.finish_step(found[0], found[1], Step(job.data["step"]))
 
     def cancel_jobs(self, order: HostingOrder) -> int:
-        return self.world.scheduler.cancel(
-            lambda j: j.kind.startswith(JOB_PREFIX)
-            and j.project_id == order.project_id
-            and j.data.get("orderId") == order.hosting_order_id
-        )
+        return self.world.scheduler.cancel(self.jobs_of(order))
+
+    @staticmethod
+    def jobs_of(order: HostingOrder, kinds: tuple[str, ...] | None = None) -> Callable[[Job], bool]:
+        """Matches the pending jobs of the order (of these kinds; default: every kind)."""
+        return lambda j: (j.kind.startswith(JOB_PREFIX) and (kinds is None or j.kind in kinds)
+                          and j.project_id == order.project_id and j.data.get("orderId") == order.hosting_order_id)
+
+    # --- scenarios: the order's timed steps, now -------------------------------------------
+    def pick_up_now(self, order: HostingOrder) -> int:
+        """Sinch takes a SUBMITTED order on now instead of `timings.order_submission` seconds
+        after it came in (scenarios). Returns 0 when it was picked up already."""
+        return self.world.scheduler.run_early(self.jobs_of(order, (JOB_PICK_UP,)))
+
+    def run_steps_now(self, order: HostingOrder) -> int:
+        """Run every pending step of the order now, and the steps they start, earliest due first
+        (`Scheduler.run_early`; scenarios: an order preloaded completed or rejected). Returns how
+        many ran. Their events are recorded as usual: run it inside `world.events.history()` for
+        a past that sends no callbacks."""
+        return self.world.scheduler.run_early(self.jobs_of(order))
 
     # --- the order ------------------------------------------------------------------------
     def submit(self, order: HostingOrder) -> None:
@@ -125,9 +140,8 @@ class HostingOrderLifecycle:
         """Sinch takes the order on: the LOA goes out for signature, or the work starts."""
         letter = order.text_enable_info
         if letter is not None and letter.loa_type.needs_signature and letter.signed_time is None:
-            order.state = HostingOrderState.WAITING_FOR_LOA_SIGNATURE
             letter.sent_time = self.world.clock.now()
-            self._touch(order)
+            move_order(order, HostingOrderState.WAITING_FOR_LOA_SIGNATURE, letter.sent_time)
             self.world.hosting_orders.letters.sent(order)
         else:
             self.start(order)
@@ -135,14 +149,12 @@ class HostingOrderLifecycle:
     def start(self, order: HostingOrder) -> None:
         """IN_PROGRESS: every number's OSR update starts at the scheduled time (now if past)."""
         now = self.world.clock.now()
-        order.state = HostingOrderState.IN_PROGRESS
+        move_order(order, HostingOrderState.IN_PROGRESS, now)
         if order.scheduled_osr_update_time is None:
             order.scheduled_osr_update_time = now
         starts_at = max(now, order.scheduled_osr_update_time)
-        self._touch(order)
         for number in order.numbers.values():
-            number.hosting = State.IN_PROGRESS
-            number.updated_time = now
+            move_number(order, number, State.IN_PROGRESS, now)
             if starts_at <= now:
                 self._begin(order, number, Step.OSR)
             else:
@@ -154,8 +166,7 @@ class HostingOrderLifecycle:
     def reject(self, order: HostingOrder) -> None:
         """The order ends before any number was processed (the LOA was declined)."""
         self.cancel_jobs(order)
-        order.state = HostingOrderState.REJECTED
-        self._touch(order)
+        move_order(order, HostingOrderState.REJECTED, self.world.clock.now())
         self._release_numbers(order)
         if order.type == HostingOrderType.TEXT_ENABLE:
             self.world.qualified_numbers.release_from_hosting(
@@ -166,8 +177,7 @@ class HostingOrderLifecycle:
         if not all(n.finished for n in order.numbers.values()):
             return
         hosted = any(n.hosting == State.DONE for n in order.numbers.values())
-        order.state = HostingOrderState.COMPLETED if hosted else HostingOrderState.REJECTED
-        self._touch(order)
+        move_order(order, HostingOrderState.COMPLETED if hosted else HostingOrderState.REJECTED, self.world.clock.now())
         self._release_numbers(order)
 
     def _release_numbers(self, order: HostingOrder) -> None:
@@ -181,14 +191,11 @@ class HostingOrderLifecycle:
         now = self.world.clock.now()
         timings = self.world.settings.timings
         if step is Step.CARRIERS:
-            for carrier in number.carriers.values():
-                carrier.state = State.IN_PROGRESS
-                carrier.update_time = now
+            for name, carrier in number.carriers.items():
+                move_carrier(order, number, name, carrier, State.IN_PROGRESS, now)
             duration = timings.carrier_configuration
         else:
-            progress = progress_of(number, step)
-            progress.state = State.IN_PROGRESS
-            progress.update_time = now
+            move_step(order, number, progress_of(number, step), State.IN_PROGRESS, now)
             duration = {
                 Step.OSR: timings.osr_update,
                 Step.PLATFORM: timings.sms_provisioning,
@@ -206,10 +213,8 @@ class HostingOrderLifecycle:
             self._host(order, number)
             return
         code = self.failure_of(order, number, step)
-        progress = progress_of(number, step)
-        progress.state = State.FAILED if code else State.DONE
-        progress.failure_code = code or ""
-        progress.update_time = self.world.clock.now()
+        move_step(order, number, progress_of(number, step), State.FAILED if code else State.DONE,
+                  self.world.clock.now(), failure_code=code or "")
         self._touch(order, number)
         # The spec: SMS platform provisioning fails without a failureCode ("the result is
         # binary"); its code is carried by the HOSTING_PROCESS event (docs/errata.md, E-HO-9).
@@ -237,20 +242,20 @@ class HostingOrderLifecycle:
         if step is Step.PLATFORM:
             return outcomes.platform_failure(phone, order.service_plan_id)
         if step is Step.CAMPAIGN:
-            if number.toll_free:
-                return TFN_NOT_ALLOWED
-            return outcomes.campaign_failure(phone, order.campaign_id)
+            return campaign_refusal(phone) or outcomes.campaign_failure(phone, order.campaign_id)
         return None
 
     def _finish_carriers(self, order: HostingOrder, number: HostingOrderNumber) -> None:
-        self.world.outcomes.configure_carriers(number.phone_number, number.carriers, order.migrate_to_sinch_tmo,
-                                               self.world.clock.now())
+        now = self.world.clock.now()
+        for name, carrier in number.carriers.items():
+            failure = self.world.outcomes.carrier_failure(number.phone_number, name, order.migrate_to_sinch_tmo)
+            move_carrier(order, number, name, carrier, State.FAILED if failure else State.DONE, now, failure=failure)
         self._touch(order, number)
 
     def _host(self, order: HostingOrder, number: HostingOrderNumber) -> None:
         """Every step succeeded: the number is hosted and becomes an imported number."""
-        number.hosting = State.DONE
-        self._touch(order, number)
+        move_number(order, number, State.DONE, self.world.clock.now())
+        self._touch(order)
         self._event(order, number, EventType.HOSTING_PROCESS)
         imported = self.world.imported_numbers.adopt_from_hosting_order(
             order.project_id, number.phone_number,
@@ -269,9 +274,8 @@ class HostingOrderLifecycle:
         self._maybe_finish(order)
 
     def _fail(self, order: HostingOrder, number: HostingOrderNumber, code: str) -> None:
-        number.hosting = State.FAILED
-        number.failure_code = code
-        self._touch(order, number)
+        move_number(order, number, State.FAILED, self.world.clock.now(), failure_code=code)
+        self._touch(order)
         self._event(order, number, EventType.HOSTING_PROCESS, failed=True, failure_code=code)
         if order.type == HostingOrderType.TEXT_ENABLE and self._is_qualified(order, number.phone_number):
             self.world.qualified_numbers.finish_hosting(order.project_id, number.phone_number, False, describe(code))

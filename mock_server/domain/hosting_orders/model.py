@@ -129,11 +129,19 @@ class HostingOrderNumber(Watched, Record):
         return any(c.state == State.FAILED for c in self.carriers.values())
 
 
+def number_by_created_time(number: HostingOrderNumber) -> tuple:
+    """Numbers are created with their order, in request order: `createdTime` keeps that order."""
+    return (number.position,)
+
+
+def number_by_updated_time(number: HostingOrderNumber) -> tuple:
+    return (number.updated_time or EARLIEST, number.position)
+
+
 # `GET hostingOrders/{id}/numbers` orders: request order (createdTime), or updatedTime then
 # request order. It filters on the states of three steps (parts: nested records).
 HOSTING_ORDER_NUMBER_INDEX: IndexSpec[HostingOrderNumber] = IndexSpec(
-    orders={"createdTime": lambda n: (n.position,),
-            "updatedTime": lambda n: (n.updated_time or EARLIEST, n.position)},
+    orders={"createdTime": number_by_created_time, "updatedTime": number_by_updated_time},
     facet=lambda n: (n.osr_update.state, n.campaign_provisioning.state, n.platform_provisioning.state),
     watched=frozenset({"position", "updated_time", "osr_update", "campaign_provisioning", "platform_provisioning"}),
     parts=("osr_update", "campaign_provisioning", "platform_provisioning"),
@@ -199,10 +207,17 @@ class HostingOrderReport(Record):
         )
 
 
+def order_by_created_time(order: HostingOrder) -> tuple:
+    return (order.created_time, order.hosting_order_id)
+
+
+def order_by_updated_time(order: HostingOrder) -> tuple:
+    return (order.updated_time, order.hosting_order_id)
+
+
 # `GET hostingOrders` orders (keys end with the order id) and the fields it filters on exactly.
 HOSTING_ORDER_INDEX: IndexSpec[HostingOrder] = IndexSpec(
-    orders={"createdTime": lambda o: (o.created_time, o.hosting_order_id),
-            "updatedTime": lambda o: (o.updated_time, o.hosting_order_id)},
+    orders={"createdTime": order_by_created_time, "updatedTime": order_by_updated_time},
     facet=lambda o: (o.state, o.type, o.service_plan_id, o.campaign_id, o.region_code),
     watched=frozenset({"created_time", "updated_time", "hosting_order_id", "state", "type", "service_plan_id",
                        "campaign_id", "region_code"}),

@@ -1,10 +1,12 @@
-"""Reading hosting orders: list filters, the numbers of an order, keyset sort keys."""
+"""Reading hosting orders: the list filters and the one paging home of both lists (orders, and
+the numbers of an order), with their named sort keys (model.py, in the lists' indexes)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
+from mock_server.core.paging import Page, paginate_sorted
+from mock_server.core.sorted_index import IndexedDict
 from mock_server.domain.hosting_orders.model import (
     HOSTING_ORDER_INDEX,
     HOSTING_ORDER_NUMBER_INDEX,
@@ -75,10 +77,19 @@ class NumberFilter:
         }
 
 
-def order_sort_key(order_by: str) -> Callable[[HostingOrder], tuple]:
-    return HOSTING_ORDER_INDEX.orders[order_by]
+def orders_page(project_id: str, orders: IndexedDict, flt: OrderFilter, *, order_by: str, page_size: int,
+                page_token: str | None) -> Page[HostingOrder]:
+    """A page of `GET hostingOrders`: a token is bound to the project, the filter and the order."""
+    return paginate_sorted(orders.select(order_by, flt.matches), HOSTING_ORDER_INDEX.orders[order_by], page_size,
+                           page_token, {**flt.fingerprint(), "orderBy": order_by}, project_id=project_id)
 
 
-def number_sort_key(order_by: str) -> Callable[[HostingOrderNumber], tuple]:
-    """Numbers are created with their order, in request order; `createdTime` keeps that order."""
-    return HOSTING_ORDER_NUMBER_INDEX.orders[order_by]
+def numbers_page(order: HostingOrder, flt: NumberFilter, *, order_by: str, page_size: int,
+                 page_token: str | None) -> Page[HostingOrderNumber]:
+    """A page of `GET hostingOrders/{id}/numbers`: a token is bound to the project, the order,
+    the filter and the sort order."""
+    numbers: IndexedDict = order.numbers  # type: ignore[assignment]
+    return paginate_sorted(numbers.select(order_by, flt.matches), HOSTING_ORDER_NUMBER_INDEX.orders[order_by],
+                           page_size, page_token,
+                           {**flt.fingerprint(), "orderBy": order_by, "order": order.hosting_order_id},
+                           project_id=order.project_id)

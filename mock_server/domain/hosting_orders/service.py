@@ -10,15 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mock_server.core.errors import not_found
-from mock_server.core.paging import Page, paginate_sorted
+from mock_server.core.paging import Page
 from mock_server.core.phone import PhoneNumber
-from mock_server.core.sorted_index import IndexedDict
 from mock_server.domain.hosting_orders import validation
 from mock_server.domain.hosting_orders.letters_of_authorization import LettersOfAuthorization
 from mock_server.domain.hosting_orders.lifecycle import HostingOrderLifecycle
 from mock_server.domain.hosting_orders.model import (
     HostingOrder,
-    HOSTING_ORDER_INDEX,
     HostingOrderNumber,
     HostingOrderReport,
     HostingOrderType,
@@ -26,12 +24,7 @@ from mock_server.domain.hosting_orders.model import (
     StepProgress,
     fresh_carriers,
 )
-from mock_server.domain.hosting_orders.queries import (
-    NumberFilter,
-    OrderFilter,
-    number_sort_key,
-    order_sort_key,
-)
+from mock_server.domain.hosting_orders.queries import NumberFilter, OrderFilter, numbers_page, orders_page
 from mock_server.domain.hosting_orders.requests import ImportNumbersRequest, TextEnableRequest
 from mock_server.domain.provisioning import State
 from mock_server.domain.service_plans import check_service_plan
@@ -54,27 +47,17 @@ class HostingOrderService:
     # --- creating orders ------------------------------------------------------------------
     def import_numbers(self, project_id: str, request: ImportNumbersRequest) -> HostingOrder:
         """`hostingOrders:importNumbers`: an IMPORT order, SUBMITTED."""
-        region = validation.region_code(request.region_code)
-        check_service_plan(self.world, project_id, request.service_plan_id, "servicePlanId")
+        region = self._region_and_plan(project_id, request)
         limit = self.import_limit(project_id)
         numbers = validation.numbers(request.numbers, region, limit=limit,
                                      limit_name="the project's import order limit")
         validation.free_to_host(self.world, project_id, [n.e164 for n in numbers])
-        return self._create(
-            project_id, HostingOrderType.IMPORT, numbers,
-            region_code=region,
-            service_plan_id=request.service_plan_id,
-            campaign_id=request.campaign_id,
-            display_name=request.display_name,
-            callback_url=request.callback_url,
-            migrate_to_sinch_tmo=request.migrate_to_sinch_tmo,
-            nnid=self.world.settings.default_nnid,
-        )
+        return self._create(project_id, HostingOrderType.IMPORT, request, region, numbers,
+                            migrate_to_sinch_tmo=request.migrate_to_sinch_tmo, nnid=self.world.settings.default_nnid)
 
     def text_enable(self, project_id: str, request: TextEnableRequest) -> HostingOrder:
         """Both text-enable entry points (10DLC and toll-free): a TYPE_TEXT_ENABLE order."""
-        region = validation.region_code(request.region_code)
-        check_service_plan(self.world, project_id, request.service_plan_id, "servicePlanId")
+        region = self._region_and_plan(project_id, request)
         validation.campaign(request, region)
         letter = validation.letter_of_authorization(request)
         numbers = validation.numbers(request.numbers, region, limit=self.world.settings.limits.text_enable_numbers,
@@ -96,12 +79,7 @@ class HostingOrderService:
         })
         scheduled = request.scheduled_zipwhip_provisioning_time if request.toll_free else request.scheduled_osr_update_time
         order = self._create(
-            project_id, HostingOrderType.TEXT_ENABLE, numbers,
-            region_code=region,
-            service_plan_id=request.service_plan_id,
-            campaign_id=request.campaign_id,
-            display_name=request.display_name,
-            callback_url=request.callback_url,
+            project_id, HostingOrderType.TEXT_ENABLE, request, region, numbers,
             nnid=nnid,
             toll_free=request.toll_free,
             text_enable_info=text_enable_info,
@@ -111,8 +89,18 @@ class HostingOrderService:
         self.world.qualified_numbers.begin_hosting(project_id, phones, order.hosting_order_id)
         return order
 
-    def _create(self, project_id: str, order_type: HostingOrderType, numbers: list[PhoneNumber],
-                **fields: object) -> HostingOrder:
+    def _region_and_plan(self, project_id: str, request: ImportNumbersRequest | TextEnableRequest) -> str:
+        """The checks every order starts with: its region, then its service plan."""
+        region = validation.region_code(request.region_code)
+        check_service_plan(self.world, project_id, request.service_plan_id, "servicePlanId")
+        return region
+
+    def _create(self, project_id: str, order_type: HostingOrderType, request: ImportNumbersRequest | TextEnableRequest,
+                region: str, numbers: list[PhoneNumber], **fields: object) -> HostingOrder:
+        """A SUBMITTED order of `numbers`, holding them; `fields` are those of its kind alone."""
+        fields |= {"region_code": region, "service_plan_id": request.service_plan_id,
+                   "campaign_id": request.campaign_id, "display_name": request.display_name,
+                   "callback_url": request.callback_url}
         now = self.world.clock.now()
         project = self.world.project(project_id)
         order_id = self.world.rng.ulid(now)
@@ -150,29 +138,24 @@ class HostingOrderService:
 
     # --- reading --------------------------------------------------------------------------
     def get(self, project_id: str, hosting_order_id: str) -> HostingOrder:
-        project = self.world.projects.get(project_id)
-        order = project.hosting_orders.get(hosting_order_id) if project else None
+        order = self.world.view(project_id).hosting_orders.get(hosting_order_id)
         if order is None:
             raise not_found(f"The hosting order {hosting_order_id} could not be found")
         return order
 
     def list(self, project_id: str, flt: OrderFilter, *, order_by: str, page_size: int,
              page_token: str | None) -> Page[HostingOrder]:
-        project = self.world.projects.get(project_id)
-        orders = project.hosting_orders if project else IndexedDict(HOSTING_ORDER_INDEX)
-        return paginate_sorted(orders.select(order_by, flt.matches), order_sort_key(order_by), page_size,
-                               page_token, {**flt.fingerprint(), "orderBy": order_by}, project_id=project_id)
+        orders = self.world.view(project_id).hosting_orders  # a read creates no project
+        return orders_page(project_id, orders, flt, order_by=order_by, page_size=page_size,  # type: ignore[arg-type]
+                           page_token=page_token)
 
     def report(self, project_id: str, hosting_order_id: str) -> HostingOrderReport:
         return HostingOrderReport.of(self.get(project_id, hosting_order_id))
 
     def list_numbers(self, project_id: str, hosting_order_id: str, flt: NumberFilter, *, order_by: str,
                      page_size: int, page_token: str | None) -> Page[HostingOrderNumber]:
-        order = self.get(project_id, hosting_order_id)
-        return paginate_sorted(order.numbers.select(order_by, flt.matches),  # type: ignore[attr-defined]
-                               number_sort_key(order_by), page_size, page_token,
-                               {**flt.fingerprint(), "orderBy": order_by, "order": hosting_order_id},
-                               project_id=project_id)
+        return numbers_page(self.get(project_id, hosting_order_id), flt, order_by=order_by, page_size=page_size,
+                            page_token=page_token)
 
     def get_number(self, project_id: str, hosting_order_id: str, phone: str) -> HostingOrderNumber:
         order = self.get(project_id, hosting_order_id)

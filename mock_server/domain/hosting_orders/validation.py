@@ -21,14 +21,15 @@ from mock_server.core.errors import (
     not_found,
 )
 from mock_server.core.phone import PhoneNumber, check_region_code, number_in_region, parse_e164
+from mock_server.domain.hosting_orders.holding import held_by_running_order
 from mock_server.domain.hosting_orders.model import LetterOfAuthorization, LoaType
 from mock_server.domain.hosting_orders.requests import LOA_FIELDS, TextEnableRequest
+from mock_server.domain import toll_free
+from mock_server.domain.failure_codes import TFN_NOT_ALLOWED
 from mock_server.domain.qualified_numbers.model import GlobalProcessState
 
 if TYPE_CHECKING:
     from mock_server.domain.world import World
-
-TFN_NOT_ALLOWED = "TFN_NOT_ALLOWED"
 
 
 def region_code(raw: str) -> str:
@@ -72,12 +73,11 @@ def numbers(raw: list[str], region: str, *, limit: int, limit_name: str) -> list
 
 def not_toll_free(parsed: list[PhoneNumber]) -> None:
     """10DLC text-enable orders refuse toll-free numbers."""
-    violations = [
-        FieldViolation(f"numbers[{i}]", f"{n.e164} is a toll-free number ({TFN_NOT_ALLOWED})")
-        for i, n in enumerate(parsed) if n.toll_free
-    ]
-    if violations:
-        listed = ", ".join(v.description.split(" ")[0] for v in violations)
+    refused = toll_free.refused_numbers([n.e164 for n in parsed])
+    if refused:
+        violations = [FieldViolation(f"numbers[{i}]", f"{phone} is a toll-free number ({TFN_NOT_ALLOWED})")
+                      for i, phone in refused]
+        listed = ", ".join(phone for _, phone in refused)
         raise invalid_argument(
             f"{TFN_NOT_ALLOWED}: toll-free numbers cannot be text-enabled for 10DLC ({listed}); "
             "use textEnableTollFreeNumbers",
@@ -122,8 +122,9 @@ def campaign(request: TextEnableRequest, region: str) -> None:
     """10DLC campaigns are a US registration: required for US numbers, optional for CA ones
     (docs/errata.md, E-HO-10); never for toll-free numbers."""
     if request.toll_free:
-        if request.campaign_id:
-            raise field_error("campaignId", "toll-free numbers are not linked to 10DLC campaigns; leave it out")
+        problem = toll_free.campaign_problem(request.campaign_id)
+        if problem:
+            raise field_error("campaignId", f"{problem}; leave it out")
     elif region == "US":
         required_text(request.campaign_id, "campaignId")
     elif request.campaign_id and not request.campaign_id.strip():
@@ -146,9 +147,8 @@ def free_to_host(world: "World", project_id: str, phones: list[str]) -> None:
     for index, phone in enumerate(phones):
         if world.imported_numbers.is_imported(project_id, phone):
             violations.append(FieldViolation(f"numbers[{index}]", f"{phone} is already an imported number"))
-        elif phone in project.running_order_by_number:
-            order_id = project.running_order_by_number[phone]
-            violations.append(FieldViolation(f"numbers[{index}]", f"{phone} is in the running hosting order {order_id}"))
+        elif held := held_by_running_order(project, phone):
+            violations.append(FieldViolation(f"numbers[{index}]", held))
         elif world.imported_numbers.hosted_elsewhere(project_id, phone):  # which project: not said
             violations.append(FieldViolation(f"numbers[{index}]", f"{phone} is hosted already"))
     if violations:

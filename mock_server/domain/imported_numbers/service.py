@@ -25,6 +25,8 @@ from mock_server.domain.imported_numbers.model import (
     QueuedChange,
     ScheduledProvisioning,
 )
+from mock_server.domain.failure_codes import failure_code_number
+from mock_server.domain.hosting_orders.holding import held_by_running_order
 from mock_server.domain.imported_numbers.requests import (
     ImportedNumberChange,
     ImportedNumberFilter,
@@ -34,7 +36,7 @@ from mock_server.domain.imported_numbers.requests import (
     check_filter,
     check_import,
 )
-from mock_server.domain.outcomes import failure_code_number
+from mock_server.domain.toll_free import campaign_refusal
 from mock_server.domain.provisioning import CARRIERS, CarrierState, Provisioning, State
 from mock_server.domain.service_plans import check_service_plan
 
@@ -49,6 +51,7 @@ JOB_CARRIERS = "imported_number.carriers"
 JOB_CAMPAIGN = "imported_number.campaign"
 JOB_CAMPAIGN_UNLINK = "imported_number.campaign_unlink"
 JOB_SMS_UNLINK = "imported_number.sms_unlink"
+JOB_PREFIX = "imported_number."  # every kind above starts with it
 
 HOSTED_ELSEWHERE = FieldViolation("phoneNumber", "is hosted already (imported, or in a running hosting order)")
 
@@ -97,10 +100,9 @@ class ImportedNumberService:
         if new.phone_number in project.imported_numbers:
             raise already_exists(f"The imported number {new.phone_number} already exists",
                                  FieldViolation("phoneNumber", "is imported in this project already"))
-        if new.phone_number in project.running_order_by_number:
-            order_id = project.running_order_by_number[new.phone_number]
-            raise already_exists(f"The number {new.phone_number} is being imported by hosting order {order_id}",
-                                 FieldViolation("phoneNumber", f"is in the running hosting order {order_id}"))
+        held = held_by_running_order(project, new.phone_number)
+        if held:
+            raise already_exists(held, FieldViolation("phoneNumber", held))
         if self.hosted_elsewhere(project_id, new.phone_number):
             raise already_exists(f"The number {new.phone_number} already exists", HOSTED_ELSEWHERE)
         check_service_plan(self.world, project_id, new.service_plan_id, "smsConfiguration.servicePlanId")
@@ -146,6 +148,27 @@ class ImportedNumberService:
             created_time=now, updated_time=now,
         )
         self.world.project(project_id).imported_numbers[phone] = number
+        return number
+
+    # --- scenarios: what the API cannot do -------------------------------------------------
+    def place_provisioned(self, project_id: str, new: NewImportedNumber, *,
+                          migrate_to_sinch_tmo: bool = False) -> ImportedNumber:
+        """An imported number placed straight in its settled state: linked, every step DONE,
+        nothing pending and no history (no events), as a hosting order leaves the numbers it
+        hosts. Its service plan is checked as `POST importedNumbers` checks it; scenarios check
+        where a number may be hosted before they place it."""
+        check_service_plan(self.world, project_id, new.service_plan_id, "smsConfiguration.servicePlanId")
+        return self.adopt_from_hosting_order(
+            project_id, new.phone_number, region_code=new.region_code, service_plan_id=new.service_plan_id,
+            campaign_id=new.campaign_id, display_name=new.display_name, callback_url=new.callback_url,
+            hosting_order_id="", migrate_to_sinch_tmo=migrate_to_sinch_tmo)
+
+    def declare_migrate_to_sinch_tmo(self, project_id: str, phone: str, migrate: bool) -> ImportedNumber:
+        """Set `migrateToSinchTmo` of a number as an import hosting order would have (the API
+        takes it from `hostingOrders:importNumbers` alone, docs/errata.md E-IMP-1). Before its
+        carrier entries are configured it decides how they are."""
+        number = self.get(project_id, phone)
+        number.migrate_to_sinch_tmo = migrate
         return number
 
     # --- update ---------------------------------------------------------------------------
@@ -301,7 +324,7 @@ class ImportedNumberService:
     def delete(self, project_id: str, phone: str) -> None:
         number = self.get(project_id, phone)
         del self.world.project(project_id).imported_numbers[phone]
-        self.world.scheduler.cancel(lambda job: job.kind.startswith("imported_number.")
+        self.world.scheduler.cancel(lambda job: job.kind.startswith(JOB_PREFIX)
                                     and job.project_id == project_id and job.data.get("phone") == phone)
         self._event(number, EventType.DELETE)
 
@@ -428,11 +451,7 @@ class ImportedNumberService:
         self._finish_if_settled(number)
 
     def _campaign_failure(self, number: ImportedNumber) -> str | None:
-        from mock_server.core.phone import is_toll_free
-
-        if is_toll_free(number.phone_number):
-            return "TFN_NOT_ALLOWED"
-        return self.world.outcomes.campaign_failure(number.phone_number, number.campaign_id)
+        return campaign_refusal(number.phone_number) or self.world.outcomes.campaign_failure(number.phone_number, number.campaign_id)
 
     def _on_campaign_linked(self, job: Job) -> None:
         number = self._number_of(job)

@@ -14,7 +14,7 @@ import math
 import re
 from collections import Counter
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Collection, Mapping
 
 from mock_server.core.errors import (
     ApiError,
@@ -31,6 +31,7 @@ from mock_server.core.phone import check_region_code, parse_e164
 from mock_server.core.scheduler import Job
 from mock_server.core.sorted_index import IndexedDict
 from mock_server.core.timefmt import rfc3339
+from mock_server.domain.hosting_orders.holding import held_by_running_order
 from mock_server.domain.qualified_numbers.lifecycle import (
     INVOICE_REVIEW_FROM,
     VOICE_SEND_FROM,
@@ -155,10 +156,9 @@ class QualifiedNumberService:
     def delete(self, project_id: str, phone: str) -> None:
         number = self.get(project_id, phone)
         project = self.world.project(project_id)
-        order_id = project.running_order_by_number.get(phone)
-        if order_id:
-            raise failed_precondition(f"The qualified number {phone} is in the running hosting order "
-                                      f"{order_id}; delete it once the order is completed or rejected")
+        held = held_by_running_order(project, phone)
+        if held:
+            raise failed_precondition(f"{held}; delete it once the order is completed or rejected")
         if number.state is S.HOSTING_IN_PROGRESS:
             raise failed_precondition(f"The qualified number {phone} cannot be deleted: {reason(number)}")
         del project.qualified_numbers[phone]
@@ -331,8 +331,64 @@ class QualifiedNumberService:
         return project.qualified_numbers.get(job.data.get("phoneNumber", "")) if project else None
 
     def _cancel_jobs(self, project_id: str, phone: str, kinds: tuple[str, ...]) -> None:
-        self.world.scheduler.cancel(lambda job: job.kind in kinds and job.project_id == project_id
-                                    and job.data.get("phoneNumber") == phone)
+        self.world.scheduler.cancel(_jobs_of(project_id, {phone}, kinds))
+
+    # --- scenarios: what the API cannot do ---------------------------------------------------
+    # A scenario preloads numbers in a later state by the operations above and these, which the
+    # API has no call for: each is named for what it does, and moves a number only along an
+    # edge of the state machine (`lifecycle.EDGES`).
+    def declare_regions(self, project_id: str, regions: Mapping[str, str]) -> None:
+        """Give numbers the region a scenario declares for them. `:addNumbers` takes a number's
+        region from the numbering plan (US for one it cannot place, such as a spec example
+        number, and for toll-free numbers, shared by US and CA); a scenario may say CA."""
+        for phone, region in regions.items():
+            number = self.get(project_id, phone)
+            if number.region_code != region:
+                number.region_code = check_region_code(region)
+
+    def check_eligibility_now(self, project_id: str, phones: Collection[str]) -> int:
+        """Run the pending eligibility checks of these numbers now instead of
+        `timings.eligibility_check` seconds after they were added; their outcomes decide as
+        usual. Returns how many checks ran."""
+        return self.world.scheduler.run_early(_jobs_of(project_id, set(phones), (ELIGIBILITY_CHECK,)))
+
+    def fail_eligibility_now(self, project_id: str, errors: Mapping[str, str]) -> None:
+        """End the pending eligibility checks of these numbers now, failed with the text given
+        for each, whatever their outcomes say (NOT_ELIGIBLE)."""
+        now = self.world.clock.now()
+        for phone in errors:
+            number = self.get(project_id, phone)
+            if number.state is not S.ELIGIBLE_CHECK_PENDING:
+                raise failed_precondition(f"Cannot end the eligibility check of {phone}: {reason(number)}")
+        self.world.scheduler.cancel(_jobs_of(project_id, set(errors), (ELIGIBILITY_CHECK,)))
+        for phone, error in errors.items():
+            move(self.get(project_id, phone), S.NOT_ELIGIBLE, now, error=error)
+
+    def submit_invoices_now(self, project_id: str, phone: str) -> int:
+        """The invoices of an eligible number reach the review now instead of
+        `timings.invoice_submission` seconds after it became eligible (VERIFICATION_PENDING
+        until the review ends). Returns 0 when no invoices are on their way (that timing is
+        null, or the review has begun)."""
+        return self.world.scheduler.run_early(_jobs_of(project_id, {phone}, (INVOICE_SUBMISSION,)))
+
+    def use_up_voice_attempts(self, project_id: str, phone: str) -> QualifiedNumber:
+        """Every attempt at the pending voice code is used up at once: the number is
+        VERIFICATION_BLOCKED exactly as after the last allowed wrong code."""
+        number = self.get(project_id, phone)
+        challenge = number.voice_challenge
+        now = self.world.clock.now()
+        if number.state is not S.VERIFICATION_PENDING or challenge is None or now >= challenge.expires_at:
+            raise failed_precondition(f"Cannot use up the voice attempts of {phone}: no voice code is pending "
+                                      f"({reason(number)})")
+        challenge.attempts_left = 1
+        self._wrong_code(number, challenge, now)
+        return number
+
+
+def _jobs_of(project_id: str, phones: Collection[str], kinds: tuple[str, ...]) -> Callable[[Job], bool]:
+    """Matches the pending jobs of these kinds for these numbers of the project."""
+    return lambda job: (job.kind in kinds and job.project_id == project_id
+                        and job.data.get("phoneNumber") in phones)
 
 
 def _parse_states(values: list[str]) -> set[GlobalProcessState]:

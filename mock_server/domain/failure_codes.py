@@ -1,7 +1,10 @@
-"""The callback failure codes of the spec (`CallbackPayload.failureCode`) and what they mean.
+"""The failure codes of the spec (`CallbackPayload.failureCode`): the one catalogue.
 
-The descriptions are the spec's own (`x-enumDescriptions`); they become the `hostedNumber.error`
-text of a qualified number whose hosting failed.
+In the spec's order, each with the spec's own description (`x-enumDescriptions`). The order
+matters: `scheduledProvisioning.errorCodes` is an integer enum whose values the spec does not
+list, and the mock reports a failure code there as its 1-based position in this catalogue
+(docs/errata.md, E-IMP-3; `CAMPAIGN_NOT_AVAILABLE` = 1 ... `INVALID_NNID` = 15). A description
+becomes the `hostedNumber.error` text of a qualified number whose hosting failed.
 """
 
 from __future__ import annotations
@@ -23,6 +26,17 @@ FAILURE_CODES: dict[str, str] = {
     "TFN_NOT_ALLOWED": "Toll free numbers not allowed.",
     "INVALID_NNID": "Invalid NNID.",
 }
+
+# The codes the mock itself decides (not through the magic-number table).
+TFN_NOT_ALLOWED = "TFN_NOT_ALLOWED"
+INVALID_NNID = "INVALID_NNID"
+
+_NUMBERS = {code: position for position, code in enumerate(FAILURE_CODES, start=1)}
+
+
+def failure_code_number(code: str) -> int:
+    """The code's 1-based position in the catalogue (`scheduledProvisioning.errorCodes`); 0 if unknown."""
+    return _NUMBERS.get(code, 0)
 
 
 def describe(code: str) -> str:
