@@ -20,6 +20,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from mock_server.core.fieldpath import field_path
 from mock_server.core.gcpause import gc_paused
 from mock_server.core.rng import check_position
 from mock_server.core.timefmt import EARLIEST, LATEST
@@ -222,15 +223,8 @@ def export_state(world: World) -> dict[str, Any]:
         }
 
 
-def _path(loc: tuple) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
 def _problems(error: ValidationError, *prefix: Any) -> list[tuple[str, str]]:
-    return [(_path((*prefix, *e["loc"])), e["msg"].removeprefix("Value error, ")) for e in error.errors()]
+    return [(field_path((*prefix, *e["loc"])), e["msg"].removeprefix("Value error, ")) for e in error.errors()]
 
 
 def _validated(model: type[M], data: Any, problems: list[tuple[str, str]], *prefix: Any) -> M | None:
@@ -244,7 +238,7 @@ def _validated(model: type[M], data: Any, problems: list[tuple[str, str]], *pref
 def _each(model: type[M], items: Any, problems: list[tuple[str, str]], *prefix: Any) -> list[M]:
     """A list of `model`, validated item by item."""
     if not isinstance(items, list):
-        problems.append((_path(prefix), "must be a list"))
+        problems.append((field_path(prefix), "must be a list"))
         return []
     found = [_validated(model, item, problems, *prefix, i) for i, item in enumerate(items)]
     return [item for item in found if item is not None]

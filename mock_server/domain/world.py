@@ -16,6 +16,7 @@ from mock_server.core.rng import Rng
 from mock_server.core.scheduler import Scheduler
 from mock_server.domain.events import EventLog
 from mock_server.domain.faults import FaultRules
+from mock_server.domain.holders import NumberHolders, Projects
 from mock_server.domain.outcomes import Outcomes
 from mock_server.domain.project import Project
 from mock_server.domain.settings import Settings
@@ -34,7 +35,8 @@ class World:
         self.settings = settings or Settings()
         self.initial_settings = self.settings.model_copy(deep=True)
         self.outcomes = Outcomes()
-        self.projects: dict[str, Project] = {}
+        self.holders = NumberHolders()  # number -> holding project, kept in step by `projects`
+        self.projects: dict[str, Project] = Projects(self.holders)
         self.events = EventLog(self)
         self.journal: list[dict[str, Any]] = []
         self.sinks = Sinks()  # the built-in callback receiver (not part of the exported state)

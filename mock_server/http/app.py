@@ -52,7 +52,6 @@ def build_routes() -> list:
         *qualified_numbers.control_routes,
         *hosting_orders.control_routes,
         *callbacks.control_routes,
-        *imported_numbers.control_routes,
         *state.control_routes,
         *explorer.control_routes,
         *sink.control_routes,

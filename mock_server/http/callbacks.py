@@ -19,7 +19,7 @@ from mock_server.delivery.destinations import callback_url_problem
 from mock_server.domain.events import CallbackEvent, DeliveryAttempt, DeliveryState
 from mock_server.domain.project import CallbackConfiguration
 from mock_server.http.bodies import RequestModel, json_object, parse_body, query_one
-from mock_server.http.common import check_destination, json_response, world_of
+from mock_server.http.common import PROJECT_PATH, check_destination, json_response, world_of
 
 STATES = tuple(state.value for state in DeliveryState)
 
@@ -143,7 +143,7 @@ async def redeliver_event(request: Request) -> JSONResponse:
         return json_response(ledger_entry_json(event))
 
 
-_CONFIGURATION = "/v1/projects/{projectId}/callbackConfiguration"
+_CONFIGURATION = f"{PROJECT_PATH}/callbackConfiguration"
 
 routes: list[BaseRoute] = [
     Route(_CONFIGURATION, get_configuration, methods=["GET"]),

@@ -13,9 +13,9 @@ from mock_server.core.timefmt import rfc3339
 from mock_server.domain.qualified_numbers.model import QualifiedNumber, VoiceChallenge
 from mock_server.http.bodies import RequestModel, json_object, list_params, parse_body, query_many, query_one
 from mock_server.serializers.common import page_json
-from mock_server.http.common import empty_response, json_response, world_of
+from mock_server.http.common import PROJECT_PATH, empty_response, json_response, world_of
 
-V1 = "/v1/projects/{projectId}/qualifiedNumbers"
+V1 = f"{PROJECT_PATH}/qualifiedNumbers"
 MOCK = "/_mock/projects/{projectId}/qualifiedNumbers"
 
 
