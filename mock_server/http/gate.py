@@ -38,8 +38,12 @@ class GateMiddleware:
         if scope["type"] != "http" or path in FREE_PATHS or path in HEAVY_PATHS:
             await self.app(scope, receive, send)
             return
-        async with self.gate.reading():
+        gate = self.gate
+        await gate.enter_reading()
+        try:
             await self.app(scope, receive, send)
+        finally:
+            gate.leave_reading()
 
 
 _collector = threading.Lock()
