@@ -21,6 +21,7 @@ import asyncio
 import ssl
 import time
 from collections import deque
+from typing import Callable
 from urllib.parse import quote, urlsplit
 
 MAX_HEAD_BYTES = 64 * 1024  # the status line and headers of an answer
@@ -59,8 +60,9 @@ class _Connection:
 
 
 class ConnectionPool:
-    def __init__(self, tls: ssl.SSLContext, headers: dict[str, str]) -> None:
-        self.tls = tls
+    def __init__(self, tls: Callable[[], ssl.SSLContext], headers: dict[str, str]) -> None:
+        self._make_tls = tls  # called on the first HTTPS connection
+        self._tls: ssl.SSLContext | None = None
         self.headers = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
         self._idle: dict[Origin, deque[_Connection]] = {}
         self._idle_count = 0
@@ -118,7 +120,11 @@ class ConnectionPool:
 
     async def _connect(self, origin: Origin) -> _Connection:
         scheme, host, port = origin
-        tls = self.tls if scheme == "https" else None
+        tls = None
+        if scheme == "https":
+            if self._tls is None:
+                self._tls = self._make_tls()
+            tls = self._tls
         reader, writer = await asyncio.open_connection(host, port, ssl=tls, server_hostname=host if tls else None,
                                                        limit=MAX_HEAD_BYTES)
         return _Connection(reader, writer)

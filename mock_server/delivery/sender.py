@@ -19,7 +19,7 @@ import ssl
 from functools import lru_cache
 from typing import Iterator
 
-import httpx
+from urllib.parse import urlsplit
 
 from mock_server.delivery.connections import MAX_ANSWER_BYTES, AnswerError, ConnectionPool, UnusableUrl
 from mock_server.delivery.policy import Outcome
@@ -38,8 +38,8 @@ RESERVED_SUFFIXES = (".example", ".test", ".invalid")
 @lru_cache(maxsize=4096)
 def is_placeholder(url: str) -> bool:
     try:
-        host = httpx.URL(url).host.lower().rstrip(".")
-    except Exception:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
         return False
     if host in PLACEHOLDER_DOMAINS or any(host.endswith("." + d) for d in PLACEHOLDER_DOMAINS):
         return True
@@ -49,14 +49,21 @@ def is_placeholder(url: str) -> bool:
 def new_client(own_certificate: str | None = None) -> ConnectionPool:
     """The client every attempt goes through (connections are kept alive per destination).
 
-    Receivers' certificates are checked against the same authorities httpx trusts (certifi's).
+    Receivers' certificates are checked against certifi's authorities, as httpx checks them.
     `own_certificate`: the certificate the mock serves HTTPS with (--tls-cert). It is trusted
     beside them, so callbacks to the mock's own receiver paths
-    (`https://127.0.0.1:PORT/_mock/sink/...`) pass verification, as a leaf trusted for itself."""
-    tls = httpx.create_ssl_context(verify=True, trust_env=False)
-    if own_certificate:
-        tls.load_verify_locations(cafile=own_certificate)
-        tls.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN  # the leaf is trusted without its issuer
+    (`https://127.0.0.1:PORT/_mock/sink/...`) pass verification, as a leaf trusted for itself.
+    The context is made on the first HTTPS attempt (loading the authorities takes a while)."""
+
+    def tls() -> ssl.SSLContext:
+        import certifi
+
+        context = ssl.create_default_context(cafile=certifi.where())
+        if own_certificate:
+            context.load_verify_locations(cafile=own_certificate)
+            context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN  # the leaf is trusted without its issuer
+        return context
+
     return ConnectionPool(tls, {"Accept": "*/*", "Connection": "keep-alive", "User-Agent": USER_AGENT})
 
 
@@ -97,14 +104,12 @@ def describe(error: BaseException) -> str:
             return "name not resolved"
         if isinstance(cause, OSError) and cause.errno in _ERRNO_WORDS:
             return _ERRNO_WORDS[cause.errno]
-        if isinstance(cause, (TimeoutError, httpx.TimeoutException)):
+        if isinstance(cause, TimeoutError):
             return "timed out"
-    if isinstance(error, (AnswerError, httpx.RemoteProtocolError)):
+    if isinstance(error, (AnswerError, EOFError)):
         return "the receiver closed the connection without a valid HTTP answer"
-    if isinstance(error, (UnusableUrl, httpx.UnsupportedProtocol, httpx.InvalidURL, ValueError, TypeError)):
+    if isinstance(error, (UnusableUrl, ValueError, TypeError)):
         return "unusable callback URL"
-    if isinstance(error, httpx.ProxyError):
-        return "proxy error"
     return "connection failed"
 
 

@@ -59,7 +59,7 @@ class Receiver:
 
 
 def pool() -> ConnectionPool:
-    return ConnectionPool(ssl.create_default_context(), {"User-Agent": "test-agent"})
+    return ConnectionPool(ssl.create_default_context, {"User-Agent": "test-agent"})
 
 
 def run(coroutine):  # type: ignore[no-untyped-def]
