@@ -123,3 +123,15 @@ def test_a_reader_passes_an_open_gate_at_once_and_a_heavy_job_still_waits_for_it
         return order
 
     assert asyncio.run(main()) == ["reader done", "job"]
+
+
+def test_a_heavy_job_runs_with_a_short_switch_interval_and_the_collector_paused():
+    import gc
+    import sys
+
+    from mock_server.http.gate import HEAVY_SWITCH_INTERVAL, off_loop
+
+    before = sys.getswitchinterval()
+    seen = asyncio.run(off_loop(lambda: (sys.getswitchinterval(), gc.isenabled())))
+    assert seen == (min(before, HEAVY_SWITCH_INTERVAL), False)
+    assert sys.getswitchinterval() == before and gc.isenabled()  # restored once the job is over
