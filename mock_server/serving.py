@@ -22,6 +22,7 @@ serving). Three details decide how the server behaves under load:
 
 from __future__ import annotations
 
+import asyncio
 import select
 import socket
 from typing import Any, Callable
@@ -64,18 +65,24 @@ def has_unread_input(transport: object) -> bool:
     return bool(poller.poll(0))
 
 
-class KeepAliveProtocol(H11Protocol):
-    """uvicorn's h11 protocol, except that the idle timer spares a connection with input waiting
-    (the next event loop round reads it, which starts the next request)."""
+class _SparesWaitingRequests:
+    """The idle timer spares a connection with input waiting (the next event loop round reads
+    it, which starts the next request)."""
+
+    transport: "asyncio.Transport"
 
     def timeout_keep_alive_handler(self) -> None:
         if not self.transport.is_closing() and has_unread_input(self.transport):
             return
-        super().timeout_keep_alive_handler()
+        super().timeout_keep_alive_handler()  # type: ignore[misc]
+
+
+class KeepAliveProtocol(_SparesWaitingRequests, H11Protocol):
+    """uvicorn's h11 protocol with the idle timer that spares a waiting request."""
 
 
 if HttpToolsProtocol is not None:
-    class FastKeepAliveProtocol(HttpToolsProtocol):  # type: ignore[valid-type,misc]
+    class FastKeepAliveProtocol(_SparesWaitingRequests, HttpToolsProtocol):  # type: ignore[valid-type,misc]
         """uvicorn's httptools protocol with the same idle timer as `KeepAliveProtocol`; a
         request's head (request line and headers) bounded by `MAX_HEAD_BYTES`; and ambiguous
         framing passed on to the app, which refuses it (http/framing.py)."""
@@ -86,11 +93,6 @@ if HttpToolsProtocol is not None:
             self._in_head = True  # between the start of a request and the end of its headers
             self._head_bytes = 0  # bytes received while a head was incomplete
             self._ended = False  # a request ended in the bytes being parsed
-
-        def timeout_keep_alive_handler(self) -> None:
-            if not self.transport.is_closing() and has_unread_input(self.transport):
-                return
-            super().timeout_keep_alive_handler()
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
