@@ -135,8 +135,10 @@ class AuthMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/v1/"):
-            headers = dict(scope["headers"])
-            header = headers.get(b"authorization", b"").decode("latin-1") or None
+            header = None
+            for name, value in scope["headers"]:  # the last one counts, as in a dict of them
+                if name == b"authorization":
+                    header = value.decode("latin-1") or None
             try:
                 self.authenticator.authenticate(header, project_in_path(scope["path"]))
             except ApiError as error:
