@@ -1,10 +1,13 @@
 """Request rate and latency over real sockets: the mock against a bare Starlette route, same run.
 
-Two server processes on loopback, each started the same way (uvicorn with what the package
-installs: httptools and uvloop come with `uvicorn[standard]`):
-- `mock`: the mock's app with one imported number in project `bench`;
+Server processes on loopback, with what the package installs (httptools and uvloop come with
+`uvicorn[standard]`):
+- `mock`: `sinch-mock serve` as a user starts it, with one imported number in project `bench`
+  (imported over HTTP), its access log off (`--log-level warning`); `mock-logged`: the same with
+  the default access log (a line a request on stdout), for the GET row only;
 - `bare`: a Starlette app with the same two routes (GET one number, POST an import) answering
-  a fixed JSON body: the anchor, the most the Python stack can do for these routes.
+  a fixed JSON body on plain `uvicorn.run`: the anchor, the most the Python stack can do for
+  these routes.
 
 Rates: `wrk` (Debian package `wrk`: `apt-get install wrk`), 1 thread, 16 connections; without
 wrk a load generator on httpx (16 concurrent loops) runs against both sides instead, and the
@@ -27,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -65,21 +69,11 @@ def bare_app():  # type: ignore[no-untyped-def]
                              Route(base, import_number, methods=["POST"])])
 
 
-def mock_app():  # type: ignore[no-untyped-def]
-    from mock_server.config import MockConfig
-    from mock_server.domain.imported_numbers.service import NewImportedNumber
-    from mock_server.http.app import create_app
-
-    app = create_app(MockConfig(seed=1))
-    app.state.world.imported_numbers.import_number(PROJECT, NewImportedNumber(NUMBER, "US", "plan"))
-    return app
-
-
 def serve(kind: str) -> None:
-    """Plain `uvicorn.run` on a free port (printed first); loop and parser as installed."""
+    """The anchor: plain `uvicorn.run` on a free port (printed first); loop and parser as installed."""
     import uvicorn
 
-    app = mock_app() if kind == "mock" else bare_app()
+    app = bare_app()
     probe = socket.socket()
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
@@ -88,12 +82,35 @@ def serve(kind: str) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
 
 
+def serve_command(*args: str) -> list[str]:
+    return [str(Path(sys.executable).with_name("sinch-mock")), "serve", "--port", "0", "--seed", "1", *args]
+
+
 class Server:
+    """`bare`: the anchor app on plain `uvicorn.run`. `mock`: `sinch-mock serve` as installed
+    (its own protocol, socket and middleware), with the access log off (`--log-level warning`:
+    the anchor writes none either); `mock-logged`: the same with its default access log, a line
+    a request on stdout (read and dropped by a thread of this process)."""
+
     def __init__(self, kind: str) -> None:
-        self.process = subprocess.Popen([sys.executable, __file__, "--serve", kind], stdout=subprocess.PIPE,
-                                        text=True)
-        self.port = int(self.process.stdout.readline())  # type: ignore[union-attr]
+        if kind == "bare":
+            command = [sys.executable, __file__, "--serve", kind]
+        else:
+            command = serve_command(*(["--log-level", "warning"] if kind == "mock" else []))
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()  # type: ignore[union-attr]
+        self.port = int(re.search(r":(\d+)", line).group(1)) if ":" in line else int(line)  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self.process.stdout.read, daemon=True).start()  # type: ignore[union-attr]
+        if kind != "bare":
+            wait_until_answers(self.port, "/_mock/health")
+            body = (f'{{"phoneNumber":"{NUMBER}","regionCode":"US",'
+                    '"smsConfiguration":{"servicePlanId":"plan"}}')
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            connection.request("POST", POST_PATH, body=body,
+                               headers={"Authorization": AUTH, "Content-Type": "application/json"})
+            assert connection.getresponse().status == 200
+            connection.close()
         wait_until_answers(self.port, GET_PATH)
 
     def stop(self) -> None:
@@ -255,12 +272,12 @@ def best_start(command: list[str], rounds: int = 3) -> float:
 # --- the rows -------------------------------------------------------------------------------------------
 def rows(rounds: int = 2) -> list[Row]:
     generator, rate = load_generator()
-    mock, bare = Server("mock"), Server("bare")
+    mock, logged, bare = Server("mock"), Server("mock-logged"), Server("bare")
     try:
         found: dict[str, list[float]] = {}
         for round_ in range(rounds):  # alternate which side goes first (the machine's load varies)
             for post in (False, True):
-                sides = [("mock", mock), ("bare", bare)]
+                sides = [("mock", mock), ("bare", bare)] + ([] if post else [("logged", logged)])
                 for name, server in sides if round_ % 2 == 0 else reversed(sides):
                     found.setdefault(f"{name}-{post}", []).append(rate(server.url, post))  # type: ignore[operator]
         get_ms = median_latency(mock.port, False) * 1000
@@ -269,14 +286,16 @@ def rows(rounds: int = 2) -> list[Row]:
         bare_post_ms = median_latency(bare.port, True) * 1000
     finally:
         mock.stop()
+        logged.stop()
         bare.stop()
-    serve_cmd = [str(Path(sys.executable).with_name("sinch-mock")), "serve", "--port", "0", "--seed", "1"]
-    mock_start = best_start(serve_cmd)
+    mock_start = best_start(serve_command())
     bare_start = best_start([sys.executable, __file__, "--health-app"])
     anchor = "bare Starlette, uvicorn[standard]"
     return [
         Row(f"GET one number, {generator}", max(found["mock-False"]), "req/s", anchor,
             max(found["bare-False"]), "ratio >= 0.6"),
+        Row(f"GET one number, {generator}, default access log on", max(found["logged-False"]), "req/s", anchor,
+            max(found["bare-False"]), ""),
         Row(f"POST an import, {generator}", max(found["mock-True"]), "req/s", anchor,
             max(found["bare-True"]), "ratio >= 0.4"),
         Row("GET median latency, one keep-alive connection", get_ms, "ms", anchor, bare_get_ms, "figure <= 1"),
@@ -289,7 +308,7 @@ def rows(rounds: int = 2) -> list[Row]:
 
 def main() -> None:
     parser = arguments(__doc__)
-    parser.add_argument("--serve", choices=["mock", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=["bare"], help=argparse.SUPPRESS)
     parser.add_argument("--health-app", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()

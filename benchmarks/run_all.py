@@ -24,6 +24,7 @@ BENCHMARKS = {
     "http": "http_rate.py",
     "scale": "listing.py",
     "bulk": "bulk.py",
+    "heavy": "heavy_jobs.py",
     "callbacks": "callback_delivery.py",
     "console": "console_views.py",
 }

@@ -19,9 +19,11 @@ import sys
 import time
 from pathlib import Path
 from typing import Any, Callable, TextIO
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import httpx
+if TYPE_CHECKING:  # imported where it is used: `sinch-mock serve` starts without httpx
+    import httpx
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -59,11 +61,15 @@ class MockClient:
     def __init__(self, url: str, token: str | None = None, verify: bool | ssl.SSLContext = True,
                  timeout: float = 120) -> None:
         self.url = url.rstrip("/")
+        import httpx
+
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self.http = httpx.Client(base_url=self.url, headers=headers, verify=verify, timeout=timeout,
+        self.http: httpx.Client = httpx.Client(base_url=self.url, headers=headers, verify=verify, timeout=timeout,
                                  trust_env=False)
 
     def call(self, method: str, path: str, body: Any = None, params: dict | None = None) -> Any:
+        import httpx
+
         try:
             response = self.http.request(method, path, json=body, params=params)
         except httpx.HTTPError as error:

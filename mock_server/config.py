@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from mock_server.domain.settings import Settings
+from mock_server.domain.settings import CALLBACK_ORDERS, Settings
 
 SANDBOX_KEY_ID = "sandbox-key-id"
 SANDBOX_KEY_SECRET = "sandbox-key-secret"
@@ -200,8 +200,6 @@ def callback_order(text: str, source: str) -> str:
         raise ValueError(f"{source}: {text!r} is not one of {', '.join(CALLBACK_ORDERS)}")
     return text
 
-
-CALLBACK_ORDERS = ("random", "fifo")
 
 
 def callback_env_name(name: str) -> str:

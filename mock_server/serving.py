@@ -8,6 +8,11 @@ serving). Three details decide how the server behaves under load:
   connection waits for the client's delayed ACK (about 40 ms; Nagle's algorithm).
 - The accept backlog is `BACKLOG`, so a burst of new connections waits in the kernel instead
   of being dropped.
+- HTTP/1.1 is parsed by httptools (llhttp, from `uvicorn[standard]`), several times cheaper than
+  h11; h11 serves when httptools is not installed. With httptools, a request carrying both
+  `Content-Length` and `Transfer-Encoding` still reaches the app, whose framing check
+  (http/framing.py) answers it in the API's error shape, as with h11; and the request line with
+  its headers is bounded by `MAX_HEAD_BYTES`, as h11 bounds them (400, connection closed).
 - An idle kept-alive connection is closed after `KEEP_ALIVE_SECONDS`, longer than the idle
   time of the usual client pools (httpx 5 s, Node 5 s, aiohttp 15 s, Go 90 s ...), so it is the
   client that closes first; and never while a request already waits unread in the kernel: a
@@ -17,16 +22,23 @@ serving). Three details decide how the server behaves under load:
 
 from __future__ import annotations
 
+import asyncio
 import select
 import socket
-from typing import Callable
+from typing import Any, Callable
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # pragma: no cover - httptools comes with uvicorn[standard]
+    HttpToolsProtocol = None  # type: ignore[assignment,misc]
+
 BACKLOG = 2048
 KEEP_ALIVE_SECONDS = 120
 GRACEFUL_SHUTDOWN_SECONDS = 3
+MAX_HEAD_BYTES = 16 * 1024  # request line and headers; h11's own bound (h11 serves without httptools)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -53,14 +65,66 @@ def has_unread_input(transport: object) -> bool:
     return bool(poller.poll(0))
 
 
-class KeepAliveProtocol(H11Protocol):
-    """uvicorn's h11 protocol, except that the idle timer spares a connection with input waiting
-    (the next event loop round reads it, which starts the next request)."""
+class _SparesWaitingRequests:
+    """The idle timer spares a connection with input waiting (the next event loop round reads
+    it, which starts the next request)."""
+
+    transport: "asyncio.Transport"
 
     def timeout_keep_alive_handler(self) -> None:
         if not self.transport.is_closing() and has_unread_input(self.transport):
             return
-        super().timeout_keep_alive_handler()
+        super().timeout_keep_alive_handler()  # type: ignore[misc]
+
+
+class KeepAliveProtocol(_SparesWaitingRequests, H11Protocol):
+    """uvicorn's h11 protocol with the idle timer that spares a waiting request."""
+
+
+if HttpToolsProtocol is not None:
+    class FastKeepAliveProtocol(_SparesWaitingRequests, HttpToolsProtocol):  # type: ignore[valid-type,misc]
+        """uvicorn's httptools protocol with the same idle timer as `KeepAliveProtocol`; a
+        request's head (request line and headers) bounded by `MAX_HEAD_BYTES`; and ambiguous
+        framing passed on to the app, which refuses it (http/framing.py)."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.parser.set_dangerous_leniencies(lenient_chunked_length=True)
+            self._in_head = True  # between the start of a request and the end of its headers
+            self._head_bytes = 0  # bytes received while a head was incomplete
+            self._ended = False  # a request ended in the bytes being parsed
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._in_head, self._head_bytes = True, 0
+
+        def on_headers_complete(self) -> None:
+            self._in_head = False
+            if len(self.url) + sum(len(name) + len(value) for name, value in self.headers) > MAX_HEAD_BYTES:
+                raise ValueError("request head too large")  # the parser answers 400 and closes
+            super().on_headers_complete()
+
+        def on_message_complete(self) -> None:
+            super().on_message_complete()
+            self._ended = True
+
+        def data_received(self, data: bytes) -> None:
+            self._ended = False
+            super().data_received(data)
+            # Bytes of a head still incomplete after this read (a read where a request ended
+            # may also hold the next one's start; it is not counted, which errs by one read).
+            if self._in_head and not self._ended and self.parser is not None and not self.transport.is_closing():
+                self._head_bytes += len(data)
+                if self._head_bytes > MAX_HEAD_BYTES:
+                    self.logger.warning("Invalid HTTP request received.")
+                    self.send_400_response("Invalid HTTP request received.")
+else:  # pragma: no cover - uvicorn without httptools
+    FastKeepAliveProtocol = None  # type: ignore[assignment,misc]
+
+
+def http_protocol() -> type:
+    """The protocol `sinch-mock serve` runs: httptools' when installed, else h11's."""
+    return FastKeepAliveProtocol or KeepAliveProtocol
 
 
 class Server(uvicorn.Server):
@@ -81,6 +145,6 @@ def server_config(app: object, log_level: str = "warning", log_config: dict | No
     # A stop waits this long for requests in flight, then cancels them: Ctrl-C and `docker stop`
     # stay prompt.
     extra = {"log_config": log_config, "access_log": False} if log_config is not None else {}
-    return uvicorn.Config(app, log_level=log_level, lifespan="on", http=KeepAliveProtocol,  # type: ignore[arg-type]
+    return uvicorn.Config(app, log_level=log_level, lifespan="on", http=http_protocol(),  # type: ignore[arg-type]
                           backlog=BACKLOG, timeout_keep_alive=KEEP_ALIVE_SECONDS,
                           timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS, **extra)

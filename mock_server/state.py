@@ -4,7 +4,7 @@
 the settings, the outcome overrides, every project with its records, the pending scheduled
 jobs, the callback events (the delivery ledger) and the request journal. `import_state`
 validates a whole document first (every setting within its bounds, the clock and every instant
-within the clock's range, a random generator state the generator accepts, journal entries of
+within the clock's range, random stream positions the generator can stand at, journal entries of
 the journal's shape) and only then replaces the world's state with it, built from the validated
 document, so a bad document changes nothing. Export, reset, import, export gives the same document (with a
 flowing clock, `clock.now` differs by the real time that passed; freeze the clock first for a
@@ -21,7 +21,9 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 from pydantic.alias_generators import to_camel
 
+from mock_server.core.fieldpath import field_path
 from mock_server.core.gcpause import gc_paused
+from mock_server.core.rng import check_position
 from mock_server.core.timefmt import EARLIEST, LATEST
 from mock_server.domain.events import CallbackEvent
 from mock_server.domain.hosting_orders.model import HostingOrder
@@ -68,14 +70,34 @@ class ClockDoc(_Doc):
     frozen: bool
 
 
+MAX_STREAMS = 1_000_000  # random streams in a state document (a few per project)
+StreamName = Annotated[str, Field(max_length=256)]
+
+
 class RngDoc(_Doc):
     seed: int = Field(ge=0, lt=MAX_SEED)
-    state: tuple[int, tuple[int, ...], float | None]
+    # Where each random stream stands: name (`purpose` or `purpose/projectId`) -> [blocks, bits].
+    streams: dict[StreamName, tuple[int, int]] = Field(default_factory=dict, max_length=MAX_STREAMS)
+    # The single generator of documents written before the streams: accepted, not carried over
+    # (each stream starts from the seed).
+    state: tuple[int, tuple[int, ...], float | None] | None = None
+
+    @field_validator("streams")
+    @classmethod
+    def _positions(cls, value: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        for name, position in value.items():
+            try:
+                check_position(position)
+            except ValueError as error:
+                raise ValueError(f"{name!r}: {error}") from None
+        return value
 
     @field_validator("state")
     @classmethod
-    def _accepted(cls, value: tuple) -> tuple:
-        """A state the generator takes (Mersenne Twister: version 3, 624 words and a position)."""
+    def _accepted(cls, value: tuple | None) -> tuple | None:
+        """A state the generator took (Mersenne Twister: version 3, 624 words and a position)."""
+        if value is None:
+            return value
         version, internal, gauss = value
         if version != 3 or len(internal) != 625 or not all(0 <= word < 2**32 for word in internal) \
                 or internal[-1] > 624:
@@ -135,10 +157,16 @@ class JournalEntryDoc(_Doc):
         return value
 
 
-class OutcomesDoc(_Doc):
+class OutcomeTablesDoc(_Doc):
     overrides: dict[str, NumberOutcome] = {}
     campaign_failures: dict[str, str] = Field(default_factory=dict, alias="campaignFailures")
     service_plan_failures: dict[str, str] = Field(default_factory=dict, alias="servicePlanFailures")
+
+
+class OutcomesDoc(OutcomeTablesDoc):
+    """The world-wide tables, and each project's own (`projects`, left out before they existed)."""
+
+    projects: dict[str, OutcomeTablesDoc] = {}
 
 
 class StateDocument(_Doc):
@@ -188,11 +216,10 @@ def _adapter(model: type) -> TypeAdapter:
 
 def export_state(world: World) -> dict[str, Any]:
     with world.lock:
-        version, internal, gauss = world.rng.state()  # type: ignore[misc]
         return {
             "version": STATE_VERSION,
             "clock": world.clock.snapshot(),
-            "rng": {"seed": world.rng.seed, "state": [version, list(internal), gauss]},
+            "rng": {"seed": world.rng.seed, "streams": world.rng.positions()},
             "settings": world.settings.model_dump(mode="json"),
             "outcomes": world.outcomes.export(),
             "projects": {pid: project_json(p) for pid, p in world.projects.items()},
@@ -203,15 +230,8 @@ def export_state(world: World) -> dict[str, Any]:
         }
 
 
-def _path(loc: tuple) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
 def _problems(error: ValidationError, *prefix: Any) -> list[tuple[str, str]]:
-    return [(_path((*prefix, *e["loc"])), e["msg"].removeprefix("Value error, ")) for e in error.errors()]
+    return [(field_path((*prefix, *e["loc"])), e["msg"].removeprefix("Value error, ")) for e in error.errors()]
 
 
 def _validated(model: type[M], data: Any, problems: list[tuple[str, str]], *prefix: Any) -> M | None:
@@ -225,7 +245,7 @@ def _validated(model: type[M], data: Any, problems: list[tuple[str, str]], *pref
 def _each(model: type[M], items: Any, problems: list[tuple[str, str]], *prefix: Any) -> list[M]:
     """A list of `model`, validated item by item."""
     if not isinstance(items, list):
-        problems.append((_path(prefix), "must be a list"))
+        problems.append((field_path(prefix), "must be a list"))
         return []
     found = [_validated(model, item, problems, *prefix, i) for i, item in enumerate(items)]
     return [item for item in found if item is not None]
@@ -298,13 +318,9 @@ def import_state(world: World, document: Any) -> None:
     with world.lock, gc_paused():
         parsed = validate_state(world, document)
         world.clock.restore({"now": parsed.clock.now.isoformat(), "frozen": parsed.clock.frozen})
-        world.rng.reseed(parsed.rng.seed)
-        version, internal, gauss = parsed.rng.state
-        world.rng.set_state((version, tuple(internal), gauss))
+        world.rng.restore(parsed.rng.seed, parsed.rng.streams)
         world.settings = parsed.settings
-        world.outcomes.overrides = dict(parsed.outcomes.overrides)
-        world.outcomes.campaign_failures = dict(parsed.outcomes.campaign_failures)
-        world.outcomes.service_plan_failures = dict(parsed.outcomes.service_plan_failures)
+        world.outcomes.restore(parsed.outcomes.model_dump(by_alias=True))
         world.drop_projects()
         world.projects.update(parsed.projects)
         world.scheduler.restore([{"due": job.due.isoformat(), "seq": job.seq, "kind": job.kind,

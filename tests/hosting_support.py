@@ -12,6 +12,7 @@ from mock_server.domain.hosting_orders.model import (
 from mock_server.domain.hosting_orders.requests import ImportNumbersRequest, TextEnableRequest
 from mock_server.domain.qualified_numbers.model import GlobalProcessState, QualifiedNumber
 from mock_server.domain.world import World
+from tests.engine_support import move_to
 
 PROJECT = "p1"
 PLAN = "07d6c2621f364b68856fe4938b7bb78f"
@@ -103,5 +104,5 @@ def run_to_end(world: World, order: HostingOrder) -> HostingOrder:
         next_due = world.scheduler.next_due()
         if next_due is None:
             break
-        world.set_time(max(next_due, world.clock.now()))
+        move_to(world, max(next_due, world.clock.now()))
     return order

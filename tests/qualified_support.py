@@ -8,6 +8,7 @@ from mock_server.domain.qualified_numbers.model import GlobalProcessState as S
 from mock_server.domain.qualified_numbers.model import QualifiedNumber
 from mock_server.domain.qualified_numbers.requests import AddNumbersRequest
 from mock_server.domain.world import World
+from tests.engine_support import advance
 
 PROJECT = "p1"
 PHONE = "+12025550134"  # the spec's example: always on the happy path
@@ -32,7 +33,7 @@ def bring_to(world: World, state: S, phone: str = PHONE, project: str = PROJECT)
         service.add_numbers(project, AddNumbersRequest([phone]))
     if state is S.ELIGIBLE_CHECK_PENDING:
         return service.get(project, phone)
-    world.advance(world.settings.timings.eligibility_check)
+    advance(world, world.settings.timings.eligibility_check)
     if state in (S.ELIGIBLE, S.NOT_ELIGIBLE):
         return service.get(project, phone)
     if state in (S.VERIFIED, S.HOSTING_IN_PROGRESS, S.HOSTING_DONE, S.HOSTING_FAILED):
@@ -44,7 +45,7 @@ def bring_to(world: World, state: S, phone: str = PHONE, project: str = PROJECT)
         return service.get(project, phone)
     service.send_voice_challenge(project, phone)
     if state is S.VERIFICATION_FAILED:
-        world.advance(world.settings.timings.voice_code_ttl)
+        advance(world, world.settings.timings.voice_code_ttl)
     elif state is S.VERIFICATION_BLOCKED:
         code = wrong_code(service.voice_challenge(project, phone).code)
         for _ in range(world.settings.limits.voice_attempts):

@@ -6,7 +6,10 @@ import ssl
 import time
 from dataclasses import dataclass, field
 
-import httpx
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # httpx is imported where it is used: `sinch-mock serve` starts without it
+    import httpx
 
 from mock_server.conform.cases import Battery, Case, Request
 from mock_server.core.clock import Clock
@@ -77,6 +80,8 @@ class Report:
 
 
 def _send(client: httpx.Client, url: str, request: Request) -> Answer:
+    import httpx
+
     started = time.perf_counter()
     try:
         response = client.post(url, content=request.body, headers=request.headers)
@@ -119,6 +124,8 @@ def check_handler(url: str, secret: str, *, project_id: str = DEFAULT_PROJECT, t
     battery = Battery(secret=secret, project_id=project_id, now=Clock().now(), rng=rng)
     report = Report(url=url, threshold=threshold, seed=rng.seed)
     headers = {"User-Agent": USER_AGENT}
+    import httpx
+
     with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, verify=verify,
                       headers=headers) as client:
         for case in battery.build():

@@ -27,7 +27,6 @@ from mock_server.http.control import clock_body
 POLL_SECONDS = 0.2
 HEARTBEAT_SECONDS = 15.0
 STREAM_SECONDS = 300.0
-DEFAULT_MAX_STREAMS = 16
 
 
 class StreamGate:

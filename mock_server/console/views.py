@@ -25,7 +25,7 @@ from mock_server.domain.hosting_orders.model import (
     HostingOrderState,
     LetterOfAuthorization,
 )
-from mock_server.domain.imported_numbers.model import ImportedNumber
+from mock_server.domain.imported_numbers.model import ImportedNumber, by_created_time
 from mock_server.domain.project import Project
 from mock_server.domain.provisioning import State
 from mock_server.domain.qualified_numbers.model import GlobalProcessState
@@ -35,10 +35,10 @@ from mock_server.http.bodies import json_object, query_one
 from mock_server.http.common import json_response, world_of
 from mock_server.http.control import clock_body
 from mock_server.serializers.hosting_orders import hosting_order_json, hosting_order_number_json, report_json
-from mock_server.http.imported_numbers import imported_number_response_json
 from mock_server.serializers.callbacks import configuration_json
 from mock_server.serializers.common import page_json
 from mock_server.serializers.events import ledger_entry_with_body_json
+from mock_server.serializers.imported_numbers import imported_number_response_json
 from mock_server.serializers.qualified_numbers import qualified_number_with_challenge_json
 
 PAGE_SIZE = 25
@@ -136,7 +136,7 @@ async def imported_numbers(request: Request) -> JSONResponse:
     with world.transaction():
         numbers = (n for n in _project(world, request).imported_numbers.values()
                    if (state is None or sms_state(n) == state) and text in n.phone_number)
-        page = _page(request, numbers, lambda n: (n.created_time, n.phone_number), {"state": state, "q": text})
+        page = _page(request, numbers, by_created_time, {"state": state, "q": text})
         body = page_json("importedNumbers", page, imported_number_response_json)
     return json_response(body)
 

@@ -20,6 +20,9 @@ def _system_now() -> datetime:
     return _dt.datetime.now(timezone.utc)
 
 
+BACKWARDS = "the clock only moves forward (a reset does not rewind it; PUT /_mock/state restores a saved time)"
+
+
 class ClockError(ValueError):
     """A clock move that the clock refuses (for example, backwards)."""
 
@@ -64,7 +67,7 @@ class Clock:
     def after(self, seconds: float) -> datetime:
         """The instant `seconds` (>= 0) from now, within the instants the mock deals in."""
         if seconds < 0:
-            raise ClockError("the clock only moves forward")
+            raise ClockError(BACKWARDS)
         try:
             instant = self.now() + timedelta(seconds=seconds)
         except OverflowError:
@@ -75,10 +78,14 @@ class Clock:
 
     def set(self, instant: datetime) -> datetime:
         """Freeze the clock and jump forward to `instant`."""
+        return self._move_to(self.ahead(instant))
+
+    def ahead(self, instant: datetime) -> datetime:
+        """`instant` in UTC, if it is not before now; else the ClockError of a move backwards."""
         instant = instant.astimezone(timezone.utc)
         if instant < self.now():
-            raise ClockError("the clock only moves forward (a reset does not rewind it; PUT /_mock/state restores a saved time)")
-        return self._move_to(instant)
+            raise ClockError(BACKWARDS)
+        return instant
 
     def _move_to(self, instant: datetime) -> datetime:
         if instant > LATEST:

@@ -39,20 +39,28 @@ class Gate:
         self._changed = asyncio.Event()
         event.set()
 
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[None]:
+    async def enter_reading(self) -> None:
+        """Pass the gate as a reader (pair with `leave_reading`); at once when no heavy job
+        runs or waits, which is the usual case."""
         while True:
             event = self._event()
             if not self.busy:
                 break
             await event.wait()
         self.readers += 1
+
+    def leave_reading(self) -> None:
+        self.readers -= 1
+        if self.readers == 0 and self._writers_waiting:  # only a waiting job listens for this
+            self._signal()
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[None]:
+        await self.enter_reading()
         try:
             yield
         finally:
-            self.readers -= 1
-            if self.readers == 0:
-                self._signal()
+            self.leave_reading()
 
     @asynccontextmanager
     async def writing_alone(self) -> AsyncIterator[None]:

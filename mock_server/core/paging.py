@@ -112,22 +112,24 @@ def paginate(
     (None: a list of no one project, such as a control-plane list across projects).
     """
     matching = items if isinstance(items, list) else list(items)
-    return paginate_sorted(_Unordered(matching, sort_key, page_size + 1), sort_key, page_size, page_token, filters,
+    return paginate_sorted(Unordered(matching, sort_key, page_size + 1), sort_key, page_size, page_token, filters,
                            project_id=project_id)
 
 
-class _Unordered(Generic[T]):
+class Unordered(Generic[T]):
     """Items in no order, as `Ordered`: the next `wanted` after a key come from a heap."""
 
     def __init__(self, items: list[T], sort_key: Callable[[T], tuple], wanted: int) -> None:
         self._items, self._sort_key, self._wanted = items, sort_key, wanted
 
-    def _key(self, item: T) -> tuple:
-        return tuple(self._sort_key(item))  # a list is accepted too
-
     def after(self, key: tuple | None) -> Iterator[T]:
-        remaining = self._items if key is None else [i for i in self._items if self._key(i) > key]
-        return iter(heapq.nsmallest(self._wanted, remaining, key=self._key))
+        """Each item's key is computed once (a list is accepted as a key too); the position
+        breaks ties, so items themselves are never compared."""
+        sort_key, items = self._sort_key, self._items
+        keyed = [(tuple(sort_key(item)), at) for at, item in enumerate(items)]
+        if key is not None:
+            keyed = [pair for pair in keyed if pair[0] > key]
+        return iter([items[at] for _, at in heapq.nsmallest(self._wanted, keyed)])
 
     def count(self) -> int:
         return len(self._items)

@@ -19,7 +19,8 @@ from phonenumbers import PhoneNumberType
 from mock_server.core.errors import field_error
 
 SUPPORTED_REGIONS = ("US", "CA")
-_E164_NANP = re.compile(r"^\+1\d{10}$")
+_E164_DIGITS = r"\+1\d{10}"
+E164_NANP = re.compile(rf"^{_E164_DIGITS}$")  # the shape of every number: +1 and ten digits
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def parse_e164(raw: object, field_name: str = "phoneNumber") -> PhoneNumber:
     """Check the shape (`+1` and ten digits) and what phonenumbers knows of the number."""
     if raw is None:
         raise field_error(field_name, "is required")
-    if not isinstance(raw, str) or not _E164_NANP.match(raw):
+    if not isinstance(raw, str) or not E164_NANP.match(raw):
         raise field_error(
             field_name,
             f"{raw!r} is not an E.164 number of the US or Canada ('+1' followed by ten digits)",
@@ -74,7 +75,7 @@ def spec_example_numbers() -> frozenset[str]:
     such number (E-NUM-1)."""
     from mock_server.spec import spec_bytes
 
-    return frozenset(m.decode() for m in re.findall(rb"\+1\d{10}(?!\d)", spec_bytes()))
+    return frozenset(m.decode() for m in re.findall(rf"{_E164_DIGITS}(?!\d)".encode(), spec_bytes()))
 
 
 def check_region_code(raw: object, field_name: str = "regionCode") -> str:

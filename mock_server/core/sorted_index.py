@@ -19,15 +19,22 @@ import heapq
 from dataclasses import dataclass
 from functools import partial
 from itertools import dropwhile
-from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Generic, Iterable, Iterator, Protocol, TypeVar
 
 from sortedcontainers import SortedList
+
+from mock_server.core.digit_index import DigitIndex, slots_of
+from mock_server.core.paging import Unordered
 
 T = TypeVar("T")
 K = TypeVar("K")
 
 # More buckets than this in one query: walk the whole order and filter instead of merging.
 MAX_MERGED_BUCKETS = 16
+# A digit query takes its matches as the candidates (about 0.6 µs each: key, heap) while
+# matches² <= this × wanted × walked; else it walks the order, testing about wanted × walked /
+# matches records (about 0.3 µs each). Measured with benchmarks/listing.py's numbers.
+CANDIDATES_FACTOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,23 @@ class IndexSpec(Generic[T]):
     watched: frozenset[str]  # the fields `orders` and `facet` read (a part's name included)
     parts: tuple[str, ...] = ()  # fields holding nested `Watched` records the facet reads
     part_watched: frozenset[str] = frozenset()  # the fields of those parts that it reads
+    # A fixed-width digit string of each record (a phone number's digits) that queries may ask
+    # "these digits at one of these positions" of (core/digit_index.py); `digits` must be watched.
+    digits: Callable[[T], str] | None = None
+    digits_width: int = 0
+    # The fields the facet and `digits` read: a change of any other (a sort key's time) leaves
+    # the digit index as it is (None: every watched field may move a record in it).
+    digits_watched: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class DigitQuery:
+    """`digits` at one of `offsets` of the records' digit strings; `matches` says the same of
+    one record (for records whose text does not have the index's width)."""
+
+    offsets: tuple[int, ...]
+    digits: str
+    matches: Callable[[Any], bool]
 
 
 class Watched:
@@ -84,20 +108,24 @@ def _assign_watched(self: Any, place: tuple, name: str, value: Any, assign: Call
     if name not in (spec.watched if record is self else spec.part_watched):
         assign(name, value)
         return
-    owner._unplace(record, seq)
+    digits = record is not self or spec.digits_watched is None or name in spec.digits_watched
+    owner._unplace(record, seq, digits)
     assign(name, value)
-    owner._place(record, seq)
+    owner._place(record, seq, digits)
 
 
 _WATCHED_NAMES: set[str] = set()  # every field some spec watches: the fast path skips the rest
 
 
 class Selection(Generic[T]):
-    """The records of one query in one sort order: those after a key, and how many in all."""
+    """The records of one query in one sort order: those after a key, and how many in all
+    (`known_count` when the caller knows it already)."""
 
-    def __init__(self, sources: list[SortedList], predicate: Callable[[T], bool] | None) -> None:
+    def __init__(self, sources: list[SortedList], predicate: Callable[[T], bool] | None,
+                 known_count: int | None = None) -> None:
         self._sources = sources
         self._predicate = predicate
+        self._known_count = known_count
 
     def after(self, key: tuple | None) -> Iterator[T]:
         """Records in sort order whose key is strictly greater than `key` (all with None).
@@ -109,6 +137,8 @@ class Selection(Generic[T]):
         return records if self._predicate is None else filter(self._predicate, records)
 
     def count(self) -> int:
+        if self._known_count is not None:
+            return self._known_count
         if self._predicate is None:
             return sum(len(source) for source in self._sources)
         return sum(1 for source in self._sources for entry in source if self._predicate(entry[-1]))
@@ -122,45 +152,60 @@ def _entries_after(source: SortedList, key: tuple | None) -> Iterator[tuple]:
     return dropwhile(lambda entry: entry[:size] == key, source.islice(start))
 
 
-class IndexedDict(dict[K, T]):
-    """A dict of records that also keeps them in sort order (see the module's docstring)."""
+class KeyObserver(Protocol):
+    """Told of every key an observed dict gains or loses (`ObservedDict`, `IndexedDict`)."""
 
-    def __init__(self, spec: IndexSpec[T], items: Iterable[tuple[K, T]] | dict[K, T] = ()) -> None:
-        super().__init__()
-        self.spec = spec
-        _WATCHED_NAMES.update(spec.watched | spec.part_watched)
-        self._seq = 0
-        self._built = False  # built on the first query: loading many records sorts them once
-        self._all: dict[str, SortedList] = {}
-        self._buckets: dict[tuple, dict[str, SortedList]] = {}
-        for key, record in (items.items() if isinstance(items, dict) else items):
-            self[key] = record
+    def added(self, key: Any) -> None: ...
 
-    # --- the dict --------------------------------------------------------------------------
-    def __setitem__(self, key: K, record: T) -> None:
-        previous = dict.get(self, key)
-        if previous is not None:
-            self._forget(previous)
-        dict.__setitem__(self, key, record)
-        if self._built:
-            self._seq += 1
-            self._place(record, self._seq)
-        else:
-            self._mark(record, None)
+    def removed(self, key: Any) -> None: ...
+
+
+class ObservedDict(dict[K, T]):
+    """A dict that tells of every key it gains or loses, by whatever write: item assignment
+    (replacing a value is losing it and gaining the new one), `del`, `pop`, `popitem`,
+    `setdefault`, `update`, `clear`. It tells its `observer`, if any; a subclass may override
+    `_added` and `_removed` instead."""
+
+    observer: KeyObserver | None = None
+
+    def observe(self, observer: KeyObserver | None) -> None:
+        """Hand the dict to `observer` (None: to no one), telling the old one its keys are gone
+        and the new one its keys are there."""
+        if self.observer is not None:
+            for key in self:
+                self.observer.removed(key)
+        self.observer = observer
+        if observer is not None:
+            for key in self:
+                observer.added(key)
+
+    def _added(self, key: K, value: T) -> None:
+        if self.observer is not None:
+            self.observer.added(key)
+
+    def _removed(self, key: K, value: T) -> None:
+        if self.observer is not None:
+            self.observer.removed(key)
+
+    def __setitem__(self, key: K, value: T) -> None:
+        if key in self:
+            self._removed(key, dict.__getitem__(self, key))
+        dict.__setitem__(self, key, value)
+        self._added(key, value)
 
     def __delitem__(self, key: K) -> None:
-        record = dict.__getitem__(self, key)
+        value = dict.__getitem__(self, key)
         dict.__delitem__(self, key)
-        self._forget(record)
+        self._removed(key, value)
 
     def pop(self, key: K, *default: Any) -> Any:
         if key not in self:
             if default:
                 return default[0]
             raise KeyError(key)
-        record = dict.__getitem__(self, key)
+        value = dict.__getitem__(self, key)
         del self[key]
-        return record
+        return value
 
     def popitem(self) -> tuple[K, T]:
         key = next(reversed(self))
@@ -173,34 +218,111 @@ class IndexedDict(dict[K, T]):
 
     def update(self, *others: Any, **more: Any) -> None:
         for other in (*others, more):
-            for key, record in (other.items() if hasattr(other, "items") else other):
-                self[key] = record
+            for key, value in (other.items() if hasattr(other, "items") else other):
+                self[key] = value
+
+    def clear(self) -> None:
+        items = list(self.items())
+        dict.clear(self)
+        for key, value in items:
+            self._removed(key, value)
+
+
+class IndexedDict(ObservedDict[K, T]):
+    """A dict of records that also keeps them in sort order (see the module's docstring)."""
+
+    def __init__(self, spec: IndexSpec[T], items: Iterable[tuple[K, T]] | dict[K, T] = ()) -> None:
+        super().__init__()
+        self.spec = spec
+        _WATCHED_NAMES.update(spec.watched | spec.part_watched)
+        self._seq = 0
+        self._built = False  # built on the first query: loading many records sorts them once
+        self._all: dict[str, SortedList] = {}
+        self._buckets: dict[tuple, dict[str, SortedList]] = {}
+        self._digits: DigitIndex | None = None  # built on the first digit query
+        for key, record in (items.items() if isinstance(items, dict) else items):
+            self[key] = record
+
+    # --- the dict --------------------------------------------------------------------------
+    def __setitem__(self, key: K, record: T) -> None:
+        previous = dict.get(self, key)
+        if previous is not None:
+            self._forget(previous)
+        ObservedDict.__setitem__(self, key, record)
+        if self._built:
+            self._seq += 1
+            self._place(record, self._seq)
+        else:
+            self._mark(record, None)
+
+    def __delitem__(self, key: K) -> None:
+        record = dict.__getitem__(self, key)
+        ObservedDict.__delitem__(self, key)
+        self._forget(record)
 
     def clear(self) -> None:
         for record in self.values():
             self._mark(record, None)
-        dict.clear(self)
-        self._all, self._buckets, self._built = {}, {}, False
+        ObservedDict.clear(self)
+        self._all, self._buckets, self._built, self._digits = {}, {}, False, None
 
     # --- the index ---------------------------------------------------------------------------
     def select(self, order: str, facet_matches: Callable[[T], bool],
-               residual: Callable[[T], bool] | None = None) -> Selection[T]:
+               residual: Callable[[T], bool] | None = None, *, digits: DigitQuery | None = None,
+               wanted: int = 1) -> Selection[T] | Unordered[T]:
         """The records in `order` whose facet passes `facet_matches` (asked of one record per
-        bucket: every record of a bucket has the same facet) and then `residual`, if given."""
+        bucket: every record of a bucket has the same facet) and then `residual`, if given.
+
+        With `digits` (which `residual` must test as well), the digit index counts the
+        matches. Few matches: they are the candidates, `wanted` of them taken in order by a heap.
+        Many: the order is walked, `residual` testing each record, about wanted × walked / matches
+        of them. Whichever costs less; either way the count costs no walk."""
         if not self._built:
             self._build()
-        buckets = [b for b in self._buckets.values() if facet_matches(_first(b[order]))]
-        if len(buckets) == len(self._buckets):
-            return Selection([self._all[order]], residual)
-        if len(buckets) > MAX_MERGED_BUCKETS:
-            def both(record: T) -> bool:
-                return facet_matches(record) and (residual is None or residual(record))
-            return Selection([self._all[order]], both)
-        return Selection([b[order] for b in buckets], residual)
+        chosen = [(facet, b) for facet, b in self._buckets.items() if facet_matches(_first(b[order]))]
+        buckets = [b for _, b in chosen]
+        every = len(buckets) == len(self._buckets)
+        predicate = residual
+        if every or len(buckets) > MAX_MERGED_BUCKETS:
+            sources = [self._all[order]]
+            if not every:
+                def predicate(record: T) -> bool:
+                    return facet_matches(record) and (residual is None or residual(record))
+        else:
+            sources = [b[order] for b in buckets]
+        if digits is None:
+            return Selection(sources, predicate)
+        index = self._digit_index()
+        found = index.matching(None if every else [facet for facet, _ in chosen], digits.offsets, digits.digits,
+                               digits.matches)
+        count = found.bit_count()
+        walked = sum(len(b[order]) for b in buckets)
+        if count * count <= CANDIDATES_FACTOR * wanted * walked:
+            records = [index.records[slot] for slot in slots_of(found)]
+            return Unordered(records, self.spec.orders[order], wanted)
+        return Selection(sources, predicate, known_count=count)
+
+    def _digit_index(self) -> DigitIndex:
+        """The digit index, built on first use; slots are sequence numbers, renumbered (the
+        whole index rebuilt) once deletions have left more than half of them empty."""
+        if self._digits is not None and self._seq > 2 * len(self) + 1024:
+            for record in self.values():
+                self._mark(record, None)
+            self._all, self._buckets, self._built, self._digits = {}, {}, False, None
+            self._build()
+        if self._digits is None:
+            spec = self.spec
+            assert spec.digits is not None, "this kind of record has no digit index"
+            index = DigitIndex(spec.digits_width, spec.digits)
+            for record in self.values():
+                index.place(record._index[1], record, spec.facet(record))  # type: ignore[attr-defined]
+            self._digits = index
+        return self._digits
 
     def _build(self) -> None:
         """Index every record at once: one sort per list instead of an insertion per record."""
         orders = self.spec.orders
+        self._seq, self._digits = 0, None  # nothing is placed: sequence numbers start again
         every: dict[str, list[tuple]] = {name: [] for name in orders}
         buckets: dict[tuple, dict[str, list[tuple]]] = {}
         for record in self.values():
@@ -229,7 +351,7 @@ class IndexedDict(dict[K, T]):
             if nested is not None:
                 object.__setattr__(nested, "_index", place)
 
-    def _place(self, record: T, seq: int) -> None:
+    def _place(self, record: T, seq: int, digits: bool = True) -> None:
         self._mark(record, (self, seq, record))
         facet = self.spec.facet(record)
         bucket = self._buckets.get(facet)
@@ -238,8 +360,10 @@ class IndexedDict(dict[K, T]):
         for name, entry in self._entries(record, seq):
             self._all[name].add(entry)
             bucket[name].add(entry)
+        if digits and self._digits is not None:
+            self._digits.place(seq, record, facet)
 
-    def _unplace(self, record: T, seq: int) -> None:
+    def _unplace(self, record: T, seq: int, digits: bool = True) -> None:
         facet = self.spec.facet(record)
         bucket = self._buckets[facet]
         for name, entry in self._entries(record, seq):
@@ -247,6 +371,8 @@ class IndexedDict(dict[K, T]):
             bucket[name].remove(entry)
         if not next(iter(bucket.values())):
             del self._buckets[facet]
+        if digits and self._digits is not None:
+            self._digits.unplace(seq, record, facet)
 
     def _forget(self, record: T) -> None:
         place = getattr(record, "_index", None)

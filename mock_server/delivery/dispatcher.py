@@ -29,9 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterator
 
-import httpx
-
 from mock_server.delivery import sender
+from mock_server.delivery.connections import ConnectionPool
 from mock_server.delivery.destinations import OwnAddress
 from mock_server.delivery.limiter import Limiter, Slot
 from mock_server.delivery.planning import Item, arrange, with_duplicates
@@ -88,7 +87,7 @@ class Dispatcher:
         self._queued: dict[str, CallbackEvent] = {}  # event id -> event: in a lane or in flight
         self._flying: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._client: httpx.AsyncClient | None = None
+        self._client: ConnectionPool | None = None
         self._limiter = Limiter(lambda: self.world.settings.callbacks.concurrency)
         self._generation = world.events.generation
         self._scan_from = 0  # every event before this index is finished (not pending)
@@ -126,7 +125,7 @@ class Dispatcher:
                 if lane is None:
                     lane = self._lanes[destination] = Lane(destination)
                 lane.round()
-                lane.waiting = deque(arrange([*lane.waiting, *items], settings.order, world.rng))
+                lane.waiting = deque(arrange(lane.waiting, items, settings.order, world.rng))
             count = sum(len(items) for items in fresh.values())
         for destination in fresh:
             self._wake(self._lanes[destination])

@@ -19,12 +19,13 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from mock_server.core.errors import field_error, not_found
 from mock_server.core.paging import DEFAULT_PAGE_SIZE, Page, paginate
+from mock_server.core.rng import Purpose
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.provisioning import STORED_NAMES
 
@@ -119,7 +120,6 @@ class EventLog:
         self._world = world
         self.events: list[CallbackEvent] = []
         self.by_id: dict[str, CallbackEvent] = {}
-        self._listeners: list[Callable[[CallbackEvent], None]] = []
         # Bumped whenever the log is emptied (reset, state import): deliveries in flight then
         # belong to a past the ledger no longer holds.
         self.generation = 0
@@ -129,9 +129,6 @@ class EventLog:
         self.trims = 0  # bumped on every drop: positions in `events` moved
         self._last_seq = 0
         self._history = 0  # > 0 inside `history()`
-
-    def subscribe(self, listener: Callable[[CallbackEvent], None]) -> None:
-        self._listeners.append(listener)
 
     def record(
         self,
@@ -152,7 +149,7 @@ class EventLog:
         # records one event per transition).
         event = CallbackEvent.model_construct(
             seq=self._last_seq + 1,
-            event_id=self._world.rng.hex(26),
+            event_id=self._world.rng.stream(Purpose.EVENT_IDS, project_id).hex(26),
             project_id=project_id,
             resource_type=resource_type,
             event_type=event_type,
@@ -173,8 +170,6 @@ class EventLog:
         self.by_id[event.event_id] = event
         self.changes += 1
         self._trim()
-        for listener in self._listeners:
-            listener(event)
         return event
 
     @contextmanager

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from mock_server.core.errors import ApiError
-from mock_server.core.rng import Rng
+from mock_server.core.rng import Purpose, Rng
 
 MAX_RULES = 100
 MAX_DELAY_SECONDS = 60.0
@@ -163,7 +163,9 @@ class FaultRules:
     def pick(self, call: Call, rng: Rng) -> FaultRule | None:
         """The rule that fires for this call, if any: rules are tried in the order they were
         added; each matching rule with calls left counts the call, and fires with its
-        probability (drawn from `rng` only when it is below 1). The first that fires wins."""
+        probability (drawn only when it is below 1, from the called project's own stream, so
+        another project's calls never change which of a project's calls fail). The first that
+        fires wins."""
         for rule in self.rules:
             if rule.remaining == 0 or not rule.matches(call):
                 continue
@@ -171,7 +173,8 @@ class FaultRules:
             if rule.remaining is not None:
                 rule.remaining -= 1
             probability = rule.spec.probability
-            if probability >= 1 or (probability > 0 and rng.random() < probability):
+            if probability >= 1 or (probability > 0
+                                    and rng.stream(Purpose.FAULTS, call.project_id).random() < probability):
                 rule.fired += 1
                 return rule
         return None

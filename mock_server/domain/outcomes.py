@@ -3,9 +3,10 @@
 Like test card numbers at a payment provider, numbers in the fictional 555-01XX exchange range
 (any area code, toll-free included: `+1 NPA 555 01XX`) have documented outcomes. Every other
 number, including every number used in the spec's own examples, succeeds. Scenarios add
-per-number overrides and campaign or service-plan states on top (`Outcomes.overrides`,
-`Outcomes.campaign_failures`, `Outcomes.service_plan_failures`); an override wins over the
-table. The table is documented in docs/magic-numbers.md; keep the two in step.
+per-number overrides and campaign or service-plan states on top (`OutcomeTables`): for the
+projects a scenario declares, or for every project when it declares none. A project's own
+override wins over a world-wide one, which wins over the table. The table is documented in
+docs/magic-numbers.md; keep the two in step.
 """
 
 from __future__ import annotations
@@ -74,17 +75,86 @@ class CarrierFailure:
     message: str
 
 
-class Outcomes:
+class OutcomeTables:
+    """Outcomes a scenario set: per-number overrides, campaigns and service plans that fail."""
+
     def __init__(self) -> None:
         self.overrides: dict[str, NumberOutcome] = {}
         self.campaign_failures: dict[str, str] = {}  # campaignId -> failure code
         self.service_plan_failures: dict[str, str] = {}  # servicePlanId -> failure code
 
+    def clear(self) -> None:
+        self.overrides.clear()
+        self.campaign_failures.clear()
+        self.service_plan_failures.clear()
+
+    def __bool__(self) -> bool:
+        return bool(self.overrides or self.campaign_failures or self.service_plan_failures)
+
+    def export(self) -> dict:
+        return {
+            "overrides": {k: v.model_dump() for k, v in self.overrides.items()},
+            "campaignFailures": dict(self.campaign_failures),
+            "servicePlanFailures": dict(self.service_plan_failures),
+        }
+
+    def restore(self, data: dict) -> None:
+        self.overrides = {k: NumberOutcome.model_validate(v) for k, v in data.get("overrides", {}).items()}
+        self.campaign_failures = dict(data.get("campaignFailures", {}))
+        self.service_plan_failures = dict(data.get("servicePlanFailures", {}))
+
+
+class Outcomes(OutcomeTables):
+    """The world-wide tables (set by scenarios that declare no project), and each project's own
+    (set by scenarios that declare it). `of(projectId)` answers what fails in one project."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.projects: dict[str, OutcomeTables] = {}
+
+    def own(self, project_id: str) -> OutcomeTables:
+        """The project's own tables, made empty on first use."""
+        return self.projects.setdefault(project_id, OutcomeTables())
+
+    def of(self, project_id: str) -> "ProjectOutcomes":
+        own = self.projects.get(project_id)
+        return ProjectOutcomes((own, self) if own else (self,))
+
+    def clear(self) -> None:
+        super().clear()
+        self.projects.clear()
+
+    def export(self) -> dict:
+        return {**super().export(),
+                "projects": {pid: tables.export() for pid, tables in sorted(self.projects.items()) if tables}}
+
+    def restore(self, data: dict) -> None:
+        super().restore(data)
+        self.projects = {}
+        for project_id, tables in data.get("projects", {}).items():
+            self.own(project_id).restore(tables)
+
+
+class ProjectOutcomes:
+    """What fails in one project: its own tables first, then the world-wide ones; a number
+    neither names follows the magic-number table."""
+
+    def __init__(self, tables: tuple[OutcomeTables, ...]) -> None:
+        self._tables = tables
+
     def for_number(self, e164: str) -> NumberOutcome:
-        if e164 in self.overrides:
-            return self.overrides[e164]
+        for tables in self._tables:
+            if e164 in tables.overrides:
+                return tables.overrides[e164]
         match = _MAGIC.match(e164)
         return MAGIC_TABLE.get(match.group(1), HAPPY) if match else HAPPY
+
+    def _first(self, table: str, key: str) -> str | None:
+        for tables in self._tables:
+            code = getattr(tables, table).get(key)
+            if code is not None:
+                return code
+        return None
 
     def eligibility_error(self, e164: str) -> str | None:
         return self.for_number(e164).not_eligible
@@ -96,10 +166,10 @@ class Outcomes:
         return self.for_number(e164).osr
 
     def platform_failure(self, e164: str, service_plan_id: str) -> str | None:
-        return self.for_number(e164).platform or self.service_plan_failures.get(service_plan_id)
+        return self.for_number(e164).platform or self._first("service_plan_failures", service_plan_id)
 
     def campaign_failure(self, e164: str, campaign_id: str) -> str | None:
-        return self.for_number(e164).campaign or self.campaign_failures.get(campaign_id)
+        return self.for_number(e164).campaign or self._first("campaign_failures", campaign_id)
 
     def carrier_error(self, e164: str, carrier: str) -> str | None:
         return self.for_number(e164).carrier.get(carrier)
@@ -124,21 +194,3 @@ class Outcomes:
             carrier.error_code = failure.error_code if failure else ""
             carrier.error_message = failure.message if failure else ""
             carrier.update_time = now
-
-    def clear(self) -> None:
-        self.overrides.clear()
-        self.campaign_failures.clear()
-        self.service_plan_failures.clear()
-
-    def export(self) -> dict:
-        return {
-            "overrides": {k: v.model_dump() for k, v in self.overrides.items()},
-            "campaignFailures": dict(self.campaign_failures),
-            "servicePlanFailures": dict(self.service_plan_failures),
-        }
-
-    def restore(self, data: dict) -> None:
-        self.overrides = {k: NumberOutcome.model_validate(v) for k, v in data.get("overrides", {}).items()}
-        self.campaign_failures = dict(data.get("campaignFailures", {}))
-        self.service_plan_failures = dict(data.get("servicePlanFailures", {}))
-

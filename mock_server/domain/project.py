@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from mock_server.core.sorted_index import IndexedDict
+from mock_server.core.sorted_index import IndexedDict, ObservedDict
 from mock_server.domain.hosting_orders.model import HOSTING_ORDER_INDEX, HostingOrder
 from mock_server.domain.imported_numbers.model import IMPORTED_NUMBER_INDEX, ImportedNumber
 from mock_server.domain.provisioning import Record
@@ -42,3 +42,5 @@ class Project(Record):
             records = getattr(self, name)
             if not isinstance(records, IndexedDict):
                 setattr(self, name, IndexedDict(spec, records))
+        if not isinstance(self.running_order_by_number, ObservedDict):  # the world's NumberHolders observes it
+            self.running_order_by_number = ObservedDict(self.running_order_by_number)

@@ -22,9 +22,6 @@ class State(str, Enum):
     STATE_UNSPECIFIED = "STATE_UNSPECIFIED"
 
 
-FINISHED_STATES = (State.DONE, State.FAILED)
-
-
 class IllegalTransition(RuntimeError):
     """A move a state machine does not have: a bug in the mock, never a client error."""
 
@@ -36,6 +33,7 @@ def enter(record: object, attribute: str, edges: Mapping[tuple[E, E], str], to: 
     if (current, to) not in edges:
         raise IllegalTransition(f"{what}: {current.value} -> {to.value} is not a transition")
     setattr(record, attribute, to)
+
 
 CARRIERS = ("smsAtt", "smsTmo", "mmsAtt", "mmsTmo")
 

@@ -1,7 +1,7 @@
 """Knobs of the simulation: lifecycle delays, limits and callback behaviour.
 
 Defaults are realistic in shape but short, so a test advances minutes, not days. Scenarios
-and start-up configuration change them; docs/lifecycles.md lists every one. Every knob has a
+and start-up configuration change them; docs/scenarios.md lists every one. Every knob has a
 finite upper bound (docs/limits.md), so no delay added to an instant of the clock's range
 overflows and no setting makes the mock wait forever.
 """
@@ -21,6 +21,11 @@ MAX_CALLBACK_TIMEOUT = 60  # seconds to wait for a callback receiver, at most
 MAX_CONCURRENCY = 256
 LEDGER_EVENTS = 10_000  # callback events the ledger keeps by default
 MAX_LEDGER_EVENTS = 1_000_000
+
+# How waiting callbacks to one destination are ordered (`callbacks.order`, `--callback-order`,
+# scenarios): drawn from the seeded generator, or creation order.
+RANDOM_ORDER, FIFO_ORDER = "random", "fifo"
+CALLBACK_ORDERS = (RANDOM_ORDER, FIFO_ORDER)
 
 
 class _Model(BaseModel):
@@ -62,7 +67,7 @@ class Limits(_Model):
 
 
 class CallbackSettings(_Model):
-    order: Literal["random", "fifo"] = "random"
+    order: Literal[CALLBACK_ORDERS] = RANDOM_ORDER  # type: ignore[valid-type]
     max_attempts: int = Field(6, ge=1, le=MAX_ATTEMPTS, description="delivery attempts before an event is failed")
     initial_backoff: float = Field(5, ge=0, le=MAX_INITIAL_BACKOFF,
                                    description="seconds before the first retry; doubles each time")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any, Callable, Iterator
 
 from mock_server.core.clock import Clock
@@ -17,6 +16,7 @@ from mock_server.core.rng import Rng
 from mock_server.core.scheduler import Scheduler
 from mock_server.domain.events import EventLog
 from mock_server.domain.faults import FaultRules
+from mock_server.domain.holders import NumberHolders, Projects
 from mock_server.domain.outcomes import Outcomes
 from mock_server.domain.project import Project
 from mock_server.domain.settings import Settings
@@ -35,7 +35,8 @@ class World:
         self.settings = settings or Settings()
         self.initial_settings = self.settings.model_copy(deep=True)
         self.outcomes = Outcomes()
-        self.projects: dict[str, Project] = {}
+        self.holders = NumberHolders()  # number -> holding project, kept in step by `projects`
+        self.projects: dict[str, Project] = Projects(self.holders)
         self.events = EventLog(self)
         self.journal: list[dict[str, Any]] = []
         self.sinks = Sinks()  # the built-in callback receiver (not part of the exported state)
@@ -88,9 +89,6 @@ class World:
                 del self.journal[:excess]
                 self.journal_dropped += excess
 
-    def now(self) -> datetime:
-        return self.clock.now()
-
     # --- time -----------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator["World"]:
@@ -102,20 +100,6 @@ class World:
     def catch_up(self) -> int:
         with self.lock:
             return self.scheduler.run_due()
-
-    def advance(self, seconds: float) -> datetime:
-        with self.lock:
-            self.scheduler.run_due()
-            instant = self.clock.advance(seconds)
-            self.scheduler.run_due(instant)
-            return instant
-
-    def set_time(self, instant: datetime) -> datetime:
-        with self.lock:
-            self.scheduler.run_due()
-            instant = self.clock.set(instant)
-            self.scheduler.run_due(instant)
-            return instant
 
     # --- whole state ----------------------------------------------------------------------
     def reset(self) -> None:

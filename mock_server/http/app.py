@@ -28,6 +28,7 @@ from mock_server.http.framing import FramingMiddleware
 from mock_server.http.gate import GateMiddleware
 from mock_server.http.guard import BrowserPolicy, ControlPlaneGuard, cors_middleware
 from mock_server.http.journal import JournalMiddleware
+from mock_server.http.routing import IndexedRouter
 from mock_server.http.state import ScenarioHost, export_document, import_document
 from mock_server.spec import spec_bytes
 from mock_server.state import StateError
@@ -52,7 +53,6 @@ def build_routes() -> list:
         *qualified_numbers.control_routes,
         *hosting_orders.control_routes,
         *callbacks.control_routes,
-        *imported_numbers.control_routes,
         *state.control_routes,
         *explorer.control_routes,
         *sink.control_routes,
@@ -107,7 +107,6 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
                 save_state_file(config.state_file, world, scenarios)
 
     app = Starlette(
-        routes=build_routes(),
         middleware=[
             cors_middleware(policy),  # outermost: preflights are answered before anything else
             Middleware(FramingMiddleware),
@@ -118,10 +117,9 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
             Middleware(faults.FaultMiddleware, world=world),  # inside authentication: a refused call draws no fault
         ],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        lifespan=lifespan,
     )
     # A trailing slash is an unknown path (404), as at the real API's gateway: no redirect.
-    app.router.redirect_slashes = False
+    app.router = IndexedRouter(routes=build_routes(), redirect_slashes=False, lifespan=lifespan)
     faults.quiet_dropped_connections()
     app.state.config = config
     app.state.world = world

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mock_server.config import AccessKey
 from mock_server.core.clock import Clock
 from mock_server.core.errors import ApiError, permission_denied, unauthenticated
-from mock_server.core.rng import Rng
+from mock_server.core.rng import Purpose, Rng
 from mock_server.http.bodies import read_body
 from mock_server.http.common import project_in_path
 from mock_server.http.errors import error_response
@@ -92,7 +92,7 @@ class Authenticator:
         while self._tokens and (len(self._tokens) >= MAX_TOKENS
                                 or next(iter(self._tokens.values())).expires_at <= now):
             self._tokens.popitem(last=False)
-        token = self._rng.hex(48)
+        token = self._rng.stream(Purpose.OAUTH_TOKENS).hex(48)
         self._tokens[token] = IssuedToken(key, self._clock.now() + timedelta(seconds=TOKEN_LIFETIME))
         return {"access_token": token, "token_type": "bearer", "expires_in": TOKEN_LIFETIME, "scope": ""}
 
@@ -135,8 +135,10 @@ class AuthMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/v1/"):
-            headers = dict(scope["headers"])
-            header = headers.get(b"authorization", b"").decode("latin-1") or None
+            header = None
+            for name, value in scope["headers"]:  # the last one counts, as in a dict of them
+                if name == b"authorization":
+                    header = value.decode("latin-1") or None
             try:
                 self.authenticator.authenticate(header, project_in_path(scope["path"]))
             except ApiError as error:

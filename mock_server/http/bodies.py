@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 
 from mock_server.core.errors import ApiError, FieldViolation, field_error, invalid_argument
+from mock_server.core.fieldpath import field_path
 from mock_server.core.jsontext import JsonTextError, parse_json
 from mock_server.core.paging import order_by_from, page_size_from
 from mock_server.http.gate import off_loop
@@ -107,17 +108,6 @@ async def json_object(request: Request, *, required: bool = True, limit: int = M
     if not isinstance(data, dict):
         raise invalid_argument("The request body must be a JSON object")
     return data
-
-
-def field_path(loc: tuple) -> str:
-    """A pydantic error location as the API names fields: `directLoaInfo.address.city`, `numbers[2]`."""
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif not str(part).startswith("function-"):
-            path += f".{part}" if path else str(part)
-    return path
 
 
 def violations_of(error: ValidationError) -> list[FieldViolation]:

@@ -17,9 +17,10 @@ from mock_server.core.paging import page_size_from
 from mock_server.delivery.destinations import callback_url_problem
 from mock_server.domain.callback_configuration import CallbackConfigurationUpdate
 from mock_server.http.bodies import RequestModel, json_object, parse_body, query_one
-from mock_server.http.common import check_destination, json_response, world_of
+from mock_server.http.common import PROJECT_PATH, check_destination, json_response, world_of
 from mock_server.serializers.callbacks import configuration_json
 from mock_server.serializers.events import ledger_entry_json
+
 
 class CallbackConfigurationBody(RequestModel):
     """`CallbackConfigurationUpdate` (null is refused, as everywhere; absent leaves the secret)."""
@@ -100,7 +101,7 @@ async def redeliver_event(request: Request) -> JSONResponse:
         return json_response(ledger_entry_json(event))
 
 
-_CONFIGURATION = "/v1/projects/{projectId}/callbackConfiguration"
+_CONFIGURATION = f"{PROJECT_PATH}/callbackConfiguration"
 
 routes: list[BaseRoute] = [
     Route(_CONFIGURATION, get_configuration, methods=["GET"]),

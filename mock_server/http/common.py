@@ -7,20 +7,23 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import compile_path
 
 from mock_server.core.errors import field_error
 from mock_server.delivery.destinations import OWN_ADDRESS_MESSAGE, OwnAddress
 from mock_server.domain.world import World
 
 
-_PROJECT_IN_PATH = re.compile(r"^/v1/projects/([^/]+)")
+PROJECT_PATH = "/v1/projects/{projectId}"
+"""Where every API route starts; `project_in_path` reads the project id with the same pattern."""
+_PROJECT_IN_PATH = re.compile(compile_path(PROJECT_PATH)[0].pattern.removesuffix("$"))
 
 
 def project_in_path(path: str) -> str | None:
     """The project id of an API path, exactly as the routes read it (`{projectId}`: the whole
     segment of the decoded path, `alpha:beta` included)."""
     match = _PROJECT_IN_PATH.match(path)
-    return match.group(1) if match else None
+    return match.group("projectId") if match else None
 
 
 def world_of(request: Request) -> World:

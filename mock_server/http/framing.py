@@ -19,8 +19,14 @@ class FramingMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            names = {name.lower() for name, _ in scope["headers"]}
-            if b"content-length" in names and b"transfer-encoding" in names:
+            length = coding = False
+            for name, _ in scope["headers"]:
+                name = name.lower()
+                if name == b"content-length":
+                    length = True
+                elif name == b"transfer-encoding":
+                    coding = True
+            if length and coding:
                 error = invalid_argument("The request has both Content-Length and Transfer-Encoding; send one")
                 response = error_response(error, scope.get("path", ""))
                 response.headers["Connection"] = "close"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
+import sys
 import threading
 from typing import Any, Callable, TypeVar
 
@@ -38,16 +39,26 @@ class GateMiddleware:
         if scope["type"] != "http" or path in FREE_PATHS or path in HEAVY_PATHS:
             await self.app(scope, receive, send)
             return
-        async with self.gate.reading():
+        gate = self.gate
+        await gate.enter_reading()
+        try:
             await self.app(scope, receive, send)
+        finally:
+            gate.leave_reading()
 
 
+# While a heavy job runs, the interpreter offers the event loop's thread its turn this often
+# (Python's default is 5 ms): each answer the loop gives meanwhile needs several turns, so health
+# and the requests that do not wait for the job answer in a few milliseconds, not tens.
+HEAVY_SWITCH_INTERVAL = 0.0005
 _collector = threading.Lock()
 _jobs_running = 0
+_switch_interval = sys.getswitchinterval()
 
 
 def _without_full_collections(job: Callable[[], T]) -> T:
-    """Run `job` with the cyclic garbage collector paused, then freeze what survives.
+    """Run `job` with the cyclic garbage collector paused and a short switch interval
+    (`HEAVY_SWITCH_INTERVAL`), then freeze what survives.
 
     A job that builds a large world (100,000 numbers are millions of objects) would otherwise
     trigger full collections that stop every thread, the event loop too, for a second or more.
@@ -55,8 +66,11 @@ def _without_full_collections(job: Callable[[], T]) -> T:
     (`gc.freeze`): later collections stay short. Objects are still freed by reference counting;
     the world's records hold no reference cycles.
     """
-    global _jobs_running
+    global _jobs_running, _switch_interval
     with _collector:
+        if _jobs_running == 0:
+            _switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_interval, HEAVY_SWITCH_INTERVAL))
         _jobs_running += 1
         gc.disable()
     try:
@@ -65,6 +79,7 @@ def _without_full_collections(job: Callable[[], T]) -> T:
         with _collector:
             _jobs_running -= 1
             if _jobs_running == 0:
+                sys.setswitchinterval(_switch_interval)
                 gc.freeze()
                 gc.enable()
 

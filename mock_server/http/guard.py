@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.core.errors import ApiError, permission_denied
 from mock_server.http.errors import error_response
@@ -86,10 +87,32 @@ def _host_name(host: str) -> str:
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
+class _CORS(CORSMiddleware):
+    """Starlette's CORS middleware, with a short way for requests that carry no `Origin` (every
+    call but a browser's): their answers only get `Vary: Origin`, as Starlette gives them."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or any(name == b"origin" for name, _ in scope["headers"]):
+            await super().__call__(scope, receive, send)
+            return
+
+        async def send_varying(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.get("headers") or []
+                if any(name.lower() == b"vary" for name, _ in headers):
+                    vary = MutableHeaders(scope=message)
+                    vary["Vary"] = ", ".join([*vary.getlist("Vary"), "Origin"])
+                else:
+                    message["headers"] = [*headers, (b"vary", b"Origin")]
+            await send(message)
+
+        await self.app(scope, receive, send_varying)
+
+
 def cors_middleware(policy: BrowserPolicy) -> Middleware:
     explicit = bool(policy.cors_origins)
     return Middleware(
-        CORSMiddleware,
+        _CORS,
         allow_origins=policy.cors_origins if explicit else [],
         allow_origin_regex=None if explicit else DEFAULT_ORIGIN_PATTERN,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BeforeValidator, StrictBool, StringConstrai
 from mock_server.core.timefmt import parse_rfc3339
 from mock_server.domain.hosting_orders.model import Address, AuthorisedPerson, LetterOfAuthorization, LoaType
 from mock_server.domain.hosting_orders.requests import ImportNumbersRequest, TextEnableRequest
-from mock_server.delivery.destinations import callback_url_problem
+from mock_server.domain.fields import MAX_DISPLAY_NAME, checked_callback_url
 from mock_server.http.bodies import RequestModel
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -42,18 +42,11 @@ def _rfc3339(value: object) -> datetime:
     raise ValueError("must be an RFC 3339 date-time with a time zone, e.g. 2026-01-13T14:34:40.968Z")
 
 
-def _callback_url(value: str) -> str:
-    problem = callback_url_problem(value) if value else None
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
 Text = Annotated[str, AfterValidator(_not_blank)]
 Email = Annotated[str, AfterValidator(_email)]
 Instant = Annotated[datetime, BeforeValidator(_rfc3339)]
-CallbackUrl = Annotated[str, AfterValidator(_callback_url)]
-DisplayName = Annotated[str, StringConstraints(max_length=256)]
+CallbackUrl = Annotated[str, AfterValidator(checked_callback_url)]
+DisplayName = Annotated[str, StringConstraints(max_length=MAX_DISPLAY_NAME)]
 
 
 class AuthorisedPersonBody(RequestModel):

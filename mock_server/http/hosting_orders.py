@@ -16,7 +16,7 @@ from mock_server.domain.hosting_orders.model import HostingOrderState, HostingOr
 from mock_server.domain.hosting_orders.queries import NumberFilter, OrderFilter
 from mock_server.domain.provisioning import State
 from mock_server.http.bodies import json_object, list_params, parse_body, query_many, query_one
-from mock_server.http.common import check_destination, json_response, world_of
+from mock_server.http.common import PROJECT_PATH, check_destination, json_response, world_of
 from mock_server.http.hosting_order_bodies import (
     ImportNumbersBody,
     TextEnableBody,
@@ -162,9 +162,9 @@ async def set_blanket_loa(request: Request) -> JSONResponse:
     return json_response({"projectId": project_id, "blanketLoa": approved})
 
 
-_ORDERS = "/v1/projects/{projectId}/hostingOrders"
+_ORDERS = f"{PROJECT_PATH}/hostingOrders"
 _ORDER = _ORDERS + "/{hostingOrderId}"
-_QUALIFIED = "/v1/projects/{projectId}/qualifiedNumbers"
+_QUALIFIED = f"{PROJECT_PATH}/qualifiedNumbers"
 
 routes: list[BaseRoute] = [
     Route(f"{_ORDERS}:importNumbers", import_numbers, methods=["POST"]),

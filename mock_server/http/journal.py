@@ -23,7 +23,7 @@ from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.core.errors import FieldViolation, invalid_argument
-from mock_server.core.timefmt import parse_rfc3339, rfc3339
+from mock_server.core.timefmt import format_rfc3339, parse_rfc3339, rfc3339
 from mock_server.domain.world import JOURNAL_LIMIT, World
 from mock_server.http.common import project_in_path
 
@@ -32,6 +32,7 @@ JOURNAL_BODY_BUDGET = 32 * 1024 * 1024  # body text of all entries together; the
 access_log = logging.getLogger("sinch_mock.access")
 FAULT_SCOPE_KEY = "sinch_mock.fault"  # set by the fault middleware (http/faults.py) on an injected fault
 _CLIENT_SECRET = re.compile(r"((?:^|&)client_secret=)[^&]*")  # a token request's form body
+HEADER_CACHE_LIMIT = 1024  # header lists kept with their journal form (most clients repeat theirs)
 
 
 def _journaled(method: str, path: str) -> tuple[bool, bool]:
@@ -51,13 +52,17 @@ class _Body:
         self.size = 0
 
     def add(self, chunk: bytes) -> None:
+        if not chunk:
+            return
         self.size += len(chunk)
         room = BODY_LIMIT - len(self.kept)
         if room > 0:
             self.kept += chunk[:room]
 
     def as_json(self, headers: dict[str, str]) -> dict[str, Any]:
-        body = _CLIENT_SECRET.sub(r"\1***", self.kept.decode("utf-8", errors="replace"))
+        body = self.kept.decode("utf-8", errors="replace")
+        if "client_secret=" in body:  # the pattern's own test, without scanning every body with it
+            body = _CLIENT_SECRET.sub(r"\1***", body)
         return {"headers": headers, "body": body, "bodySize": self.size, "bodyTruncated": self.size > len(self.kept)}
 
 
@@ -67,7 +72,10 @@ def _headers(raw: list[tuple[bytes, bytes]], key_of_token: Callable[[str], str |
         key, text = name.decode("latin-1").lower(), value.decode("latin-1")
         if key == "authorization":
             text = redact_authorization(text, key_of_token)
-        headers[key] = f"{headers[key]}, {text}" if key in headers else text
+        if key in headers:
+            headers[key] = f"{headers[key]}, {text}"
+        else:
+            headers[key] = text
     return headers
 
 
@@ -93,16 +101,35 @@ class JournalMiddleware:
         self.key_of_token = key_of_token
         self._last: dict[str, Any] | None = None  # the entry this middleware appended last
         self._body_bytes = 0  # body text held by the journal's entries
+        self._header_forms: dict[tuple[tuple[bytes, bytes], ...], dict[str, str]] = {}
+
+    def _headers(self, raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+        """`_headers(raw)`, kept for header lists seen before. A bearer token's redaction names
+        the token's key only while the token lives, so those are worked out every time."""
+        key = tuple(raw)
+        form = self._header_forms.get(key)
+        if form is None:
+            form = _headers(raw, self.key_of_token)
+            if form.get("authorization", "")[:7].lower() == "bearer ":
+                return form
+            if len(self._header_forms) >= HEADER_CACHE_LIMIT:
+                self._header_forms.clear()
+            self._header_forms[key] = form
+        return dict(form)  # each entry its own dict
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path, method = scope.get("path", ""), scope["method"]
+        path, method = scope["path"], scope["method"]
         record, control = _journaled(method, path)
+        logged = path != "/_mock/health" and access_log.isEnabledFor(logging.INFO)
+        if not record and not logged:  # nothing to note: no wrapper around the answer
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
         request_body, response_body = _Body(), _Body()
-        response: dict[str, Any] = {"status": 500, "headers": []}
+        response: list[Any] = [500, []]  # status, headers
 
         async def receive_recorded() -> Message:
             message = await receive()
@@ -111,28 +138,27 @@ class JournalMiddleware:
             return message
 
         async def send_recorded(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                response["status"] = message["status"]
-                response["headers"] = message.get("headers", [])
-            elif message["type"] == "http.response.body":
+            kind = message["type"]
+            if kind == "http.response.body":
                 response_body.add(message.get("body", b""))
+            elif kind == "http.response.start":
+                response[0] = message["status"]
+                response[1] = message.get("headers", [])
             await send(message)
 
         try:
-            if record:
-                await self.app(scope, receive_recorded, send_recorded)
-            else:
-                await self.app(scope, receive, send_recorded)
+            await self.app(scope, receive_recorded if record else receive, send_recorded)
         finally:
             duration_ms = round((time.perf_counter() - started) * 1000, 3)
-            if path != "/_mock/health":
+            if logged:
                 client = scope.get("client") or ("-", 0)
                 target = (scope.get("raw_path") or path.encode()).decode("latin-1")
                 query = scope.get("query_string", b"").decode("latin-1")
                 access_log.info('%s "%s %s%s" %s %.1f ms', client[0], method, target, "?" + query if query else "",
-                                response["status"], duration_ms)
+                                response[0], duration_ms)
             if record:
-                self._append(scope, control, response, request_body, response_body, duration_ms)
+                self._append(scope, control, {"status": response[0], "headers": response[1]}, request_body,
+                             response_body, duration_ms)
 
     def _append(self, scope: Scope, control: bool, response: dict[str, Any], request_body: _Body,
                 response_body: _Body, duration_ms: float) -> None:
@@ -142,13 +168,14 @@ class JournalMiddleware:
             "path": path,
             "query": scope.get("query_string", b"").decode("latin-1"),
             "status": response["status"],
-            "time": rfc3339(self.world.clock.now()),
+            "time": format_rfc3339(self.world.clock.now()),
             "projectId": project_in_path(path),
             "durationMs": duration_ms,
             "control": control,
-            "request": request_body.as_json(_headers(scope["headers"], self.key_of_token)),
-            "response": response_body.as_json(_headers(response["headers"], self.key_of_token)),
+            "request": (request := request_body.as_json(self._headers(scope["headers"]))),
+            "response": (answer := response_body.as_json(self._headers(response["headers"]))),
         }
+        kept = len(request["body"]) + len(answer["body"])  # what _kept_bytes(entry) counts
         fault = scope.get(FAULT_SCOPE_KEY)
         if fault is not None:
             entry["fault"] = fault
@@ -160,14 +187,15 @@ class JournalMiddleware:
                 self._body_bytes = sum(_kept_bytes(e) for e in journal)
             journal.append(entry)
             self._last = entry
-            self._body_bytes += _kept_bytes(entry)
-            dropped = 0
-            while len(journal) - dropped > JOURNAL_LIMIT or (self._body_bytes > JOURNAL_BODY_BUDGET
-                                                             and len(journal) - dropped > 1):
-                self._body_bytes -= _kept_bytes(journal[dropped])
-                dropped += 1
-            del journal[:dropped]
-            self.world.journal_dropped += dropped
+            self._body_bytes += kept
+            if len(journal) > JOURNAL_LIMIT or self._body_bytes > JOURNAL_BODY_BUDGET:
+                dropped = 0
+                while len(journal) - dropped > JOURNAL_LIMIT or (self._body_bytes > JOURNAL_BODY_BUDGET
+                                                                 and len(journal) - dropped > 1):
+                    self._body_bytes -= _kept_bytes(journal[dropped])
+                    dropped += 1
+                del journal[:dropped]
+                self.world.journal_dropped += dropped
 
 
 def _kept_bytes(entry: dict[str, Any]) -> int:

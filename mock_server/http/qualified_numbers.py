@@ -15,12 +15,12 @@ from mock_server.domain.qualified_numbers.model import QualifiedNumber
 from mock_server.domain.qualified_numbers.requests import AddNumbersRequest, ListNumbersRequest
 from mock_server.domain.qualified_numbers.service import QualifiedNumberService
 from mock_server.http.bodies import RequestModel, json_object, parse_body, query_many, query_one
-from mock_server.http.common import empty_response, json_response, world_of
+from mock_server.http.common import PROJECT_PATH, empty_response, json_response, world_of
 from mock_server.http.convertors import PHONE
 from mock_server.serializers.common import page_json
 from mock_server.serializers.qualified_numbers import qualified_number_json, voice_challenge_json
 
-V1 = "/v1/projects/{projectId}/qualifiedNumbers"
+V1 = f"{PROJECT_PATH}/qualifiedNumbers"
 MOCK = "/_mock/projects/{projectId}/qualifiedNumbers"
 
 

@@ -41,7 +41,7 @@ from mock_server.scenarios import (
     parse_data,
     shipped_names,
 )
-from mock_server.scenarios.errors import path_of
+from mock_server.core.fieldpath import field_path
 from mock_server.state import StateError, export_state, import_state
 
 
@@ -187,7 +187,7 @@ def _keys_of(raw: Any) -> list[AccessKey]:
     try:
         docs = _KEY_LIST.validate_python(raw)
     except ValidationError as error:
-        raise StateError([(path_of(("accessKeys", *e["loc"])), e["msg"]) for e in error.errors()]) from None
+        raise StateError([(field_path(("accessKeys", *e["loc"])), e["msg"]) for e in error.errors()]) from None
     return [AccessKey(doc.key_id, doc.key_secret, doc.project_id) for doc in docs]
 
 

@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
-import re
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from mock_server.core.errors import field_error
+from mock_server.domain.fields import project_id_problem
 from mock_server.domain.triggers import trigger
 from mock_server.http.bodies import json_object
 from mock_server.http.callbacks import check_url
 from mock_server.http.common import json_response, world_of
 from mock_server.serializers.events import ledger_entry_json
 
-_PROJECT_ID = re.compile(r"^[^/:?#\s]{1,200}$")
 MAX_FIELD_LENGTH = 2048
 
 
@@ -36,8 +34,9 @@ async def trigger_event(request: Request) -> JSONResponse:
     ledger entry (201)."""
     data = await json_object(request)
     project_id = _text(data, "projectId", required=True)
-    if not _PROJECT_ID.match(project_id or ""):
-        raise field_error("projectId", "must be a project id (no '/', ':', '?', '#' or spaces)")
+    problem = project_id_problem(project_id)
+    if problem:
+        raise field_error("projectId", problem)
     url = data.get("url")
     check_url(request, url)
     world = world_of(request)

@@ -116,19 +116,23 @@ def _apply_settings(world: World, scenario: Scenario) -> None:
 
 
 def _apply_outcomes(world: World, scenario: Scenario) -> None:
+    """Outcomes, campaign and service-plan states hold in the projects the scenario declares;
+    in every project when it declares none (docs/architecture.md, "Projects and isolation")."""
     from mock_server.domain.outcomes import NumberOutcome
 
-    outcomes = world.outcomes
-    for plan, state in scenario.service_plans.items():
-        _set_or_clear(outcomes.service_plan_failures, plan, SERVICE_PLAN_STATES[state])
-    for campaign, state in scenario.campaigns.items():
-        _set_or_clear(outcomes.campaign_failures, campaign, CAMPAIGN_STATES[state])
-    for entry in scenario.outcomes:
-        outcome = NumberOutcome(not_eligible=entry.not_eligible, invoices_rejected=entry.invoices_rejected,
-                                osr=entry.osr, platform=entry.platform,
-                                campaign=entry.campaign, carrier=dict(entry.carrier))
-        for phone in entry.phones():
-            outcomes.overrides[phone.e164] = outcome
+    scopes = [world.outcomes.own(p.id) for p in scenario.projects] or [world.outcomes]
+    outcomes = [(NumberOutcome(not_eligible=entry.not_eligible, invoices_rejected=entry.invoices_rejected,
+                               osr=entry.osr, platform=entry.platform,
+                               campaign=entry.campaign, carrier=dict(entry.carrier)), entry.phones())
+                for entry in scenario.outcomes]
+    for tables in scopes:
+        for plan, state in scenario.service_plans.items():
+            _set_or_clear(tables.service_plan_failures, plan, SERVICE_PLAN_STATES[state])
+        for campaign, state in scenario.campaigns.items():
+            _set_or_clear(tables.campaign_failures, campaign, CAMPAIGN_STATES[state])
+        for outcome, phones in outcomes:
+            for phone in phones:
+                tables.overrides[phone.e164] = outcome
 
 
 def _set_or_clear(table: dict[str, str], key: str, code: str | None) -> None:

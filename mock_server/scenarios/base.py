@@ -6,13 +6,12 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from mock_server.delivery.destinations import callback_url_problem
 from mock_server.domain.failure_codes import FAILURE_CODES
+from mock_server.domain.fields import ID_PATTERN, checked_callback_url
 from mock_server.domain.service_plans import BLANK, is_blank
 
 FailureCode = Literal[tuple(FAILURE_CODES)]  # type: ignore[valid-type]
 
-ID_PATTERN = r"^[^/:?#\s]+$"  # an id that can stand in a URL path
 KEY_PATTERN = r"^[^:,\s]+$"  # an access key id or secret (the CLI's KEY_ID:KEY_SECRET form)
 
 
@@ -24,10 +23,7 @@ class Model(BaseModel):
 
 def check_url(value: str) -> str:
     """An empty string, or an absolute http(s) URL."""
-    problem = callback_url_problem(value) if value else None
-    if problem:
-        raise ValueError(f"callback URL {problem}")
-    return value
+    return checked_callback_url(value, "callback URL ")
 
 
 def check_service_plan_id(value: str) -> str:

@@ -9,6 +9,8 @@ from typing import Any, Iterable
 import yaml
 from pydantic import ValidationError
 
+from mock_server.core.fieldpath import field_path, field_steps
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -38,22 +40,8 @@ class ScenarioError(ValueError):
 
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_+-]{1,64}$")  # a key name a problem in a file may quote
-_INTERNAL = re.compile(r"^[a-z-]+\[.*\]$")  # pydantic's own steps, e.g. function-after[...]
-
-
-def _steps(loc: Iterable[Any]) -> list[str | int]:
-    return [part for part in loc if isinstance(part, int) or not _INTERNAL.match(str(part))]
-
-
-def path_of(loc: Iterable[Any]) -> str:
-    """`('projects', 0, 'limits')` -> `projects[0].limits`."""
-    path = ""
-    for part in _steps(loc):
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path
+path_of = field_path  # `('projects', 0, 'limits')` -> `projects[0].limits`
+_steps = field_steps
 
 
 def _message(error: dict) -> str:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from mock_server.domain.faults import MAX_RULES as MAX_FAULT_RULES
+from mock_server.domain.fields import MAX_DISPLAY_NAME
 from mock_server.domain.faults import FaultSpec
 from mock_server.domain.provisioning import CARRIERS
 from mock_server.domain.settings import CallbackSettings, Limits, Timings
@@ -111,7 +112,7 @@ class QualifiedNumberSpec(NumberSet):
 class ImportedNumberSpec(NumberSet):
     service_plan: ServicePlanId = Field(description="servicePlanId it is linked to")
     campaign: str = Field("", description="campaignId it is linked to (10DLC); empty: none")
-    display_name: str = Field("", max_length=256)
+    display_name: str = Field("", max_length=MAX_DISPLAY_NAME)
     callback_url: CallbackUrl = Field("", description="where its callbacks go; empty: none")
     migrate_to_sinch_tmo: bool = False
     state: Literal["provisioned", "provisioning"] = Field(

@@ -7,15 +7,13 @@ looked up once per exchange (`+1 NPA NXX`), since that is what decides it.
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from mock_server.core.errors import ApiError
-from mock_server.core.phone import PhoneNumber, number_in_region, parse_e164
+from mock_server.core.phone import E164_NANP, SUPPORTED_REGIONS, PhoneNumber, number_in_region, parse_e164
 
-_E164_NANP = re.compile(r"^\+1\d{10}$")
 MAX_RANGE = 100_000
 
 
@@ -28,7 +26,7 @@ class NumberRange(BaseModel):
 
     @model_validator(mode="after")
     def _fits(self) -> "NumberRange":
-        if not _E164_NANP.match(self.start):
+        if not E164_NANP.match(self.start):
             raise ValueError(f"start {self.start!r} is not '+1' followed by ten digits")
         last = int(self.start[2:]) + (self.count - 1) * self.step
         if last > 9_999_999_999:
@@ -71,7 +69,7 @@ class NumberSet(BaseModel):
         if len(given) != 1:
             raise ValueError("give exactly one of number, numbers or range"
                              + (f" (found {', '.join(given)})" if given else ""))
-        if self.region_code is not None and self.region_code not in ("US", "CA"):
+        if self.region_code is not None and self.region_code not in SUPPORTED_REGIONS:
             raise ValueError(f"region_code {self.region_code!r} is not supported; use US or CA")
         if self.number is not None:
             self._expanded = [check_number(self.number, self.region_code)]
@@ -111,4 +109,4 @@ class NumberSet(BaseModel):
         """The region a number gets: the entry's region_code, else its own, else US."""
         if self.region_code:
             return self.region_code
-        return phone.known_region if phone.known_region in ("US", "CA") and not phone.toll_free else "US"
+        return phone.known_region if phone.known_region in SUPPORTED_REGIONS and not phone.toll_free else "US"

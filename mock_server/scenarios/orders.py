@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from mock_server.domain import toll_free
+from mock_server.domain.fields import MAX_DISPLAY_NAME
 from mock_server.scenarios.base import CallbackUrl, Model, ServicePlanId
 from mock_server.scenarios.numbers import NumberSet
 
@@ -57,7 +58,7 @@ class HostingOrderSpec(NumberSet):
     type: OrderType = Field("import", description="import | text_enable | text_enable_toll_free")
     service_plan: ServicePlanId = Field(description="servicePlanId the numbers are linked to")
     campaign: str = Field("", description="campaignId (10DLC); empty: none")
-    display_name: str = ""
+    display_name: str = Field("", max_length=MAX_DISPLAY_NAME)
     callback_url: CallbackUrl = Field("", description="where the order's callbacks go; empty: none")
     migrate_to_sinch_tmo: bool = Field(False, description="import orders only")
     loa: LoaSpec | None = Field(None, description="text-enable orders: the LOA (defaults filled in)")

@@ -64,8 +64,9 @@ def qualify(world: World, project_id: str, phones: list[PhoneNumber], state: str
     if state == "eligible_check_pending":
         return
     if state == "not_eligible":
+        outcomes = world.outcomes.of(project_id)
         service.fail_eligibility_now(
-            project_id, {p: world.outcomes.eligibility_error(p) or NOT_ELIGIBLE_TEXT for p in e164s})
+            project_id, {p: outcomes.eligibility_error(p) or NOT_ELIGIBLE_TEXT for p in e164s})
         return
     service.check_eligibility_now(project_id, e164s)
     for phone in e164s:

@@ -66,6 +66,33 @@ def test_content_length_with_transfer_encoding_is_400_at_once(served):
     assert json.loads(body)["status"] == "INVALID_ARGUMENT"
 
 
+@pytest.mark.parametrize("in_one_write", [True, False])
+def test_a_request_head_past_its_bound_is_400_and_closes(served, in_one_write):
+    """The request line and headers are bounded (serving.MAX_HEAD_BYTES), whether they arrive at
+    once or piece by piece; a head within the bound is served on the same kind of connection."""
+    from mock_server.serving import MAX_HEAD_BYTES
+
+    url, _ = served
+    with connect(url) as sock:
+        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + b"a" * 1000 + b"\r\n\r\n")
+        assert read_response(sock)[0] == 200
+    pad = b"X-Pad: " + b"a" * 1000 + b"\r\n"
+    head = b"GET /_mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + pad * (MAX_HEAD_BYTES // len(pad) + 2)
+    with connect(url) as sock:
+        if in_one_write:
+            sock.sendall(head + b"\r\n")
+        else:
+            for start_ in range(0, len(head), 2048):
+                try:
+                    sock.sendall(head[start_:start_ + 2048])
+                except (BrokenPipeError, ConnectionResetError):
+                    break
+                time.sleep(0.01)
+        status, headers, _ = read_response(sock)
+        assert status == 400 and headers["connection"] == "close"
+        assert sock.recv(1) == b""  # and the connection is closed
+
+
 def test_a_chunked_body_stops_being_read_at_the_bound(served):
     url, _ = served
     sent = 0

@@ -124,6 +124,14 @@ def test_the_idle_timer_spares_a_connection_whose_next_request_already_arrived()
     assert keep_alive_race(serving.KeepAliveProtocol).startswith(b"HTTP/1.1 200")
 
 
+def test_the_httptools_protocol_that_serve_runs_spares_a_waiting_request_too():
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    assert serving.http_protocol() is serving.FastKeepAliveProtocol  # uvicorn[standard] brings httptools
+    assert keep_alive_race(HttpToolsProtocol) == b""
+    assert keep_alive_race(serving.FastKeepAliveProtocol).startswith(b"HTTP/1.1 200")
+
+
 def test_an_idle_keep_alive_connection_outlives_common_client_pools():
     """Clients keep idle connections 5 s (httpx, Node) to 90 s (Go): the mock must not be the one
     closing first, or a request sent at that moment is lost."""

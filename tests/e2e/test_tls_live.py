@@ -148,3 +148,86 @@ def test_deliveries_trust_the_mocks_own_certificate_and_name_an_untrusted_one(ce
             own = by_phone["+12025550135"]
             assert own["state"] == "delivered", own["attempts"]
             assert api.get("/_mock/sink/mine").status_code == 200
+
+
+@contextmanager
+def silent_receiver() -> Iterator[str]:
+    """An HTTPS destination that accepts connections and never says a word (no TLS handshake)."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"https://127.0.0.1:{server.getsockname()[1]}/hook"
+    finally:
+        server.close()
+        for connection in held:
+            connection.close()
+
+
+def test_dead_and_untrusted_https_receivers_stall_neither_the_server_nor_other_lanes(certificates):
+    """While attempts to a receiver that never completes the TLS handshake wait out their timeout,
+    and attempts to an untrusted one fail, the server keeps answering and a live receiver gets
+    its callback at once."""
+    import threading
+    import time
+
+    from tests.conftest import AUTH
+
+    timeout = 4
+    with silent_receiver() as dead, untrusted_https_receiver() as stranger, \
+            https_mock("--tls-cert", str(certificates["cert"]), "--tls-key", str(certificates["key"]),
+                       "--log-level", "warning", "--callback-max-attempts", "1",
+                       "--callback-timeout", str(timeout)) as url:
+        verify = ssl.create_default_context(cafile=str(certificates["ca"]))
+        with httpx.Client(base_url=url, auth=AUTH, trust_env=False, timeout=30, verify=verify) as api:
+            assert api.post("/_mock/clock:freeze").status_code == 200
+            phones = {"+12025550140": dead, "+12025550141": dead, "+12025550142": stranger,
+                      "+12025550143": f"{url}/_mock/sink/live"}
+            for phone, callback_url in phones.items():
+                assert api.post("/v1/projects/lanes/importedNumbers", json={
+                    "phoneNumber": phone, "regionCode": "US", "smsConfiguration": {"servicePlanId": "plan"},
+                    "callbackUrl": callback_url}).status_code == 200, callback_url
+            advanced: dict = {}
+
+            def advance() -> None:
+                advanced["status"] = api.post("/_mock/clock:advance", json={"seconds": 600}).status_code
+
+            worker = threading.Thread(target=advance)
+            began = time.monotonic()
+            worker.start()
+            slowest, live_during_advance = 0.0, False
+            with httpx.Client(base_url=url, trust_env=False, timeout=30, verify=verify) as other:
+                while worker.is_alive():
+                    asked = time.monotonic()
+                    assert other.get("/_mock/health").status_code == 200
+                    assert other.get("/v1/projects/lanes/importedNumbers/+12025550143",
+                                     auth=AUTH).status_code == 200
+                    slowest = max(slowest, time.monotonic() - asked)
+                    if other.get("/_mock/sink/live").json()["callbacks"] and worker.is_alive():
+                        live_during_advance = True
+                    time.sleep(0.05)
+            worker.join()
+            assert advanced["status"] == 200
+            assert time.monotonic() - began >= timeout * 0.9  # the dead receiver's attempts did wait
+            assert slowest < timeout / 2, slowest  # the server never waited with them
+            assert live_during_advance  # the live lane was not held behind the dead one
+            events = {e["payload"]["resourceId"]: e for e in
+                      api.get("/_mock/events", params={"projectId": "lanes"}).json()["events"]}
+            for phone in ("+12025550140", "+12025550141"):
+                attempt, = events[phone]["attempts"]
+                assert attempt["error"] == f"timed out: no answer within {timeout} s", attempt
+            assert events["+12025550142"]["attempts"][0]["error"].startswith("TLS certificate not trusted: ")
+            assert events["+12025550143"]["state"] == "delivered"

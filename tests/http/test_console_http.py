@@ -11,6 +11,7 @@ from mock_server.console.notices import ChangeNotices
 from mock_server.console.stream import StreamGate
 from mock_server.core.errors import ApiError
 from mock_server.delivery.signing import body_bytes, sign
+from tests.engine_support import advance
 
 UI = "/_mock/ui/api"
 
@@ -173,7 +174,7 @@ def test_the_revision_moves_on_writes_jobs_and_deliveries_but_not_on_reads(app, 
     after_write = notices.revision()
     assert after_write[0] == start[0] + 1
     world = app.state.world
-    world.advance(600)  # jobs run without any request: the scheduler's count moves
+    advance(world, 600)  # jobs run without any request: the scheduler's count moves
     assert notices.revision()[1] > after_write[1]
     before_event = notices.revision()[2]
     world.events.touch()

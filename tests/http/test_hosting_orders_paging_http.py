@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from mock_server.core.rng import Stream
 from tests.hosting_support import PLAN
 
 A, B = "proj-a", "proj-b"
@@ -71,7 +72,7 @@ def same_order_id_in_two_projects(client, world, monkeypatch):
     """Two projects each with an order of the same id (ids are per project), three numbers each."""
     for project in (A, B):
         world.project(project).limits.import_order_numbers = 3
-    monkeypatch.setattr(world.rng, "ulid", lambda instant: "01JORDERSHAREDBYTWOPROJECT")
+    monkeypatch.setattr(Stream, "ulid", lambda stream, instant: "01JORDERSHAREDBYTWOPROJECT")  # every stream's
     ids = {import_order(client, project, NUMBERS[project]) for project in (A, B)}
     assert len(ids) == 1
     return ids.pop()

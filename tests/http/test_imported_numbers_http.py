@@ -209,6 +209,25 @@ def test_a_token_cannot_be_reused_with_other_filters(client):
     assert response.status_code == 400 and "pageToken" in violations(response)
 
 
+def test_a_token_of_one_project_is_400_in_another(client):
+    seed(client, 3)
+    for i in range(3):  # p2 holds a list of the same shape
+        assert client.post("/v1/projects/p2/importedNumbers",
+                           json=body(f"+1{2025550200 + i}", "plan-1", "camp-1")).status_code == 200
+    token = listing(client, pageSize=1).json()["nextPageToken"]
+    response = client.get("/v1/projects/p2/importedNumbers",
+                          params={"servicePlanId": "plan-1", "campaignId": "camp-1", "pageSize": 1, "pageToken": token})
+    assert response.status_code == 400 and "pageToken" in violations(response)
+
+
+def test_a_token_of_one_number_pattern_is_400_with_another(client):
+    seed(client, 3)
+    token = listing(client, pageSize=1, **{"numberPattern.pattern": "555"}).json()["nextPageToken"]
+    response = listing(client, pageSize=1, pageToken=token, **{"numberPattern.pattern": "+1202",
+                                                               "numberPattern.searchPattern": "START"})
+    assert response.status_code == 400 and "pageToken" in violations(response)
+
+
 def test_concurrent_imports_lose_nothing(client):
     phones = [f"+1202555{1000 + i}" for i in range(24)]
     results = []

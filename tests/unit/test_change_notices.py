@@ -24,7 +24,7 @@ def test_every_job_run_is_counted_by_the_scheduler():
     world.scheduler.schedule("test.job", "p", delay=5)
     world.scheduler.schedule("test.job", "p", delay=10)
     before = world.scheduler.runs
-    world.advance(6)
+    advance(world, 6)
     assert world.scheduler.runs == before + 1
     world.scheduler.schedule("test.job", "p", delay=1)
     world.scheduler.run_early(lambda job: True)

@@ -63,12 +63,12 @@ def test_probability_is_drawn_from_the_seeded_generator_and_reproducible():
 
 def test_probability_one_and_zero_draw_nothing():
     rng = Rng(5)
-    before = rng.state()
+    before = rng.positions()
     rules = FaultRules()
     rules.add(spec(probability=0, method="POST"))
     rules.add(spec(probability=1, method="GET"))
     assert rules.pick(IMPORT, rng) is None and rules.pick(LIST, rng) is not None
-    assert rng.state() == before
+    assert rng.positions() == before
 
 
 def test_the_error_action_is_an_api_error_with_retry_after():
@@ -115,3 +115,18 @@ def test_snake_case_keys_work_for_scenario_files():
     parsed = FaultSpec.model_validate({"operation_id": "ImportNumberService_ImportNumber", "project_id": "p",
                                        "action": {"type": "error", "status": 429, "retry_after": 3}})
     assert parsed.operation_id == "ImportNumberService_ImportNumber" and parsed.action.retry_after == 3
+
+
+def test_which_of_a_projects_calls_fail_does_not_depend_on_other_projects_calls():
+    def pattern(interleave: bool) -> list[bool]:
+        rules, rng = FaultRules(), Rng(8)
+        rules.add(spec(probability=0.5))
+        hits = []
+        for _ in range(30):
+            if interleave:
+                rules.pick(OTHER, rng)
+            hits.append(rules.pick(LIST, rng) is not None)
+        return hits
+
+    assert pattern(interleave=True) == pattern(interleave=False)
+    assert set(pattern(interleave=False)) == {True, False}

@@ -21,6 +21,7 @@ from tests.hosting_support import (
     run_to_end,
     text_enable_order,
 )
+from tests.engine_support import advance
 
 # (magic digits, failing step, failure code) for every row of the table that fails a hosting step
 STEP_ROWS = [
@@ -118,7 +119,7 @@ def test_a_failed_number_may_be_ordered_again_once_the_order_ended(world):
 
 def test_a_failed_number_stays_held_while_its_order_runs(world):
     order = import_order(world, [magic("23"), DLC[0]])
-    world.advance(world.settings.timings.order_submission + world.settings.timings.osr_update)
+    advance(world, world.settings.timings.order_submission + world.settings.timings.osr_update)
     assert order.numbers[magic("23")].hosting is State.FAILED
     assert order.state is HostingOrderState.IN_PROGRESS
     assert world.project(PROJECT).running_order_by_number[magic("23")] == order.hosting_order_id

@@ -22,6 +22,7 @@ from tests.hosting_support import (
     import_order,
     run_to_end,
 )
+from tests.engine_support import advance
 
 FIVE = ["+17724295286", "+17724295287", "+12025550134", "+12345612345", "+13125550199"]
 SIX = FIVE + ["+14155550142"]
@@ -87,9 +88,9 @@ def test_two_orders_get_different_ids(world):
 # --- the lifecycle --------------------------------------------------------------------------------
 def test_the_order_is_picked_up_after_the_submission_delay(world):
     order = import_order(world, DLC)
-    world.advance(durations(world)["submission"] - 1)
+    advance(world, durations(world)["submission"] - 1)
     assert order.state is HostingOrderState.SUBMITTED
-    world.advance(1)
+    advance(world, 1)
     assert order.state is HostingOrderState.IN_PROGRESS
     assert order.scheduled_osr_update_time == world.clock.now()
     for number in order.numbers.values():
@@ -101,17 +102,17 @@ def test_each_step_follows_the_previous_one_on_the_clock(world):
     d = durations(world)
     order = import_order(world, DLC)
     number = order.numbers[DLC[0]]
-    world.advance(d["submission"])
-    world.advance(d["osr"] - 1)
+    advance(world, d["submission"])
+    advance(world, d["osr"] - 1)
     assert states(number)[:2] == (State.IN_PROGRESS, State.WAITING)
-    world.advance(1)
+    advance(world, 1)
     assert states(number)[:3] == (State.DONE, State.IN_PROGRESS, State.WAITING)
-    world.advance(d["platform"])
+    advance(world, d["platform"])
     assert states(number)[:3] == (State.DONE, State.DONE, State.IN_PROGRESS)
-    world.advance(d["campaign"])
+    advance(world, d["campaign"])
     assert states(number) == (State.DONE, State.DONE, State.DONE, {State.IN_PROGRESS})
     assert order.state is HostingOrderState.IN_PROGRESS
-    world.advance(d["carriers"])
+    advance(world, d["carriers"])
     assert states(number) == (State.DONE, State.DONE, State.DONE, {State.DONE})
     assert number.hosting is State.DONE
     assert order.state is HostingOrderState.COMPLETED
@@ -183,9 +184,9 @@ def test_a_toll_free_number_is_imported_without_a_campaign(world):
 
 def test_updated_time_moves_with_every_step(world):
     order = import_order(world, DLC[:1])
-    world.advance(durations(world)["submission"])
+    advance(world, durations(world)["submission"])
     assert order.updated_time == world.clock.now()
-    world.advance(durations(world)["osr"])
+    advance(world, durations(world)["osr"])
     assert order.updated_time == world.clock.now()
     assert order.numbers[DLC[0]].updated_time == world.clock.now()
 

@@ -20,6 +20,7 @@ from tests.hosting_support import (
     run_to_end,
     text_enable_order,
 )
+from tests.engine_support import advance
 
 S = HostingOrderState
 ANY_STATE = frozenset({S.UNSPECIFIED})
@@ -74,7 +75,7 @@ def test_a_number_not_in_the_order_is_not_found(world):
 def test_list_filters_by_state(world):
     submitted = import_order(world, DLC[:1])
     waiting = text_enable_order(world, DLC[1:])
-    world.advance(durations(world)["submission"])
+    advance(world, durations(world)["submission"])
     fresh = import_order(world, [magic("99")])
     assert waiting.state is S.WAITING_FOR_LOA_SIGNATURE and submitted.state is S.IN_PROGRESS
     assert ids(listed(world, order_filter(states=frozenset({S.SUBMITTED})))) == [fresh.hosting_order_id]
@@ -115,9 +116,9 @@ def test_list_of_an_unknown_project_is_empty(world):
 
 def test_list_orders_by_creation_or_update(world):
     first = import_order(world, DLC[:1])
-    world.advance(1)
+    advance(world, 1)
     second = import_order(world, DLC[1:])
-    world.advance(durations(world)["submission"] - 1)  # the first order is picked up: updated
+    advance(world, durations(world)["submission"] - 1)  # the first order is picked up: updated
     assert ids(listed(world, order_filter())) == [first.hosting_order_id, second.hosting_order_id]
     assert ids(listed(world, order_filter(), order_by="updatedTime")) == [second.hosting_order_id,
                                                                           first.hosting_order_id]
@@ -128,7 +129,7 @@ def test_list_pages_with_tokens(world):
     made = []
     for phone in numbers:
         made.append(import_order(world, [phone]).hosting_order_id)
-        world.advance(1)
+        advance(world, 1)
     seen, token = [], None
     while True:
         page = listed(world, order_filter(), page_size=3, token=token)
@@ -186,9 +187,9 @@ def test_numbers_page_with_tokens(world):
 
 def test_numbers_order_by_update_time(world):
     order = import_order(world, [magic("23"), DLC[0]])
-    world.advance(durations(world)["submission"] + durations(world)["osr"])
+    advance(world, durations(world)["submission"] + durations(world)["osr"])
     # both were updated when the OSR update finished; then DLC[0] moved on to the platform step
-    world.advance(durations(world)["platform"])
+    advance(world, durations(world)["platform"])
     listed_numbers = numbers(world, order, order_by="updatedTime").items
     assert [n.phone_number for n in listed_numbers] == [magic("23"), DLC[0]]
 
@@ -206,10 +207,10 @@ def test_the_report_counts_the_numbers(world):
 def test_the_report_follows_the_order_on_the_clock(world):
     order = text_enable_order(world, DLC, LoaType.BLANKET)
     d = durations(world)
-    world.advance(d["submission"] + d["osr"])
+    advance(world, d["submission"] + d["osr"])
     report = world.hosting_orders.report(PROJECT, order.hosting_order_id)
     assert (report.total, report.osr_updated, report.sms_provisioned) == (2, 2, 0)
-    world.advance(d["platform"])
+    advance(world, d["platform"])
     assert world.hosting_orders.report(PROJECT, order.hosting_order_id).sms_provisioned == 2
 
 
@@ -222,10 +223,10 @@ def test_an_order_in_flight_survives_export_and_import(world):
     from mock_server.state import export_state, import_state
 
     order = text_enable_order(world, DLC, LoaType.DIRECT)
-    world.advance(durations(world)["submission"])
+    advance(world, durations(world)["submission"])
     with world.transaction():
         world.hosting_orders.sign_loa(PROJECT, order.hosting_order_id)
-    world.advance(durations(world)["osr"])
+    advance(world, durations(world)["osr"])
     document = json.loads(json.dumps(export_state(world)))  # the jobs' data is plain JSON
     copy = World(clock=world.clock.__class__(start=world.clock.now(), frozen=True), rng=Rng(1))
     import_state(copy, document)

@@ -33,6 +33,7 @@ from tests.hosting_support import (
     text_enable_request,
     toll_free_request,
 )
+from tests.engine_support import advance, move_to
 
 S = HostingOrderState
 
@@ -49,7 +50,7 @@ def qualified_state(world, phone, project=PROJECT):
 
 
 def pick_up(world):
-    world.advance(durations(world)["submission"])
+    advance(world, durations(world)["submission"])
 
 
 def sign(world, order):
@@ -251,9 +252,9 @@ def test_zipwhip_provisioning_waits_for_its_scheduled_time(world):
     sign(world, order)
     pick_up(world)
     assert order.state is S.IN_PROGRESS
-    world.set_time(at - timedelta(seconds=1))
+    move_to(world, at - timedelta(seconds=1))
     assert {n.osr_update.state for n in order.numbers.values()} == {State.WAITING}
-    world.advance(1)
+    advance(world, 1)
     assert {n.osr_update.state for n in order.numbers.values()} == {State.IN_PROGRESS}
 
 
@@ -261,14 +262,14 @@ def test_a_signature_after_the_zipwhip_time_moves_it_to_the_next_day(world):
     at = world.clock.now() + timedelta(hours=1)
     order = text_enable_order(world, TOLL_FREE, toll_free=True, scheduled_zipwhip_provisioning_time=at)
     pick_up(world)
-    world.advance(2 * 3600)
+    advance(world, 2 * 3600)
     signed = world.clock.now()
     sign(world, order)
     moved = datetime.combine(signed.date() + timedelta(days=1), at.timetz())
     assert order.scheduled_zipwhip_provisioning_time == order.scheduled_osr_update_time == moved
-    world.set_time(moved - timedelta(seconds=1))
+    move_to(world, moved - timedelta(seconds=1))
     assert {n.osr_update.state for n in order.numbers.values()} == {State.WAITING}
-    world.advance(1)
+    advance(world, 1)
     assert {n.osr_update.state for n in order.numbers.values()} == {State.IN_PROGRESS}
 
 
@@ -301,7 +302,7 @@ def test_a_direct_or_reseller_loa_waits_for_its_signature(world, loa_type):
     pick_up(world)
     assert order.state is S.WAITING_FOR_LOA_SIGNATURE
     assert order.text_enable_info.sent_time == world.clock.now()
-    world.advance(30 * 86400)
+    advance(world, 30 * 86400)
     assert order.state is S.WAITING_FOR_LOA_SIGNATURE
     assert {n.osr_update.state for n in order.numbers.values()} == {State.WAITING}
     sign(world, order)
@@ -344,9 +345,9 @@ def test_the_osr_update_waits_for_the_scheduled_time(world):
     order = text_enable_order(world, DLC, LoaType.BLANKET, scheduled_osr_update_time=at)
     pick_up(world)
     assert order.state is S.IN_PROGRESS
-    world.set_time(at - timedelta(seconds=1))
+    move_to(world, at - timedelta(seconds=1))
     assert {n.osr_update.state for n in order.numbers.values()} == {State.WAITING}
-    world.advance(1)
+    advance(world, 1)
     assert {n.osr_update.state for n in order.numbers.values()} == {State.IN_PROGRESS}
 
 
@@ -371,7 +372,7 @@ def test_a_declined_loa_rejects_the_order_and_frees_its_numbers(world, when):
     for phone in DLC:
         qualified = world.qualified_numbers.get(PROJECT, phone)
         assert (qualified.state, qualified.hosted_number.status) == (Q.VERIFIED, 0)
-    world.advance(3600)
+    advance(world, 3600)
     assert order.state is S.REJECTED
     assert {n.osr_update.state for n in order.numbers.values()} == {State.WAITING}
     assert world.events.events == []
@@ -383,9 +384,9 @@ def test_a_loa_may_be_signed_automatically(world):
     world.settings.timings.loa_auto_sign = 300
     order = text_enable_order(world, DLC)
     pick_up(world)
-    world.advance(299)
+    advance(world, 299)
     assert order.state is S.WAITING_FOR_LOA_SIGNATURE
-    world.advance(1)
+    advance(world, 1)
     assert order.state is S.IN_PROGRESS
     assert order.text_enable_info.status is LoaStatus.SIGNED
 
@@ -396,7 +397,7 @@ def test_a_manual_signature_cancels_the_automatic_one(world):
     pick_up(world)
     sign(world, order)
     signed_at = order.text_enable_info.signed_time
-    world.advance(300)
+    advance(world, 300)
     assert order.text_enable_info.signed_time == signed_at
 
 
@@ -405,7 +406,7 @@ def test_a_declined_loa_is_not_signed_automatically(world):
     order = text_enable_order(world, DLC)
     pick_up(world)
     decline(world, order)
-    world.advance(600)
+    advance(world, 600)
     assert order.state is S.REJECTED
 
 

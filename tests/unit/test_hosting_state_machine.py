@@ -40,6 +40,7 @@ from mock_server.domain.qualified_numbers.model import GlobalProcessState as Q
 from mock_server.domain.world import World
 from tests.conftest import START
 from tests.hosting_support import PROJECT, add_verified, import_request, magic, text_enable_request, toll_free_request
+from tests.engine_support import advance
 
 O = HostingOrderState
 DLC_POOL = ["+17724295286", "+17724295287", "+12025550134", magic("10"), magic("12"), magic("23"), magic("30")]
@@ -156,7 +157,7 @@ class HostingOrdersMachine(RuleBasedStateMachine):
 
     @rule(seconds=st.sampled_from([1, 10, 30, 60, 120, 600, 3600]))
     def advance(self, seconds: int) -> None:
-        self.world.advance(seconds)
+        advance(self.world, seconds)
 
     # --- invariants -----------------------------------------------------------------------
     @invariant()

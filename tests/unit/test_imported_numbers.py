@@ -13,6 +13,7 @@ from mock_server.domain.imported_numbers.service import (
     NewImportedNumber,
 )
 from mock_server.domain.provisioning import State
+from tests.engine_support import advance
 
 NUMBER = "+12025550134"
 HOOK = "https://hooks.example.test/sinch"
@@ -39,13 +40,13 @@ def test_import_starts_provisioning_and_shows_the_pending_change(world):
 def test_provisioning_runs_sms_then_carriers_and_campaign_on_the_clock(world):
     timings = world.settings.timings
     number = imported(world, campaign="camp-1")
-    world.advance(timings.sms_provisioning - 1)
+    advance(world, timings.sms_provisioning - 1)
     assert number.sms_provisioning.state == State.IN_PROGRESS
-    world.advance(1)
+    advance(world, 1)
     assert number.sms_provisioning.state == State.DONE
     assert number.campaign_provisioning.state == State.IN_PROGRESS
     assert {c.state for c in number.mno.values()} == {State.IN_PROGRESS}
-    world.advance(max(timings.campaign_provisioning, timings.carrier_configuration))
+    advance(world, max(timings.campaign_provisioning, timings.carrier_configuration))
     assert number.campaign_provisioning.state == State.DONE
     assert {c.state for c in number.mno.values()} == {State.DONE}
     assert number.scheduled_provisioning is None
@@ -56,7 +57,7 @@ def test_provisioning_runs_sms_then_carriers_and_campaign_on_the_clock(world):
 def test_event_timestamps_are_when_the_step_finished_and_go_to_the_callback_url(world):
     start = world.clock.now()
     imported(world)
-    world.advance(3600)
+    advance(world, 3600)
     event = world.events.events[0]
     assert event.timestamp == start + timedelta(seconds=world.settings.timings.sms_provisioning)
     assert event.destination == HOOK and event.resource_type.value == "IMPORTED_NUMBER"
@@ -64,7 +65,7 @@ def test_event_timestamps_are_when_the_step_finished_and_go_to_the_callback_url(
 
 def test_no_callback_url_means_no_destination(world):
     imported(world, callback_url="")
-    world.advance(3600)
+    advance(world, 3600)
     assert world.events.events[0].state.value == "no_destination"
 
 
@@ -98,7 +99,7 @@ def test_a_number_in_a_running_hosting_order_is_409(world):
                                          ("11", "EXCEEDED_10DLC_LIMIT")])
 def test_magic_numbers_fail_campaign_linking_with_their_code(world, suffix, code):
     number = imported(world, phone=f"+120255501{suffix}", campaign="camp-1")
-    world.advance(3600)
+    advance(world, 3600)
     assert number.campaign_provisioning.state == State.FAILED
     assert number.campaign_provisioning.error_code == code
     assert number.scheduled_provisioning.status == FAILED
@@ -108,7 +109,7 @@ def test_magic_numbers_fail_campaign_linking_with_their_code(world, suffix, code
 
 def test_sms_platform_failure_is_binary_and_stops_the_dependent_steps(world):
     number = imported(world, phone="+12025550112", campaign="camp-1")
-    world.advance(3600)
+    advance(world, 3600)
     assert number.sms_provisioning.state == State.FAILED
     assert number.sms_provisioning.error_code == "NUMBER_PROVISIONING_FAILED"
     assert number.campaign_provisioning.state == State.STATE_UNSPECIFIED
@@ -117,7 +118,7 @@ def test_sms_platform_failure_is_binary_and_stops_the_dependent_steps(world):
 
 def test_a_carrier_failure_shows_on_that_carrier_only(world):
     number = imported(world, phone="+12025550130")
-    world.advance(3600)
+    advance(world, 3600)
     assert number.mno["smsAtt"].state == State.FAILED and number.mno["smsAtt"].error_message
     assert number.mno["smsTmo"].state == State.DONE
     assert number.scheduled_provisioning is None  # a carrier follow-up does not fail the change
@@ -125,19 +126,19 @@ def test_a_carrier_failure_shows_on_that_carrier_only(world):
 
 def test_toll_free_numbers_cannot_join_a_10dlc_campaign(world):
     number = imported(world, phone="+18335870229", campaign="camp-1")
-    world.advance(3600)
+    advance(world, 3600)
     assert number.campaign_provisioning.error_code == "TFN_NOT_ALLOWED"
 
 
 def test_scenario_campaign_states_drive_failure_codes(world):
     world.outcomes.campaign_failures["camp-x"] = "CAMPAIGN_MNO_SUSPENDED"
     number = imported(world, campaign="camp-x")
-    world.advance(3600)
+    advance(world, 3600)
     assert number.campaign_provisioning.error_code == "CAMPAIGN_MNO_SUSPENDED"
 
 
 def settle(world, number):
-    world.advance(3600)
+    advance(world, 3600)
     assert number.scheduled_provisioning is None
 
 
@@ -200,7 +201,7 @@ def test_a_queued_change_refused_when_its_turn_comes_is_dropped_as_failed(world)
     world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id="plan-2"))
     assert [q.service_plan_id for q in number.queued_changes] == ["", "plan-2"]
     world.project("p1").service_plans = ["plan-1"]  # a scenario declares the plans meanwhile
-    world.advance(3600)
+    advance(world, 3600)
     assert number.service_plan_id == "" and not number.queued_changes
     pending = number.scheduled_provisioning
     assert (pending.service_plan_id, pending.status) == ("plan-2", FAILED)
@@ -209,7 +210,7 @@ def test_a_queued_change_refused_when_its_turn_comes_is_dropped_as_failed(world)
 def test_a_queued_campaign_behind_a_failed_link_retries_the_link_with_it(world):
     number = imported(world, phone="+12025550112")  # SMS platform provisioning fails every time
     world.imported_numbers.update("p1", "+12025550112", ImportedNumberChange(campaign_id="camp-1"))
-    world.advance(3600)
+    advance(world, 3600)
     assert number.campaign_id == "camp-1" and number.sms_provisioning.state == State.FAILED
     assert number.scheduled_provisioning.status == FAILED and not number.queued_changes
     assert [e[0] for e in events(world)] == ["PROVISIONING_TO_SMS_PLATFORM"] * 2
@@ -251,7 +252,7 @@ def test_linking_only_a_campaign_to_a_linked_number(world):
 def test_delete_records_an_event_cancels_pending_steps_and_allows_reimport(world):
     imported(world)
     world.imported_numbers.delete("p1", NUMBER)
-    world.advance(3600)
+    advance(world, 3600)
     assert events(world) == [("DELETE", "SUCCEEDED", None)]
     with pytest.raises(ApiError) as caught:
         world.imported_numbers.get("p1", NUMBER)
@@ -273,7 +274,7 @@ def test_a_number_adopted_from_a_hosting_order_is_provisioned_and_silent(world):
     assert number.sms_provisioning.state == State.DONE and number.campaign_provisioning.state == State.DONE
     assert number.scheduled_provisioning is None and not world.events.events
     world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(campaign_id=""))
-    world.advance(3600)
+    advance(world, 3600)
     assert world.events.events[-1].resource_type.value == "IMPORTED_NUMBER"
 
 
@@ -305,7 +306,7 @@ def test_migrate_to_sinch_tmo_resolves_t_mobile_error_60135(world):
         callback_url="", hosting_order_id="o1", migrate_to_sinch_tmo=True)
     world.imported_numbers.update("p1", "+13125550131", ImportedNumberChange(service_plan_id=""))
     world.imported_numbers.update("p1", "+13125550131", ImportedNumberChange(service_plan_id="plan-2"))
-    world.advance(3600)
+    advance(world, 3600)
     assert failing.mno["smsTmo"].state == State.FAILED and failing.mno["smsTmo"].error_code == "60135"
     assert migrated.mno["smsTmo"].state == State.DONE and migrated.scheduled_provisioning is None
     assert migrated.service_plan_id == "plan-2"
@@ -313,7 +314,7 @@ def test_migrate_to_sinch_tmo_resolves_t_mobile_error_60135(world):
 
 def test_a_service_plan_whose_provisioning_failed_can_be_replaced_without_unlinking(world):
     number = imported(world, phone="+12025550112", campaign="camp-1")
-    world.advance(3600)
+    advance(world, 3600)
     world.imported_numbers.update("p1", "+12025550112", ImportedNumberChange(service_plan_id="plan-2"))
     assert number.sms_provisioning.state == State.IN_PROGRESS and number.service_plan_id == "plan-2"
     assert number.campaign_id == "camp-1" and number.scheduled_provisioning.status == PENDING
@@ -321,16 +322,16 @@ def test_a_service_plan_whose_provisioning_failed_can_be_replaced_without_unlink
 
 def test_a_failed_link_can_be_retried_with_the_same_id(world):
     number = imported(world, phone="+12025550112")
-    world.advance(3600)
-    world.outcomes.overrides["+12025550112"] = world.outcomes.for_number("+12025550134")  # fixed meanwhile
+    advance(world, 3600)
+    world.outcomes.overrides["+12025550112"] = world.outcomes.of("p1").for_number("+12025550134")  # fixed meanwhile
     world.imported_numbers.update("p1", "+12025550112", ImportedNumberChange(service_plan_id="plan-1"))
-    world.advance(3600)
+    advance(world, 3600)
     assert number.sms_provisioning.state == State.DONE and number.scheduled_provisioning is None
 
 
 def test_dropping_links_that_never_took_effect_sends_no_events(world):
     number = imported(world, phone="+12025550112", campaign="camp-1")
-    world.advance(3600)
+    advance(world, 3600)
     before = len(world.events.events)
     world.imported_numbers.update("p1", "+12025550112", ImportedNumberChange(service_plan_id="", campaign_id=""))
     assert (number.service_plan_id, number.campaign_id, number.sms_provisioning, number.mno) == ("", "", None, {})
@@ -339,7 +340,7 @@ def test_dropping_links_that_never_took_effect_sends_no_events(world):
 
 def test_a_failed_campaign_can_be_dropped_keeping_the_service_plan(world):
     number = imported(world, phone="+12025550110", campaign="camp-1")
-    world.advance(3600)
+    advance(world, 3600)
     world.imported_numbers.update("p1", "+12025550110", ImportedNumberChange(campaign_id=""))
     assert number.campaign_id == "" and number.campaign_provisioning is None
     assert number.scheduled_provisioning is None
@@ -410,6 +411,6 @@ def test_a_stored_number_the_nanp_cannot_have_still_links_its_campaign(world):
     not checked again by its provisioning: its campaign links like any other's."""
     number = imported(world, phone="+12020000001", campaign="camp-1")
     timings = world.settings.timings
-    world.advance(timings.sms_provisioning)
-    world.advance(max(timings.campaign_provisioning, timings.carrier_configuration))
+    advance(world, timings.sms_provisioning)
+    advance(world, max(timings.campaign_provisioning, timings.carrier_configuration))
     assert number.campaign_provisioning.state == State.DONE

@@ -34,6 +34,7 @@ from tests.qualified_support import (
     bring_to,
     wrong_code,
 )
+from tests.engine_support import advance
 
 ELIGIBILITY = 60
 TTL = 600
@@ -142,9 +143,9 @@ def test_the_same_number_may_be_qualified_in_two_projects(world):
 # --- the eligibility check --------------------------------------------------------------------
 def test_the_eligibility_check_passes_after_its_delay(world):
     world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))
-    world.advance(ELIGIBILITY - 1)
+    advance(world, ELIGIBILITY - 1)
     assert state_of(world) is S.ELIGIBLE_CHECK_PENDING
-    world.advance(1)
+    advance(world, 1)
     number = world.qualified_numbers.get(PROJECT, PHONE)
     assert number.state is S.ELIGIBLE
     assert number.osr_eligibility.status is State.DONE and number.osr_eligibility.error == ""
@@ -155,13 +156,13 @@ def test_the_eligibility_check_passes_after_its_delay(world):
 def test_the_eligibility_delay_comes_from_the_settings(world):
     world.settings.timings.eligibility_check = 5
     world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))
-    world.advance(5)
+    advance(world, 5)
     assert state_of(world) is S.ELIGIBLE
 
 
 def test_the_magic_number_555_0100_is_not_eligible(world):
     world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([NOT_ELIGIBLE_MAGIC, PHONE]))
-    world.advance(ELIGIBILITY)
+    advance(world, ELIGIBILITY)
     number = world.qualified_numbers.get(PROJECT, NOT_ELIGIBLE_MAGIC)
     assert number.state is S.NOT_ELIGIBLE
     assert number.osr_eligibility.status is State.FAILED and "not eligible" in number.osr_eligibility.error
@@ -171,7 +172,7 @@ def test_the_magic_number_555_0100_is_not_eligible(world):
 def test_a_scenario_override_makes_a_number_not_eligible(world):
     world.outcomes.overrides[OTHER] = NumberOutcome(not_eligible="ported away")
     world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([OTHER]))
-    world.advance(ELIGIBILITY)
+    advance(world, ELIGIBILITY)
     number = world.qualified_numbers.get(PROJECT, OTHER)
     assert number.state is S.NOT_ELIGIBLE and number.osr_eligibility.error == "ported away"
 
@@ -220,12 +221,12 @@ def test_delete_is_refused_while_a_running_hosting_order_holds_the_number(world)
 
 def test_a_deleted_number_leaves_no_timed_step_behind(world):
     world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))
-    world.advance(30)
+    advance(world, 30)
     world.qualified_numbers.delete(PROJECT, PHONE)
     world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))
-    world.advance(30)  # the first check would have been due now
+    advance(world, 30)  # the first check would have been due now
     assert state_of(world) is S.ELIGIBLE_CHECK_PENDING
-    world.advance(30)
+    advance(world, 30)
     assert state_of(world) is S.ELIGIBLE
     refused(world.qualified_numbers.voice_challenge, PROJECT, PHONE, status=404, name="NOT_FOUND")
 
@@ -269,17 +270,17 @@ def test_list_filters_by_region(world):
 
 def test_list_orders_by_created_or_updated_time(world):
     world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))
-    world.advance(10)
+    advance(world, 10)
     world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([OTHER]))
-    world.advance(ELIGIBILITY)  # PHONE becomes eligible at 60, OTHER at 70
+    advance(world, ELIGIBILITY)  # PHONE becomes eligible at 60, OTHER at 70
     world.qualified_numbers.approve_invoices(PROJECT, PHONE)  # PHONE updated at 70: ties broken by number
     eligible_or_verified = [S.ELIGIBLE.value, S.VERIFIED.value]
     assert list_of(world, eligible_or_verified) == [PHONE, OTHER]
     assert list_of(world, eligible_or_verified, order_by="updatedTime") == [PHONE, OTHER]
-    world.advance(1)
+    advance(world, 1)
     world.qualified_numbers.send_voice_challenge(PROJECT, OTHER)  # moves OTHER only
     world.qualified_numbers.approve_invoices(PROJECT, OTHER)
-    world.advance(1)
+    advance(world, 1)
     world.qualified_numbers.begin_hosting(PROJECT, [PHONE], "o")
     world.qualified_numbers.release_from_hosting(PROJECT, [PHONE])
     assert list_of(world, eligible_or_verified, order_by="updatedTime") == [OTHER, PHONE]
@@ -388,7 +389,7 @@ def test_voice_codes_come_from_the_seed(world):
 def test_a_voice_challenge_is_refused_in_other_states(world, state):
     bring_to(world, state)
     if state is S.VERIFICATION_BLOCKED:
-        world.advance(RESEND)  # so the refusal is about the state, not the resend interval
+        advance(world, RESEND)  # so the refusal is about the state, not the resend interval
     before = snapshot(world)
     error = refused(world.qualified_numbers.send_voice_challenge, PROJECT, PHONE)
     assert PHONE in error.message
@@ -401,7 +402,7 @@ def test_a_voice_challenge_to_an_absent_number_is_404(world):
 
 def test_resending_within_the_interval_is_429_with_retry_after(world):
     bring_to(world, S.VERIFICATION_PENDING)
-    world.advance(RESEND - 20)
+    advance(world, RESEND - 20)
     before = snapshot(world)
     error = refused(world.qualified_numbers.send_voice_challenge, PROJECT, PHONE, status=429,
                     name="RESOURCE_EXHAUSTED")
@@ -412,7 +413,7 @@ def test_resending_within_the_interval_is_429_with_retry_after(world):
 def test_the_resend_interval_comes_from_the_settings(world):
     world.settings.timings.voice_resend_interval = 5
     bring_to(world, S.VERIFICATION_PENDING)
-    world.advance(5)
+    advance(world, 5)
     world.qualified_numbers.send_voice_challenge(PROJECT, PHONE)
 
 
@@ -420,7 +421,7 @@ def test_a_resend_replaces_the_code_and_restores_the_attempts(world):
     bring_to(world, S.VERIFICATION_PENDING)
     old = code_of(world)
     refused(world.qualified_numbers.verify_voice_challenge, PROJECT, PHONE, wrong_code(old), name="INVALID_ARGUMENT")
-    world.advance(RESEND)
+    advance(world, RESEND)
     number = world.qualified_numbers.send_voice_challenge(PROJECT, PHONE)
     assert number.state is S.VERIFICATION_PENDING and number.updated_time == world.clock.now()
     challenge = world.qualified_numbers.voice_challenge(PROJECT, PHONE)
@@ -433,11 +434,11 @@ def test_a_resend_replaces_the_code_and_restores_the_attempts(world):
 
 def test_a_resend_moves_the_expiry(world):
     bring_to(world, S.VERIFICATION_PENDING)
-    world.advance(TTL - 10)
+    advance(world, TTL - 10)
     world.qualified_numbers.send_voice_challenge(PROJECT, PHONE)
-    world.advance(20)  # past the first code's expiry
+    advance(world, 20)  # past the first code's expiry
     assert state_of(world) is S.VERIFICATION_PENDING
-    world.advance(TTL)
+    advance(world, TTL)
     assert state_of(world) is S.VERIFICATION_FAILED
 
 
@@ -454,25 +455,25 @@ def test_a_failed_verification_may_be_retried_by_voice(world, how):
 # --- voice challenges: verifying --------------------------------------------------------------
 def test_the_right_code_verifies_the_number(world):
     bring_to(world, S.VERIFICATION_PENDING)
-    world.advance(30)
+    advance(world, 30)
     number = world.qualified_numbers.verify_voice_challenge(PROJECT, PHONE, code_of(world))
     assert number.state is S.VERIFIED
     assert number.ownership_verification.status is State.DONE
     assert number.updated_time == world.clock.now()
-    world.advance(TTL)  # the expiry of a used code changes nothing
+    advance(world, TTL)  # the expiry of a used code changes nothing
     assert state_of(world) is S.VERIFIED
 
 
 def test_the_right_code_works_until_the_last_moment(world):
     bring_to(world, S.VERIFICATION_PENDING)
-    world.advance(TTL - 0.001)
+    advance(world, TTL - 0.001)
     assert world.qualified_numbers.verify_voice_challenge(PROJECT, PHONE, code_of(world)).state is S.VERIFIED
 
 
 def test_a_wrong_code_is_400_with_the_attempts_left(world):
     number = bring_to(world, S.VERIFICATION_PENDING)
     updated = number.updated_time
-    world.advance(5)
+    advance(world, 5)
     wrong = wrong_code(code_of(world))
     error = refused(world.qualified_numbers.verify_voice_challenge, PROJECT, PHONE, wrong, name="INVALID_ARGUMENT")
     assert "2 attempt(s) left" in error.message and error.violations[0].field == "code"
@@ -490,7 +491,7 @@ def test_the_last_wrong_code_blocks_the_number(world):
     for _ in range(2):
         refused(world.qualified_numbers.verify_voice_challenge, PROJECT, PHONE, wrong_code(right),
                 name="INVALID_ARGUMENT")
-    world.advance(1)
+    advance(world, 1)
     error = refused(world.qualified_numbers.verify_voice_challenge, PROJECT, PHONE, wrong_code(right),
                     name="INVALID_ARGUMENT")
     assert "blocked" in error.message
@@ -498,7 +499,7 @@ def test_the_last_wrong_code_blocks_the_number(world):
     assert number.state is S.VERIFICATION_BLOCKED and number.updated_time == world.clock.now()
     assert number.ownership_verification.status is State.FAILED and "3 wrong" in number.ownership_verification.error
     refused(world.qualified_numbers.verify_voice_challenge, PROJECT, PHONE, right)
-    world.advance(TTL)
+    advance(world, TTL)
     assert state_of(world) is S.VERIFICATION_BLOCKED  # the expiry no longer applies
     refused(world.qualified_numbers.send_voice_challenge, PROJECT, PHONE)
 
@@ -515,7 +516,7 @@ def test_a_code_expires_after_its_ttl(world):
     number = bring_to(world, S.VERIFICATION_PENDING)
     sent = number.updated_time
     code = code_of(world)
-    world.advance(TTL)
+    advance(world, TTL)
     number = world.qualified_numbers.get(PROJECT, PHONE)
     assert number.state is S.VERIFICATION_FAILED
     assert number.ownership_verification.status is State.FAILED and "expired" in number.ownership_verification.error
@@ -539,7 +540,7 @@ def test_an_expired_code_is_caught_at_verify_time_too(world):
 def test_the_code_ttl_comes_from_the_settings(world):
     world.settings.timings.voice_code_ttl = 30
     bring_to(world, S.VERIFICATION_PENDING)
-    world.advance(30)
+    advance(world, 30)
     assert state_of(world) is S.VERIFICATION_FAILED
 
 
@@ -574,18 +575,18 @@ def test_there_is_no_voice_challenge_before_one_is_sent(world):
 @pytest.mark.parametrize("state", [S.ELIGIBLE, S.VERIFICATION_PENDING, S.VERIFICATION_FAILED])
 def test_approved_invoices_verify_the_number(world, state):
     bring_to(world, state)
-    world.advance(1)
+    advance(world, 1)
     number = world.qualified_numbers.approve_invoices(PROJECT, PHONE)
     assert number.state is S.VERIFIED and number.ownership_verification.status is State.DONE
     assert number.ownership_verification.error == "" and number.updated_time == world.clock.now()
-    world.advance(TTL)  # a pending code's expiry no longer applies
+    advance(world, TTL)  # a pending code's expiry no longer applies
     assert state_of(world) is S.VERIFIED
 
 
 @pytest.mark.parametrize("state", [S.ELIGIBLE, S.VERIFICATION_PENDING, S.VERIFICATION_FAILED])
 def test_rejected_invoices_fail_the_verification(world, state):
     bring_to(world, state)
-    world.advance(1)
+    advance(world, 1)
     number = world.qualified_numbers.reject_invoices(PROJECT, PHONE)
     assert number.state is S.VERIFICATION_FAILED
     assert number.ownership_verification.status is State.FAILED
@@ -621,9 +622,9 @@ REVIEW = 172800  # timings.invoice_review
 
 def test_the_invoices_reach_the_review_after_the_submission_delay(world):
     bring_to(world, S.ELIGIBLE)
-    world.advance(SUBMISSION - 1)
+    advance(world, SUBMISSION - 1)
     assert state_of(world) is S.ELIGIBLE
-    world.advance(1)
+    advance(world, 1)
     number = world.qualified_numbers.get(PROJECT, PHONE)
     assert number.state is S.VERIFICATION_PENDING
     assert number.ownership_verification.status is State.IN_PROGRESS
@@ -632,9 +633,9 @@ def test_the_invoices_reach_the_review_after_the_submission_delay(world):
 
 def test_the_review_approves_by_itself_after_the_review_delay(world):
     bring_to(world, S.ELIGIBLE)
-    world.advance(SUBMISSION + REVIEW - 1)
+    advance(world, SUBMISSION + REVIEW - 1)
     assert state_of(world) is S.VERIFICATION_PENDING
-    world.advance(1)
+    advance(world, 1)
     number = world.qualified_numbers.get(PROJECT, PHONE)
     assert number.state is S.VERIFIED and number.ownership_verification.status is State.DONE
     assert number.updated_time == START + timedelta(seconds=ELIGIBILITY + SUBMISSION + REVIEW)
@@ -651,7 +652,7 @@ def test_the_review_delay_is_bounded_to_one_to_three_days(world):
 def test_a_magic_number_has_its_invoices_rejected(world):
     phone = "+12025550101"  # 555-0101: invoices rejected (docs/magic-numbers.md)
     bring_to(world, S.ELIGIBLE, phone=phone)
-    world.advance(SUBMISSION + REVIEW)
+    advance(world, SUBMISSION + REVIEW)
     number = world.qualified_numbers.get(PROJECT, phone)
     assert number.state is S.VERIFICATION_FAILED
     assert number.ownership_verification.error == "The invoices did not prove ownership of the number"
@@ -660,7 +661,7 @@ def test_a_magic_number_has_its_invoices_rejected(world):
 def test_a_scenario_outcome_rejects_the_invoices(world):
     world.outcomes.overrides[PHONE] = NumberOutcome(invoices_rejected="invoice is not for this number")
     bring_to(world, S.ELIGIBLE)
-    world.advance(SUBMISSION + REVIEW)
+    advance(world, SUBMISSION + REVIEW)
     number = world.qualified_numbers.get(PROJECT, PHONE)
     assert (number.state, number.ownership_verification.error) == (S.VERIFICATION_FAILED,
                                                                    "invoice is not for this number")
@@ -670,24 +671,24 @@ def test_a_scenario_outcome_rejects_the_invoices(world):
                                          ("reject_invoices", S.VERIFICATION_FAILED)])
 def test_the_control_plane_ends_a_review_at_once(world, decide, ends):
     bring_to(world, S.ELIGIBLE)
-    world.advance(SUBMISSION)
+    advance(world, SUBMISSION)
     getattr(world.qualified_numbers, decide)(PROJECT, PHONE)
     assert state_of(world) is ends and world.scheduler.pending() == []
-    world.advance(REVIEW)
+    advance(world, REVIEW)
     assert state_of(world) is ends
 
 
 def test_the_review_also_verifies_a_failed_voice_verification(world):
     bring_to(world, S.VERIFICATION_FAILED)  # the voice code expired
-    world.advance(SUBMISSION)
+    advance(world, SUBMISSION)
     assert state_of(world) is S.VERIFICATION_PENDING  # the invoices reached the review
-    world.advance(REVIEW)
+    advance(world, REVIEW)
     assert state_of(world) is S.VERIFIED
 
 
 def test_a_voice_challenge_stays_open_to_a_number_under_review(world):
     bring_to(world, S.ELIGIBLE)
-    world.advance(SUBMISSION)
+    advance(world, SUBMISSION)
     world.qualified_numbers.send_voice_challenge(PROJECT, PHONE)
     world.qualified_numbers.verify_voice_challenge(PROJECT, PHONE, code_of(world))
     assert state_of(world) is S.VERIFIED and world.scheduler.pending() == []
@@ -697,7 +698,7 @@ def test_a_voice_challenge_stays_open_to_a_number_under_review(world):
 def test_the_review_leaves_decided_numbers_alone(world, decided):
     number = bring_to(world, decided)
     updated = number.updated_time
-    world.advance(SUBMISSION + REVIEW)
+    advance(world, SUBMISSION + REVIEW)
     number = world.qualified_numbers.get(PROJECT, PHONE)
     assert number.state is decided and number.updated_time == updated
 
@@ -705,7 +706,7 @@ def test_the_review_leaves_decided_numbers_alone(world, decided):
 def test_without_invoice_submission_a_number_stays_eligible(world):
     world.settings.timings.invoice_submission = None
     bring_to(world, S.ELIGIBLE)
-    world.advance(30 * 86400)
+    advance(world, 30 * 86400)
     assert state_of(world) is S.ELIGIBLE
 
 # --- timed steps: decided numbers leave none behind, stale ones change nothing ---------------
@@ -715,7 +716,7 @@ def pending_jobs(world: World) -> list[str]:
 
 def test_a_resend_replaces_the_pending_expiry(world):
     bring_to(world, S.VERIFICATION_PENDING)
-    world.advance(RESEND)
+    advance(world, RESEND)
     world.qualified_numbers.send_voice_challenge(PROJECT, PHONE)
     assert sorted(pending_jobs(world)) == [INVOICE_SUBMISSION, VOICE_CODE_EXPIRY]
 
@@ -727,7 +728,7 @@ def test_a_decided_verification_leaves_no_timed_step_behind(world, decide):
     assert sorted(pending_jobs(world)) == sorted([INVOICE_REVIEW, VOICE_CODE_EXPIRY])
     service = world.qualified_numbers
     if decide == "automatic review":
-        world.advance(REVIEW)
+        advance(world, REVIEW)
         assert state_of(world) is S.VERIFIED
     elif decide == "right code":
         service.verify_voice_challenge(PROJECT, PHONE, code_of(world))
@@ -754,23 +755,23 @@ def test_a_stale_eligibility_check_changes_nothing(world, quiet_jobs):
     updated = number.updated_time
     world.scheduler.schedule(ELIGIBILITY_CHECK, PROJECT, phoneNumber=PHONE)
     world.scheduler.schedule(ELIGIBILITY_CHECK, PROJECT, phoneNumber=OTHER)  # an absent number
-    world.advance(1)
+    advance(world, 1)
     assert state_of(world) is S.VERIFICATION_PENDING and world.qualified_numbers.get(PROJECT, PHONE).updated_time == updated
 
 
 def test_a_stale_code_expiry_changes_nothing(world, quiet_jobs):
     bring_to(world, S.VERIFICATION_PENDING)
     old_expiry = world.qualified_numbers.voice_challenge(PROJECT, PHONE).expires_at
-    world.advance(RESEND)
+    advance(world, RESEND)
     world.qualified_numbers.send_voice_challenge(PROJECT, PHONE)
     world.scheduler.schedule(VOICE_CODE_EXPIRY, PROJECT, at=old_expiry, phoneNumber=PHONE,
                              expiresAt=old_expiry.isoformat())  # as an imported state might hold it
-    world.advance(TTL - RESEND)
+    advance(world, TTL - RESEND)
     assert state_of(world) is S.VERIFICATION_PENDING
     world.qualified_numbers.approve_invoices(PROJECT, PHONE)
     world.scheduler.schedule(VOICE_CODE_EXPIRY, PROJECT, phoneNumber=PHONE,
                              expiresAt=world.qualified_numbers.voice_challenge(PROJECT, PHONE).expires_at.isoformat())
-    world.advance(1)
+    advance(world, 1)
     assert state_of(world) is S.VERIFIED
 
 
@@ -779,7 +780,7 @@ def test_a_stale_invoice_review_changes_nothing(world, state, quiet_jobs):
     number = bring_to(world, state)
     updated = number.updated_time
     world.scheduler.schedule(INVOICE_REVIEW, PROJECT, phoneNumber=PHONE)
-    world.advance(1)
+    advance(world, 1)
     number = world.qualified_numbers.get(PROJECT, PHONE)
     assert number.state is state and number.updated_time == updated
 

@@ -33,6 +33,7 @@ from mock_server.spec import spec_document
 from tests.conftest import START
 from tests.qualified_support import wrong_code
 from tests.spec_schema import assert_matches
+from tests.engine_support import advance
 
 PROJECT = "p1"
 PHONES = ("+12025550134", "+16135550123", "+12025550100")
@@ -228,7 +229,7 @@ class QualifiedNumbersMachine(RuleBasedStateMachine):
 
     @rule(seconds=st.sampled_from([1, 30, 59, 60, 61, 599, 600, 3600, REVIEW]))
     def advance_clock(self, seconds: int) -> None:
-        self.world.advance(seconds)
+        advance(self.world, seconds)
         for phone, number in self.model.items():
             self.play_timed_steps(phone, number)
 

@@ -7,6 +7,7 @@ import textwrap
 import pytest
 
 from mock_server.config import AccessKey
+from mock_server.core.rng import Purpose
 from mock_server.domain.events import EventType
 from mock_server.domain.hosting_orders.model import HostingOrderState, LoaStatus
 from mock_server.domain.provisioning import CARRIERS, State
@@ -14,6 +15,7 @@ from mock_server.domain.qualified_numbers.model import GlobalProcessState as Q
 from mock_server.domain.world import World
 from mock_server.scenarios import ScenarioError, apply_scenario, parse_text
 from mock_server.state import export_state
+from tests.engine_support import advance
 
 
 def load(world: World, text: str):
@@ -62,7 +64,7 @@ def test_campaign_and_service_plan_states_become_failure_codes(world):
                                               "bad": "NUMBER_PROVISIONING_FAILED"}
     assert outcomes.campaign_failures == {"C-SUS": "CAMPAIGN_MNO_SUSPENDED", "C-EXP": "CAMPAIGN_EXPIRED",
                                           "C-MOCK": "MOCK_CAMPAIGN_NOT_ALLOWED", "C-LIM": "EXCEEDED_10DLC_LIMIT"}
-    assert outcomes.campaign_failure("+12065552000", "C-SUS") == "CAMPAIGN_MNO_SUSPENDED"
+    assert outcomes.of("any-project").campaign_failure("+12065552000", "C-SUS") == "CAMPAIGN_MNO_SUSPENDED"
 
 
 def test_a_later_scenario_can_make_a_campaign_active_again(world):
@@ -77,11 +79,51 @@ def test_per_number_outcomes_override_the_magic_table(world):
           - {range: {start: "+12065552000", count: 2}, osr: INVALID_NNID, carrier: {smsAtt: "AT&T said no"}}
           - {number: "+12065550112"}
         """)
-    outcomes = world.outcomes
+    outcomes = world.outcomes.of("any-project")
     assert outcomes.osr_failure("+12065552001") == "INVALID_NNID"
     assert outcomes.carrier_error("+12065552000", "smsAtt") == "AT&T said no"
     assert outcomes.osr_failure("+12065552002") is None
     assert outcomes.platform_failure("+12065550112", "plan") is None  # magic "12" would fail
+
+
+def test_outcomes_of_a_scenario_with_projects_hold_in_those_projects_only(world):
+    """A scenario's outcomes, campaign and service-plan states belong to the projects it
+    declares: another project's numbers (run by another test, say) are not touched."""
+    load(world, """
+        campaigns: {C1: expired}
+        service_plans: {broke: insufficient_balance}
+        outcomes: [{number: "+12065552000", not_eligible: "not portable"}]
+        projects: [{id: mine}, {id: also-mine}]
+        """)
+    for project in ("mine", "also-mine"):
+        outcomes = world.outcomes.of(project)
+        assert outcomes.eligibility_error("+12065552000") == "not portable"
+        assert outcomes.campaign_failure("+12065552001", "C1") == "CAMPAIGN_EXPIRED"
+        assert outcomes.platform_failure("+12065552001", "broke") == "INSUFFICIENT_BALANCE"
+    other = world.outcomes.of("theirs")
+    assert other.eligibility_error("+12065552000") is None
+    assert other.campaign_failure("+12065552001", "C1") is None
+    assert other.platform_failure("+12065552001", "broke") is None
+    assert other.platform_failure("+12065550112", "plan") == "NUMBER_PROVISIONING_FAILED"  # the magic table
+    assert world.outcomes.campaign_failures == {}  # nothing world-wide
+
+
+def test_a_projects_own_outcomes_win_over_world_wide_ones_and_survive_a_state_round_trip(world):
+    from mock_server.state import export_state, import_state
+
+    load(world, "campaigns: {C1: expired}")
+    load(world, "campaigns: {C1: active, C2: mno_review}\nprojects: [{id: mine}]")
+    assert world.outcomes.of("mine").campaign_failure("+12065552001", "C2") == "CAMPAIGN_MNO_REVIEW"
+    assert world.outcomes.of("mine").campaign_failure("+12065552001", "C1") == "CAMPAIGN_EXPIRED"  # world-wide
+    assert world.outcomes.of("theirs").campaign_failure("+12065552001", "C2") is None
+    document = export_state(world)
+    assert document["outcomes"]["projects"] == {"mine": {"overrides": {}, "campaignFailures": {"C2": "CAMPAIGN_MNO_REVIEW"},
+                                                         "servicePlanFailures": {}}}
+    world.reset()
+    assert world.outcomes.of("mine").campaign_failure("+12065552001", "C2") is None
+    import_state(world, document)
+    assert world.outcomes.of("mine").campaign_failure("+12065552001", "C2") == "CAMPAIGN_MNO_REVIEW"
+    assert export_state(world)["outcomes"] == document["outcomes"]
 
 
 # --- projects and keys -------------------------------------------------------------------------
@@ -135,7 +177,7 @@ def test_provisioning_numbers_run_their_lifecycle_and_campaign_states_drive_fail
         """)
     numbers = world.projects["p"].imported_numbers
     assert numbers["+12065552000"].sms_provisioning.state == State.IN_PROGRESS
-    world.advance(600)
+    advance(world, 600)
     assert numbers["+12065552000"].campaign_provisioning.error_code == "CAMPAIGN_MNO_SUSPENDED"
     assert numbers["+12065552001"].campaign_provisioning.state == State.DONE
     links = [(e.resource_id, e.status, e.failure_code) for e in world.events.events
@@ -182,7 +224,7 @@ def test_qualified_numbers_are_preloaded_in_every_state(world):
 
 def test_a_pending_eligibility_check_finishes_when_time_passes(world):
     load(world, QUALIFIED)
-    world.advance(world.settings.timings.eligibility_check)
+    advance(world, world.settings.timings.eligibility_check)
     assert world.projects["p"].qualified_numbers["+12065552001"].state == Q.ELIGIBLE
 
 
@@ -248,7 +290,7 @@ def test_an_in_progress_order_finishes_when_time_passes(world):
           - id: p
             hosting_orders: [{number: "+12065552001", service_plan: plan, state: in_progress, callback_url: "https://example.com/cb"}]
         """)
-    world.advance(3600)
+    advance(world, 3600)
     assert orders_of(world)[0].state == HostingOrderState.COMPLETED
     assert EventType.HOSTING_PROCESS in {e.event_type for e in world.events.events}
 
@@ -285,7 +327,7 @@ def test_a_waiting_order_is_signed_automatically_when_the_scenario_says_so(world
             hosting_orders:
               - {type: text_enable, number: "+12065552001", service_plan: plan, campaign: C1, state: waiting_for_loa_signature}
         """)
-    world.advance(60)
+    advance(world, 60)
     assert orders_of(world)[0].text_enable_info.status == LoaStatus.SIGNED
 
 
@@ -403,7 +445,9 @@ def test_a_refused_scenario_leaves_the_random_generator_where_it_was(world):
               - {range: {start: "+12065553000", count: 6}, service_plan: plan}
         """)
     assert str(error.problems[0]).startswith("projects[0].hosting_orders[1]: Too many numbers")
-    assert world.rng.hex(8) == type(world.rng)(1234).hex(8), "the first order's id was drawn, then given back"
+    assert world.rng.positions() == {}, "the first order's id was drawn, then given back"
+    fresh = type(world.rng)(1234).stream(Purpose.HOSTING_ORDER_IDS, "p").hex(8)
+    assert world.rng.stream(Purpose.HOSTING_ORDER_IDS, "p").hex(8) == fresh
 
 
 def test_scenario_timings_drive_the_lifecycles(world):
@@ -414,15 +458,15 @@ def test_scenario_timings_drive_the_lifecycles(world):
             qualified_numbers: [{number: "+12065552000", state: eligible_check_pending}]
         """)
     number = world.projects["p"].qualified_numbers["+12065552000"]
-    world.advance(10)
+    advance(world, 10)
     assert number.state == Q.ELIGIBLE
-    world.advance(119)
+    advance(world, 119)
     assert number.state == Q.ELIGIBLE
-    world.advance(1)
+    advance(world, 1)
     assert number.state == Q.VERIFICATION_PENDING  # the invoices are under review
-    world.advance(86399)
+    advance(world, 86399)
     assert number.state == Q.VERIFICATION_PENDING
-    world.advance(1)
+    advance(world, 1)
     assert number.state == Q.VERIFIED
 
 
@@ -437,7 +481,7 @@ def test_a_scenario_rejects_invoices_and_puts_numbers_under_review(world):
     numbers = world.projects["p"].qualified_numbers
     assert {n.state for n in numbers.values()} == {Q.VERIFICATION_PENDING}
     assert all(n.voice_challenge is None for n in numbers.values())
-    world.advance(world.settings.timings.invoice_review)
+    advance(world, world.settings.timings.invoice_review)
     assert numbers["+12065552000"].state == Q.VERIFIED
     rejected = numbers["+12065552001"]
     assert (rejected.state, rejected.ownership_verification.error) == (Q.VERIFICATION_FAILED,

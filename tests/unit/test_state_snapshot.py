@@ -15,6 +15,7 @@ from mock_server.scenarios import apply_scenario, load_named
 from mock_server.domain.project import Project
 from mock_server.state import PROJECT_RECORDS, STATE_VERSION, StateError, _adapter, export_state, import_state
 from tests.conftest import START
+from tests.engine_support import advance
 
 
 def busy_world(seed: int = 1234) -> World:
@@ -22,7 +23,7 @@ def busy_world(seed: int = 1234) -> World:
     world = World(clock=Clock(start=START, frozen=True), rng=Rng(seed))
     for name in ("10dlc-happy-path", "campaign-failures", "voice-challenge-lockout", "loa-declined"):
         apply_scenario(world, load_named(name))
-    world.advance(45)  # halfway: some jobs ran (events), others wait
+    advance(world, 45)  # halfway: some jobs ran (events), others wait
     world.journal.append({"method": "GET", "path": "/v1/projects/p/importedNumbers", "query": "",
                           "status": 200, "time": "2026-01-05T09:00:45.000Z", "projectId": "p"})
     return world
@@ -110,7 +111,7 @@ def test_a_restored_world_goes_on_exactly_like_the_original():
     restored = World(clock=Clock(), rng=Rng(99))  # another seed, another time: all replaced
     import_state(restored, document)
     for world in (original, restored):
-        world.advance(3600)
+        advance(world, 3600)
         world.qualified_numbers.send_voice_challenge("voice-lockout", "+16175552003")
     assert export_state(restored) == export_state(original)
 

@@ -235,7 +235,7 @@ class HostingOrderLifecycle:
 
     def failure_of(self, order: HostingOrder, number: HostingOrderNumber, step: Step) -> str | None:
         """The failure code a step ends with, or None when it succeeds (docs/magic-numbers.md)."""
-        outcomes = self.world.outcomes
+        outcomes = self.world.outcomes.of(order.project_id)
         phone = number.phone_number
         if step is Step.OSR:
             return outcomes.osr_failure(phone) or (None if number.nnid.isdigit() else INVALID_NNID)
@@ -247,8 +247,9 @@ class HostingOrderLifecycle:
 
     def _finish_carriers(self, order: HostingOrder, number: HostingOrderNumber) -> None:
         now = self.world.clock.now()
+        outcomes = self.world.outcomes.of(order.project_id)
         for name, carrier in number.carriers.items():
-            failure = self.world.outcomes.carrier_failure(number.phone_number, name, order.migrate_to_sinch_tmo)
+            failure = outcomes.carrier_failure(number.phone_number, name, order.migrate_to_sinch_tmo)
             move_carrier(order, number, name, carrier, State.FAILED if failure else State.DONE, now, failure=failure)
         self._touch(order, number)
 

@@ -31,7 +31,6 @@ RUNNING_ORDER_STATES = (
     HostingOrderState.WAITING_FOR_LOA_SIGNATURE,
     HostingOrderState.IN_PROGRESS,
 )
-FINAL_ORDER_STATES = (HostingOrderState.COMPLETED, HostingOrderState.REJECTED)
 
 
 class HostingOrderType(str, Enum):

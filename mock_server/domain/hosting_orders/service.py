@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from mock_server.core.errors import not_found
 from mock_server.core.paging import Page
 from mock_server.core.phone import PhoneNumber
+from mock_server.core.rng import Purpose
 from mock_server.domain.hosting_orders import validation
 from mock_server.domain.hosting_orders.letters_of_authorization import LettersOfAuthorization
 from mock_server.domain.hosting_orders.lifecycle import HostingOrderLifecycle
@@ -103,9 +104,10 @@ class HostingOrderService:
                    "callback_url": request.callback_url}
         now = self.world.clock.now()
         project = self.world.project(project_id)
-        order_id = self.world.rng.ulid(now)
+        ids = self.world.rng.stream(Purpose.HOSTING_ORDER_IDS, project_id)
+        order_id = ids.ulid(now)
         while order_id in project.hosting_orders:
-            order_id = self.world.rng.ulid(now)
+            order_id = ids.ulid(now)
         campaign = bool(fields.get("campaign_id"))
         order = HostingOrder(
             hosting_order_id=order_id,

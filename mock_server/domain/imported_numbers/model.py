@@ -54,12 +54,36 @@ class ImportedNumber(WatchedSlot):  # its project's IndexedDict is told of chang
     updated_time: datetime
 
 
-# `GET importedNumbers` orders (keys end with the phone number: unique in a project) and the
-# fields it filters on exactly (one bucket of the project's index per combination).
+def by_created_time(number: ImportedNumber) -> tuple:
+    """`orderBy=createdTime`: the key ends with the phone number (unique in a project)."""
+    return (number.created_time, number.phone_number)
+
+
+def by_updated_time(number: ImportedNumber) -> tuple:
+    """`orderBy=updatedTime`."""
+    return (number.updated_time, number.phone_number)
+
+
+def digits(number: ImportedNumber) -> str:
+    """The digits of the number (`+12025550134` -> `12025550134`): what `numberPattern` searches."""
+    return number.phone_number[1:]
+
+
+DIGITS_WIDTH = 11  # `+1` and ten digits: every number checked as E.164 of the NANP
+
+
+def facet(number: ImportedNumber) -> tuple:
+    """The fields `GET importedNumbers` filters on exactly: one bucket of the index per combination."""
+    return (number.service_plan_id, number.campaign_id, number.region_code)
+
+
+# `GET importedNumbers`: its orders by name, and its facet.
 IMPORTED_NUMBER_INDEX: IndexSpec[ImportedNumber] = IndexSpec(
-    orders={"createdTime": lambda n: (n.created_time, n.phone_number),
-            "updatedTime": lambda n: (n.updated_time, n.phone_number)},
-    facet=lambda n: (n.service_plan_id, n.campaign_id, n.region_code),
+    orders={"createdTime": by_created_time, "updatedTime": by_updated_time},
+    facet=facet,
     watched=frozenset({"created_time", "updated_time", "phone_number", "service_plan_id", "campaign_id",
                        "region_code"}),
+    digits=digits,
+    digits_width=DIGITS_WIDTH,
+    digits_watched=frozenset({"phone_number", "service_plan_id", "campaign_id", "region_code"}),
 )

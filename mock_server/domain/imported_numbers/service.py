@@ -13,7 +13,6 @@ diagram and the events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mock_server.core.errors import ApiError, FieldViolation, already_exists, failed_precondition, not_found
@@ -28,6 +27,15 @@ from mock_server.domain.imported_numbers.model import (
 )
 from mock_server.domain.failure_codes import failure_code_number
 from mock_server.domain.hosting_orders.holding import held_by_running_order
+from mock_server.domain.imported_numbers.requests import (
+    ImportedNumberChange,
+    ImportedNumberFilter,
+    ImportRequest,
+    NewImportedNumber,
+    check_change,
+    check_filter,
+    check_import,
+)
 from mock_server.domain.toll_free import campaign_refusal
 from mock_server.domain.provisioning import CARRIERS, CarrierState, Provisioning, State
 from mock_server.domain.service_plans import check_service_plan
@@ -45,56 +53,7 @@ JOB_CAMPAIGN_UNLINK = "imported_number.campaign_unlink"
 JOB_SMS_UNLINK = "imported_number.sms_unlink"
 JOB_PREFIX = "imported_number."  # every kind above starts with it
 
-UNCHANGED = None  # a PATCH field that was left out
 HOSTED_ELSEWHERE = FieldViolation("phoneNumber", "is hosted already (imported, or in a running hosting order)")
-
-
-@dataclass(frozen=True)
-class NewImportedNumber:
-    phone_number: str
-    region_code: str
-    service_plan_id: str
-    campaign_id: str = ""
-    display_name: str = ""
-    callback_url: str = ""
-    toll_free: bool = False
-
-
-@dataclass(frozen=True)
-class ImportedNumberChange:
-    """A PATCH: None leaves a field as it is; `""` unlinks a service plan or campaign."""
-
-    display_name: str | None = UNCHANGED
-    callback_url: str | None = UNCHANGED
-    service_plan_id: str | None = UNCHANGED
-    campaign_id: str | None = UNCHANGED
-
-
-@dataclass(frozen=True)
-class ImportedNumberFilter:
-    """None: no filter. `""` for a service plan or campaign: numbers linked to none."""
-
-    service_plan_id: str | None = None
-    campaign_id: str | None = None
-    region_code: str | None = None
-    pattern: str | None = None
-    search_pattern: str = "CONTAIN"  # START | CONTAIN | END
-
-    def matches(self, number: ImportedNumber) -> bool:
-        if self.service_plan_id is not None and number.service_plan_id != self.service_plan_id:
-            return False
-        if self.campaign_id is not None and number.campaign_id != self.campaign_id:
-            return False
-        if self.region_code and number.region_code != self.region_code:
-            return False
-        if self.pattern:
-            phone = number.phone_number
-            if self.search_pattern == "START":
-                return phone.startswith(self.pattern)
-            if self.search_pattern == "END":
-                return phone.endswith(self.pattern)
-            return self.pattern in phone
-        return True
 
 
 class ImportedNumberService:
@@ -120,19 +79,23 @@ class ImportedNumberService:
         return [n for n in self.world.view(project_id).imported_numbers.values() if where.matches(n)]
 
     def list_numbers(self, project_id: str, where: ImportedNumberFilter, *, order_by: str, page_size: int,
-                     page_token: str | None, filters: dict) -> Page[ImportedNumber]:
-        """A page of the numbers `where` matches, from the project's index in `order_by` order:
-        the filter without its pattern picks buckets of the index; the pattern is checked per number."""
+                     page_token: str | None) -> Page[ImportedNumber]:
+        """`GET importedNumbers`: a page of the numbers `where` matches, from the project's index
+        in `order_by` order. Its page token works only for this project, this filter and this order."""
+        where = check_filter(where)
         numbers = self.world.view(project_id).imported_numbers  # a read creates no project
-        selection = numbers.select(order_by, replace(where, pattern=None).matches,  # type: ignore[attr-defined]
-                                   where.matches if where.pattern else None)
-        return paginate_sorted(selection, IMPORTED_NUMBER_INDEX.orders[order_by], page_size, page_token, filters,
-                               project_id=project_id)
+        digits = where.digit_query()
+        selection = numbers.select(order_by, where.matches_facet,  # type: ignore[attr-defined]
+                                   digits.matches if digits else None, digits=digits, wanted=page_size + 1)
+        return paginate_sorted(selection, IMPORTED_NUMBER_INDEX.orders[order_by], page_size, page_token,
+                               {**where.fingerprint(), "orderBy": order_by}, project_id=project_id)
 
     # --- import ---------------------------------------------------------------------------
-    def import_number(self, project_id: str, new: NewImportedNumber) -> ImportedNumber:
-        """`POST importedNumbers`. `migrateToSinchTmo` is not taken from this request: it is
-        read-only but for `hostingOrders:importNumbers` (docs/errata.md, E-IMP-1)."""
+    def import_number(self, project_id: str, request: ImportRequest | NewImportedNumber) -> ImportedNumber:
+        """`POST importedNumbers`. A request is checked first (every violation at once); a
+        `NewImportedNumber` is one checked already. `migrateToSinchTmo` is not taken from the
+        request: it is read-only but for `hostingOrders:importNumbers` (docs/errata.md, E-IMP-1)."""
+        new = check_import(request) if isinstance(request, ImportRequest) else request
         project = self.world.view(project_id)  # created only when the number is stored
         if new.phone_number in project.imported_numbers:
             raise already_exists(f"The imported number {new.phone_number} already exists",
@@ -158,12 +121,9 @@ class ImportedNumberService:
         return number
 
     def hosted_elsewhere(self, project_id: str, phone: str) -> bool:
-        """Whether another project holds `phone` (imported, or in a running hosting order).
-
-        A number is hosted once: a 409 says so without naming the project that holds it.
-        """
-        return any(phone in other.imported_numbers or phone in other.running_order_by_number
-                   for other_id, other in self.world.projects.items() if other_id != project_id)
+        """Whether another project holds `phone` (imported, or in a running hosting order): one
+        lookup in the world's map (domain/holders.py). A 409 says so without naming that project."""
+        return self.world.holders.held_elsewhere(phone, project_id)
 
     def adopt_from_hosting_order(
         self, project_id: str, phone: str, *, region_code: str, service_plan_id: str, campaign_id: str,
@@ -219,6 +179,7 @@ class ImportedNumberService:
         again) or dropped (`""`, at once and without events). While a change runs, the next one
         is checked against the configuration asked for last and queued behind it."""
         number = self.get(project_id, phone)
+        check_change(change, number)
         queue = bool(self.busy(number) or number.queued_changes)
         if queue:  # judged against the newest configuration asked for, as if it took effect
             last = number.queued_changes[-1] if number.queued_changes else None
@@ -452,7 +413,7 @@ class ImportedNumberService:
             return
         now = self.world.clock.now()
         step = number.sms_provisioning
-        code = self.world.outcomes.platform_failure(number.phone_number, number.service_plan_id)
+        code = self.world.outcomes.of(number.project_id).platform_failure(number.phone_number, number.service_plan_id)
         step.update_time = number.updated_time = now
         if code:
             step.state, step.error_code = State.FAILED, code
@@ -485,12 +446,13 @@ class ImportedNumberService:
         if number is None:
             return
         number.updated_time = self.world.clock.now()
-        self.world.outcomes.configure_carriers(number.phone_number, number.mno, number.migrate_to_sinch_tmo,
-                                               number.updated_time)
+        self.world.outcomes.of(number.project_id).configure_carriers(
+            number.phone_number, number.mno, number.migrate_to_sinch_tmo, number.updated_time)
         self._finish_if_settled(number)
 
     def _campaign_failure(self, number: ImportedNumber) -> str | None:
-        return campaign_refusal(number.phone_number) or self.world.outcomes.campaign_failure(number.phone_number, number.campaign_id)
+        outcomes = self.world.outcomes.of(number.project_id)
+        return campaign_refusal(number.phone_number) or outcomes.campaign_failure(number.phone_number, number.campaign_id)
 
     def _on_campaign_linked(self, job: Job) -> None:
         number = self._number_of(job)
@@ -509,24 +471,27 @@ class ImportedNumberService:
             self._event(number, EventType.LINK_TO_10DLC_CAMPAIGN)
         self._finish_if_settled(number)
 
-    def _on_campaign_unlinked(self, job: Job) -> None:
+    def _unlink_done(self, job: Job, step_name: str) -> ImportedNumber | None:
+        """An unlinking step of the job's number ended (DONE, now); None if nothing is left to end."""
         number = self._number_of(job)
-        if number is None or number.campaign_provisioning is None:
-            return
-        now = self.world.clock.now()
-        number.campaign_provisioning.state = State.DONE
-        number.campaign_provisioning.update_time = number.updated_time = now
-        self._event(number, EventType.UNLINK_TO_10DLC_CAMPAIGN)
-        self._finish_if_settled(number)
+        step = getattr(number, step_name) if number is not None else None
+        if number is None or step is None:
+            return None
+        step.state = State.DONE
+        step.update_time = number.updated_time = self.world.clock.now()
+        return number
+
+    def _on_campaign_unlinked(self, job: Job) -> None:
+        number = self._unlink_done(job, "campaign_provisioning")
+        if number is not None:
+            self._event(number, EventType.UNLINK_TO_10DLC_CAMPAIGN)
+            self._finish_if_settled(number)
 
     def _on_sms_deprovisioned(self, job: Job) -> None:
-        number = self._number_of(job)
-        if number is None or number.sms_provisioning is None:
+        number = self._unlink_done(job, "sms_provisioning")
+        if number is None:
             return
-        now = self.world.clock.now()
-        number.sms_provisioning.state = State.DONE
-        number.sms_provisioning.update_time = number.updated_time = now
         for carrier in number.mno.values():
-            carrier.state, carrier.update_time = State.DONE, now
+            carrier.state, carrier.update_time = State.DONE, number.updated_time
         self._event(number, EventType.DEPROVISIONING_TO_SMS_PLATFORM)
         self._finish_if_settled(number)

@@ -26,7 +26,6 @@ S = GlobalProcessState
 OPEN_FOR_VERIFICATION = frozenset({S.ELIGIBLE, S.VERIFICATION_PENDING, S.VERIFICATION_FAILED})
 VOICE_SEND_FROM = OPEN_FOR_VERIFICATION
 INVOICE_REVIEW_FROM = OPEN_FOR_VERIFICATION
-HOSTING_STATES = frozenset({S.HOSTING_IN_PROGRESS, S.HOSTING_DONE, S.HOSTING_FAILED})
 
 # (from, to) -> what causes it. A number is created in ELIGIBLE_CHECK_PENDING and may be deleted
 # in any state but HOSTING_IN_PROGRESS (and not while a running hosting order holds it).

@@ -20,6 +20,7 @@ from mock_server.core.errors import ApiError, FieldViolation, already_exists, fa
 from mock_server.core.errors import invalid_argument, not_found, resource_exhausted
 from mock_server.core.paging import Page
 from mock_server.core.phone import check_region_code, parse_e164
+from mock_server.core.rng import Purpose
 from mock_server.core.scheduler import Job
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.hosting_orders.holding import held_by_running_order
@@ -154,7 +155,8 @@ class QualifiedNumberService:
                 raise resource_exhausted(
                     f"A voice challenge was sent to {phone} at {rfc3339(last.sent_at)}; "
                     f"the next one may be sent from {rfc3339(allowed_at)}", wait)
-        challenge = VoiceChallenge(code=self.world.rng.digits(VOICE_CODE_LENGTH), sent_at=now,
+        code = self.world.rng.stream(Purpose.VOICE_CODES, project_id).digits(VOICE_CODE_LENGTH)
+        challenge = VoiceChallenge(code=code, sent_at=now,
                                    expires_at=now + timedelta(seconds=timings.voice_code_ttl),
                                    attempts_left=self.world.settings.limits.voice_attempts)
         self._cancel_jobs(project_id, phone, (VOICE_CODE_EXPIRY,))
@@ -270,7 +272,7 @@ class QualifiedNumberService:
         if number is None or number.state is not S.ELIGIBLE_CHECK_PENDING:
             return
         now = self.world.clock.now()
-        error = self.world.outcomes.eligibility_error(number.phone_number)
+        error = self.world.outcomes.of(number.project_id).eligibility_error(number.phone_number)
         if error:
             move(number, S.NOT_ELIGIBLE, now, error=error)
             return
@@ -300,7 +302,7 @@ class QualifiedNumberService:
     def _on_invoices_reviewed(self, job: Job) -> None:
         number = self._job_number(job)
         if number is not None and number.state in INVOICE_REVIEW_FROM:
-            self._end_review(number, self.world.outcomes.invoices_rejection(number.phone_number))
+            self._end_review(number, self.world.outcomes.of(number.project_id).invoices_rejection(number.phone_number))
 
     def _job_number(self, job: Job) -> QualifiedNumber | None:
         project = self.world.projects.get(job.project_id)
