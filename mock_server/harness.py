@@ -61,6 +61,11 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
+def _record_path(project_id: str, collection: str, record_id: str, rest: str) -> str:
+    """A control-plane path of one record: `/_mock/projects/{p}/{collection}/{id}{rest}`."""
+    return f"/_mock/projects/{_segment(project_id)}/{collection}/{_segment(record_id)}{rest}"
+
+
 class MockControl:
     """The control plane (`/_mock/...`) as methods. Subclasses set `_control`, an httpx-like client."""
 
@@ -200,28 +205,23 @@ class MockControl:
 
     # --- the people and processes outside the API -------------------------------------------
     def voice_challenge(self, project_id: str, number: str) -> dict:
-        return self._call("GET", f"/_mock/projects/{_segment(project_id)}/qualifiedNumbers/"
-                                 f"{_segment(number)}/voiceChallenge")
+        return self._call("GET", _record_path(project_id, "qualifiedNumbers", number, "/voiceChallenge"))
 
     def voice_code(self, project_id: str, number: str) -> str:
         """The code the last voice call to `number` "spoke"."""
         return self.voice_challenge(project_id, number)["code"]
 
     def approve_invoices(self, project_id: str, number: str) -> dict:
-        return self._call("POST", f"/_mock/projects/{_segment(project_id)}/qualifiedNumbers/"
-                                  f"{_segment(number)}:approveInvoices")
+        return self._call("POST", _record_path(project_id, "qualifiedNumbers", number, ":approveInvoices"))
 
     def reject_invoices(self, project_id: str, number: str) -> dict:
-        return self._call("POST", f"/_mock/projects/{_segment(project_id)}/qualifiedNumbers/"
-                                  f"{_segment(number)}:rejectInvoices")
+        return self._call("POST", _record_path(project_id, "qualifiedNumbers", number, ":rejectInvoices"))
 
     def sign_loa(self, project_id: str, hosting_order_id: str) -> dict:
-        return self._call("POST", f"/_mock/projects/{_segment(project_id)}/hostingOrders/"
-                                  f"{_segment(hosting_order_id)}:signLoa")
+        return self._call("POST", _record_path(project_id, "hostingOrders", hosting_order_id, ":signLoa"))
 
     def decline_loa(self, project_id: str, hosting_order_id: str) -> dict:
-        return self._call("POST", f"/_mock/projects/{_segment(project_id)}/hostingOrders/"
-                                  f"{_segment(hosting_order_id)}:declineLoa")
+        return self._call("POST", _record_path(project_id, "hostingOrders", hosting_order_id, ":declineLoa"))
 
     def approve_blanket_loa(self, project_id: str) -> dict:
         """A blanket LOA is on file for the project: its orders may use `blanketLoaInfo`."""

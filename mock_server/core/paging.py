@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
-from typing import Any, Callable, Generic, Iterable, Iterator, Protocol, TypeVar
+from typing import Any, Callable, Generic, Iterable, Iterator, Protocol, runtime_checkable, TypeVar
 
 from mock_server.core.errors import field_error
 
@@ -95,27 +95,6 @@ def _decode(token: str, filters_fp: str, project_fp: str) -> tuple:
     return key
 
 
-def paginate(
-    items: Iterable[T],
-    sort_key: Callable[[T], tuple],
-    page_size: int,
-    page_token: str | None,
-    filters: dict[str, Any],
-    *,
-    project_id: str | None,
-) -> Page[T]:
-    """One page of `items` (already filtered, in no order), ordered by `sort_key`.
-
-    A sort key is a tuple of strings, numbers and datetimes that ends with something unique
-    (the phone number, the order id). Costs one pass over the matching items and a heap of
-    `page_size`; nothing is sorted whole. A token works only for the list of `project_id`
-    (None: a list of no one project, such as a control-plane list across projects).
-    """
-    matching = items if isinstance(items, list) else list(items)
-    return paginate_sorted(Unordered(matching, sort_key, page_size + 1), sort_key, page_size, page_token, filters,
-                           project_id=project_id)
-
-
 class Unordered(Generic[T]):
     """Items in no order, as `Ordered`: the next `wanted` after a key come from a heap."""
 
@@ -135,6 +114,7 @@ class Unordered(Generic[T]):
         return len(self._items)
 
 
+@runtime_checkable
 class Ordered(Protocol[T]):
     """Matching items already in sort order (core/sorted_index.py's `Selection`)."""
 
@@ -143,8 +123,8 @@ class Ordered(Protocol[T]):
     def count(self) -> int: ...
 
 
-def paginate_sorted(
-    items: Ordered[T],
+def paginate(
+    items: Ordered[T] | Iterable[T],
     sort_key: Callable[[T], tuple],
     page_size: int,
     page_token: str | None,
@@ -152,9 +132,18 @@ def paginate_sorted(
     *,
     project_id: str | None,
 ) -> Page[T]:
-    """One page of `items`, which yield the matching items in `sort_key` order after a key
-    (a project's index, or `paginate`'s heap): it costs the page, and `items.count()` for the
-    total. A token works only for the list of `project_id`, as in `paginate`."""
+    """One page of `items`, ordered by `sort_key`.
+
+    `items` are either already in sort order (an `Ordered`: a project's index, which yields the
+    matching items after a key), and a page costs the page plus `items.count()` for the total;
+    or any iterable in no order, which costs one pass and a heap of `page_size` (nothing is
+    sorted whole). A sort key is a tuple of strings, numbers and datetimes that ends with
+    something unique (the phone number, the order id). A token works only for the list of
+    `project_id` (None: a list of no one project, such as a control-plane list across
+    projects) and with the `filters` it was issued for.
+    """
+    if not isinstance(items, Ordered):
+        items = Unordered(items if isinstance(items, list) else list(items), sort_key, page_size + 1)
     filters_fp = fingerprint(filters)
     project_fp = fingerprint({"project": project_id})
     after = _decode(page_token, filters_fp, project_fp) if page_token else None

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mock_server.core.digit_index import slots_of
-from mock_server.core.paging import paginate, paginate_sorted
+from mock_server.core.paging import paginate
 from mock_server.core.sorted_index import DigitQuery, IndexedDict, IndexSpec, Watched
 from mock_server.domain.provisioning import Record
 from tests.unit.test_sorted_index import pages
@@ -72,7 +72,7 @@ def test_pattern_pages_equal_filtering_every_record(before, after, mode, digits,
 
     lines.select("byRank", facet, matching, digits=wanted)  # builds the index; later writes keep it
     apply(lines, after)
-    indexed = pages(lambda n, t: paginate_sorted(lines.select("byRank", facet, matching, digits=wanted, wanted=n + 1),
+    indexed = pages(lambda n, t: paginate(lines.select("byRank", facet, matching, digits=wanted, wanted=n + 1),
                                                  by_rank, n, t, {}, project_id="p"), size)
     everything = pages(lambda n, t: paginate([x for x in lines.values() if matching(x)], by_rank, n, t, {},
                                              project_id="p"), size)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from mock_server.core.clock import Clock
 from mock_server.core.errors import ApiError
-from mock_server.core.paging import paginate, paginate_sorted
+from mock_server.core.paging import paginate
 from mock_server.core.rng import Rng
 from mock_server.core.sorted_index import MAX_MERGED_BUCKETS, IndexedDict, IndexSpec, Watched
 from mock_server.domain.hosting_orders.model import (
@@ -99,7 +99,7 @@ def test_index_order_and_pages_equal_a_sort_of_the_same_data(before, after, orde
         return item.group in groups
 
     filters = {"groups": sorted(groups), "order": order}
-    assert pages(lambda n, t: paginate_sorted(index.select(order, wanted), key, n, t, filters, project_id="p"), size) == \
+    assert pages(lambda n, t: paginate(index.select(order, wanted), key, n, t, filters, project_id="p"), size) == \
         pages(lambda n, t: paginate([i for i in index.values() if wanted(i)], key, n, t, filters, project_id="p"), size)
 
 
@@ -119,7 +119,7 @@ def test_a_residual_filter_and_many_buckets_give_the_same_pages(ops):
         return item.group != "none"
 
     assert len(index._buckets) == len(index) and (len(index) <= MAX_MERGED_BUCKETS or len(index._buckets) > 16)
-    assert pages(lambda n, t: paginate_sorted(index.select("byRank", any_group, odd), key, n, t, {}, project_id="p"), 3) == \
+    assert pages(lambda n, t: paginate(index.select("byRank", any_group, odd), key, n, t, {}, project_id="p"), 3) == \
         pages(lambda n, t: paginate([i for i in index.values() if odd(i)], key, n, t, {}, project_id="p"), 3)
 
 
@@ -138,20 +138,20 @@ def test_the_dict_stays_a_dict_and_forgets_what_it_no_longer_holds():
 
 def test_a_token_of_another_shape_is_a_400_from_the_index_too():
     index: IndexedDict = IndexedDict(SPEC, {f"n{i}": Item(name=f"n{i}", rank=i, group="a") for i in range(5)})
-    token = paginate_sorted(index.select("byName", lambda i: True), SPEC.orders["byName"], 2, None, {}, project_id="p").next_page_token
+    token = paginate(index.select("byName", lambda i: True), SPEC.orders["byName"], 2, None, {}, project_id="p").next_page_token
     with pytest.raises(ApiError) as caught:
-        paginate_sorted(index.select("byRank", lambda i: True), SPEC.orders["byRank"], 2, token, {}, project_id="p")
+        paginate(index.select("byRank", lambda i: True), SPEC.orders["byRank"], 2, token, {}, project_id="p")
     assert caught.value.violations[0].field == "pageToken"
 
 
 def test_a_token_from_the_index_works_only_for_the_project_it_was_issued_for():
     index: IndexedDict = IndexedDict(SPEC, {f"n{i}": Item(name=f"n{i}", rank=i, group="a") for i in range(5)})
     key = SPEC.orders["byName"]
-    token = paginate_sorted(index.select("byName", lambda i: True), key, 2, None, {}, project_id="p").next_page_token
-    second = paginate_sorted(index.select("byName", lambda i: True), key, 2, token, {}, project_id="p")
+    token = paginate(index.select("byName", lambda i: True), key, 2, None, {}, project_id="p").next_page_token
+    second = paginate(index.select("byName", lambda i: True), key, 2, token, {}, project_id="p")
     assert [i.name for i in second.items] == ["n2", "n3"]
     with pytest.raises(ApiError) as caught:
-        paginate_sorted(index.select("byName", lambda i: True), key, 2, token, {}, project_id="q")
+        paginate(index.select("byName", lambda i: True), key, 2, token, {}, project_id="q")
     assert caught.value.violations[0].field == "pageToken"
 
 
@@ -249,7 +249,7 @@ def test_order_number_pages_follow_changes_of_their_steps(ops, size):
                 NumberFilter(campaign_provisioning_state=State.WAITING, platform_provisioning_state=State.DONE)]:
         for order_by in ("createdTime", "updatedTime"):
             key = HOSTING_ORDER_NUMBER_INDEX.orders[order_by]
-            indexed = pages(lambda n, t: paginate_sorted(order.numbers.select(order_by, flt.matches), key, n, t, {}, project_id="p"),
+            indexed = pages(lambda n, t: paginate(order.numbers.select(order_by, flt.matches), key, n, t, {}, project_id="p"),
                             size)
             everything = pages(lambda n, t: paginate([x for x in numbers if flt.matches(x)], key, n, t, {}, project_id="p"), size)
             assert indexed == everything, (flt, order_by)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mock_server.core.paging import Page, paginate_sorted
+from mock_server.core.paging import Page, paginate
 from mock_server.core.sorted_index import IndexedDict
 from mock_server.domain.hosting_orders.model import (
     HOSTING_ORDER_INDEX,
@@ -80,7 +80,7 @@ class NumberFilter:
 def orders_page(project_id: str, orders: IndexedDict, flt: OrderFilter, *, order_by: str, page_size: int,
                 page_token: str | None) -> Page[HostingOrder]:
     """A page of `GET hostingOrders`: a token is bound to the project, the filter and the order."""
-    return paginate_sorted(orders.select(order_by, flt.matches), HOSTING_ORDER_INDEX.orders[order_by], page_size,
+    return paginate(orders.select(order_by, flt.matches), HOSTING_ORDER_INDEX.orders[order_by], page_size,
                            page_token, {**flt.fingerprint(), "orderBy": order_by}, project_id=project_id)
 
 
@@ -89,7 +89,7 @@ def numbers_page(order: HostingOrder, flt: NumberFilter, *, order_by: str, page_
     """A page of `GET hostingOrders/{id}/numbers`: a token is bound to the project, the order,
     the filter and the sort order."""
     numbers: IndexedDict = order.numbers  # type: ignore[assignment]
-    return paginate_sorted(numbers.select(order_by, flt.matches), HOSTING_ORDER_NUMBER_INDEX.orders[order_by],
+    return paginate(numbers.select(order_by, flt.matches), HOSTING_ORDER_NUMBER_INDEX.orders[order_by],
                            page_size, page_token,
                            {**flt.fingerprint(), "orderBy": order_by, "order": order.hosting_order_id},
                            project_id=order.project_id)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mock_server.core.errors import ApiError, FieldViolation, already_exists, failed_precondition, not_found
-from mock_server.core.paging import Page, paginate_sorted
+from mock_server.core.paging import Page, paginate
 from mock_server.core.scheduler import Job
 from mock_server.domain.events import EventType, ResourceType
 from mock_server.domain.imported_numbers.model import (
@@ -87,7 +87,7 @@ class ImportedNumberService:
         digits = where.digit_query()
         selection = numbers.select(order_by, where.matches_facet,  # type: ignore[attr-defined]
                                    digits.matches if digits else None, digits=digits, wanted=page_size + 1)
-        return paginate_sorted(selection, IMPORTED_NUMBER_INDEX.orders[order_by], page_size, page_token,
+        return paginate(selection, IMPORTED_NUMBER_INDEX.orders[order_by], page_size, page_token,
                                {**where.fingerprint(), "orderBy": order_by}, project_id=project_id)
 
     # --- import ---------------------------------------------------------------------------

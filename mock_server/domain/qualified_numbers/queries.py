@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from mock_server.core.errors import ApiError, FieldViolation, invalid_argument
-from mock_server.core.paging import Page, order_by_from, paginate_sorted
+from mock_server.core.paging import Page, order_by_from, paginate
 from mock_server.core.phone import check_region_code
 from mock_server.core.sorted_index import IndexedDict
 from mock_server.domain.qualified_numbers.model import QUALIFIED_NUMBER_INDEX, GlobalProcessState, QualifiedNumber
@@ -72,6 +72,6 @@ def page_of(numbers: IndexedDict[str, QualifiedNumber] | None, request: ListNumb
     flt, order = checked(request)
     numbers = numbers if numbers is not None else IndexedDict(QUALIFIED_NUMBER_INDEX)
     residual = (lambda n: flt.text in n.phone_number) if flt.text else None
-    return paginate_sorted(numbers.select(order, flt.facet_matches, residual), QUALIFIED_NUMBER_INDEX.orders[order],
+    return paginate(numbers.select(order, flt.facet_matches, residual), QUALIFIED_NUMBER_INDEX.orders[order],
                            request.page_size, request.page_token, {**flt.fingerprint(), "orderBy": order},
                            project_id=project_id)
