@@ -17,13 +17,14 @@ from tests.unit.test_sorted_index import pages
 class Line(Watched, Record):
     __slots__ = ("_index",)
 
+    key: int  # its key in the dict: the sort key ends with it, so it is unique (core/paging.py)
     number: str  # four digits, or (kept aside) anything else
     rank: int
     group: str
 
 
 def by_rank(line: Line) -> tuple:
-    return (line.rank, line.number)
+    return (line.rank, line.number, line.key)
 
 
 SPEC = IndexSpec(orders={"byRank": by_rank}, facet=lambda line: (line.group,),
@@ -40,7 +41,7 @@ OPS = st.lists(st.one_of(
 def apply(lines: IndexedDict, ops: list) -> None:
     for op, key, *args in ops:
         if op == "put":
-            lines[key] = Line(number=args[0], rank=args[1], group=args[2])
+            lines[key] = Line(key=key, number=args[0], rank=args[1], group=args[2])
         elif key not in lines:
             continue
         elif op == "del":
@@ -83,7 +84,7 @@ def test_both_ways_of_serving_a_page_are_taken():
     """Few matches: the candidates come from the index; many: the order is walked."""
     lines: IndexedDict = IndexedDict(SPEC)
     for i in range(400):
-        lines[i] = Line(number=f"{i % 4}{i % 3}{i % 2}0", rank=i, group="a")
+        lines[i] = Line(key=i, number=f"{i % 4}{i % 3}{i % 2}0", rank=i, group="a")
     rare = query("START", "3")  # a hundred of the four hundred
     small_page = lines.select("byRank", lambda line: True, rare.matches, digits=rare, wanted=3)
     large_page = lines.select("byRank", lambda line: True, rare.matches, digits=rare, wanted=200)
@@ -98,7 +99,7 @@ def test_slots_are_renumbered_once_deletions_leave_most_of_them_empty():
     wanted = query("END", "1")
     lines.select("byRank", lambda line: True, wanted.matches, digits=wanted)
     for i in range(3000):  # churn: every number imported and deleted again
-        lines[i] = Line(number=f"{i % 10000:04d}", rank=i, group="a")
+        lines[i] = Line(key=i, number=f"{i % 10000:04d}", rank=i, group="a")
         if i % 100 != 1:
             del lines[i]
     assert lines._seq > 2 * len(lines) + 1024

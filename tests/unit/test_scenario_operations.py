@@ -275,6 +275,22 @@ def test_place_provisioned_refuses_a_service_plan_the_project_does_not_have():
                                          'service_plan: b}]}]', "t.yaml", default_name="t"))
 
 
+def test_place_provisioned_refuses_a_toll_free_number_linked_to_a_campaign():
+    """Linking a toll-free number to a campaign fails (TFN_NOT_ALLOWED), so no request leaves
+    one provisioned with a campaign; a scenario may not declare it either."""
+    from mock_server.scenarios import ScenarioError, apply_scenario, parse_text
+
+    world = new_world()
+    with pytest.raises(ApiError, match="TFN_NOT_ALLOWED"):
+        world.imported_numbers.place_provisioned(P, new_number("+18005550100", campaign_id="C1"))
+    assert world.imported_numbers.is_imported(P, "+18005550100") is False
+    world.imported_numbers.place_provisioned(P, new_number("+18005550100"))  # without a campaign it is fine
+    with pytest.raises(ScenarioError, match="toll-free numbers are not linked"):
+        apply_scenario(world, parse_text('projects: [{id: q, imported_numbers: [{number: "+18885550100", '
+                                         'service_plan: b, campaign: C1}]}]', "t.yaml", default_name="t"))
+    assert world.view("q").imported_numbers == {}
+
+
 def test_declare_migrate_to_sinch_tmo_is_read_when_the_carriers_are_configured():
     world = new_world()
     world.imported_numbers.import_number(P, new_number())

@@ -36,7 +36,7 @@ from mock_server.domain.imported_numbers.requests import (
     check_filter,
     check_import,
 )
-from mock_server.domain.toll_free import campaign_refusal
+from mock_server.domain.toll_free import NO_CAMPAIGN, campaign_refusal
 from mock_server.domain.provisioning import CARRIERS, CarrierState, Provisioning, State
 from mock_server.domain.service_plans import check_service_plan
 
@@ -158,6 +158,9 @@ class ImportedNumberService:
         hosts. Its service plan is checked as `POST importedNumbers` checks it; scenarios check
         where a number may be hosted before they place it."""
         check_service_plan(self.world, project_id, new.service_plan_id, "smsConfiguration.servicePlanId")
+        if new.campaign_id and campaign_refusal(new.phone_number):  # no request could leave it linked
+            raise failed_precondition(f"{new.phone_number} cannot be provisioned with campaign {new.campaign_id}: "
+                                      f"{NO_CAMPAIGN} (linking it fails with {campaign_refusal(new.phone_number)})")
         return self.adopt_from_hosting_order(
             project_id, new.phone_number, region_code=new.region_code, service_plan_id=new.service_plan_id,
             campaign_id=new.campaign_id, display_name=new.display_name, callback_url=new.callback_url,
