@@ -13,9 +13,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import phonenumbers
-from phonenumbers import PhoneNumberType
-
 from mock_server.core.errors import field_error
 
 SUPPORTED_REGIONS = ("US", "CA")
@@ -74,6 +71,9 @@ def _known_facts(e164: str) -> tuple[bool, str | None, bool]:
 
 def _phonenumbers_facts(e164: str) -> tuple[bool, str | None, bool]:
     """The same facts from phonenumbers' full parse and checks (about 60 µs)."""
+    import phonenumbers  # imported on first use: `sinch-mock serve` starts without it
+    from phonenumbers import PhoneNumberType
+
     parsed = phonenumbers.parse(e164, None)
     return (phonenumbers.is_valid_number(parsed), phonenumbers.region_code_for_number(parsed),
             phonenumbers.number_type(parsed) == PhoneNumberType.TOLL_FREE)
@@ -103,6 +103,8 @@ class _NanpRegion:
     __slots__ = ("code", "leading", "general", "kinds", "fixed_line", "mobile", "same_mobile_and_fixed")
 
     def __init__(self, code: str) -> None:
+        import phonenumbers
+
         metadata = phonenumbers.PhoneMetadata.metadata_for_region(code)
         self.code = code
         self.leading = re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
@@ -133,6 +135,8 @@ class _NanpRegion:
 @lru_cache(maxsize=1)
 def _nanp_regions() -> tuple[_NanpRegion, ...]:
     """The regions of country code 1 in phonenumbers' order (the order it tries them in)."""
+    import phonenumbers  # imported on first use: `sinch-mock serve` starts without it
+
     return tuple(_NanpRegion(code) for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
 
 
