@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic.alias_generators import to_camel
 
 from mock_server.core.fieldpath import field_path
 from mock_server.core.gcpause import gc_paused
@@ -33,7 +34,10 @@ from mock_server.domain.qualified_numbers.model import QualifiedNumber
 from mock_server.domain.settings import Settings
 from mock_server.domain.world import JOURNAL_LIMIT, World
 
-STATE_VERSION = 1
+STATE_VERSION = 2
+# Version 1 named the fields of records and ledger events the Python way (`phone_number`);
+# such a document is still read (every record takes either name).
+READ_VERSIONS = (1, STATE_VERSION)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -180,25 +184,28 @@ class StateDocument(_Doc):
     @field_validator("version")
     @classmethod
     def _known_version(cls, value: int) -> int:
-        if value != STATE_VERSION:
-            raise ValueError(f"version {value} is not supported; this mock reads version {STATE_VERSION}")
+        if value not in READ_VERSIONS:
+            raise ValueError(f"version {value} is not supported; this mock reads versions "
+                             f"{', '.join(map(str, READ_VERSIONS))}")
         return value
 
 
 # The large collections of a state: validated and exported one record at a time, so no single
-# call holds the interpreter for seconds (the event loop keeps serving meanwhile).
+# call holds the interpreter for seconds (the event loop keeps serving meanwhile). Keyed by the
+# project's field name; a document names them in camelCase (`importedNumbers`).
 PROJECT_RECORDS: dict[str, type] = {
     "imported_numbers": ImportedNumber, "qualified_numbers": QualifiedNumber, "hosting_orders": HostingOrder}
+RECORDS_KEY = {name: to_camel(name) for name in PROJECT_RECORDS}
 DOCUMENT_ITEMS: dict[str, type[BaseModel]] = {"jobs": JobDoc, "events": CallbackEvent, "journal": JournalEntryDoc}
 MAX_PROBLEMS = 100  # problems named in one refusal
 
 
 def project_json(project: Project) -> dict[str, Any]:
-    """`project.model_dump(mode="json")`, its records dumped one by one."""
-    head = project.model_dump(mode="json", exclude=set(PROJECT_RECORDS))
-    return {name: {key: _adapter(type(record)).dump_python(record, mode="json")
-                   for key, record in getattr(project, name).items()}
-            if name in PROJECT_RECORDS else head[name] for name in Project.model_fields}
+    """`project.model_dump(mode="json", by_alias=True)`, its records dumped one by one."""
+    head = project.model_dump(mode="json", by_alias=True, exclude=set(PROJECT_RECORDS))
+    return {to_camel(name): {key: _adapter(type(record)).dump_python(record, mode="json", by_alias=True)
+                             for key, record in getattr(project, name).items()}
+            if name in PROJECT_RECORDS else head[to_camel(name)] for name in Project.model_fields}
 
 
 @lru_cache(maxsize=None)
@@ -249,15 +256,17 @@ def _project(raw: Any, problems: list[tuple[str, str]], key: str) -> Project | N
     if not isinstance(raw, dict):
         problems.append((f"projects.{key}", "must be an object (a project as GET /_mock/state exports it)"))
         return None
-    records = {name: raw.get(name, {}) for name in PROJECT_RECORDS}
-    project = _validated(Project, {k: v for k, v in raw.items() if k not in PROJECT_RECORDS}, problems, "projects", key)
-    for name, model in PROJECT_RECORDS.items():
+    names = {RECORDS_KEY[name] if RECORDS_KEY[name] in raw else name: name for name in PROJECT_RECORDS}
+    records = {name: raw.get(given, {}) for given, name in names.items()}
+    project = _validated(Project, {k: v for k, v in raw.items() if k not in names}, problems, "projects", key)
+    for given, name in names.items():
+        model = PROJECT_RECORDS[name]
         if not isinstance(records[name], dict):
-            problems.append((f"projects.{key}.{name}", "must be an object"))
+            problems.append((f"projects.{key}.{given}", "must be an object"))
             continue
         valid = {}
         for record_key, record in records[name].items():
-            item = _validated(model, record, problems, "projects", key, name, record_key)
+            item = _validated(model, record, problems, "projects", key, given, record_key)
             if item is not None:
                 valid[record_key] = item
         if project is not None:
@@ -291,7 +300,7 @@ def validate_state(world: World, document: Any) -> StateDocument:
             if project is not None:
                 projects[key] = project
                 if project.project_id != key:
-                    problems.append((f"projects.{key}.project_id", f"is {project.project_id!r}, not the key {key!r}"))
+                    problems.append((f"projects.{key}.projectId", f"is {project.project_id!r}, not the key {key!r}"))
     if not problems:  # the shape first; what the content means once the shape is right
         known_kinds = world.scheduler.kinds()
         problems += [(f"jobs[{i}].kind", f"no handler for job kind {job.kind!r}")

@@ -6,6 +6,7 @@ from mock_server.core.errors import ApiError
 from mock_server.domain.outcomes import NumberOutcome
 from mock_server.domain.qualified_numbers.model import GlobalProcessState as S
 from mock_server.domain.qualified_numbers.model import QualifiedNumber
+from mock_server.domain.qualified_numbers.requests import AddNumbersRequest
 from mock_server.domain.world import World
 from tests.engine_support import advance
 
@@ -29,7 +30,7 @@ def bring_to(world: World, state: S, phone: str = PHONE, project: str = PROJECT)
     if state is S.NOT_ELIGIBLE:
         world.outcomes.overrides[phone] = NumberOutcome(not_eligible="not portable (test)")
     with world.transaction():
-        service.add_numbers(project, [phone])
+        service.add_numbers(project, AddNumbersRequest([phone]))
     if state is S.ELIGIBLE_CHECK_PENDING:
         return service.get(project, phone)
     advance(world, world.settings.timings.eligibility_check)

@@ -22,7 +22,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from mock_server.core.errors import resource_exhausted
-from mock_server.core.timefmt import rfc3339
+from mock_server.http.control import clock_body
 
 POLL_SECONDS = 0.2
 HEARTBEAT_SECONDS = 15.0
@@ -48,8 +48,7 @@ class StreamGate:
 
 
 def _message(request: Request, revision: tuple) -> str:
-    clock = request.app.state.world.clock
-    data = {"revision": ".".join(map(str, revision)), "clock": {"now": rfc3339(clock.now()), "frozen": clock.frozen}}
+    data = {"revision": ".".join(map(str, revision)), "clock": clock_body(request)}
     return f"event: change\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
 
 

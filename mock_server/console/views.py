@@ -17,7 +17,7 @@ from mock_server.core.errors import field_error, not_found
 from mock_server.core.paging import Page, paginate, page_size_from
 from mock_server.core.timefmt import rfc3339
 from mock_server.delivery.signing import body_bytes, sign
-from mock_server.domain.events import CallbackEvent
+from mock_server.domain.callback_configuration import MAX_HMAC_SECRET
 from mock_server.domain.hosting_orders.model import (
     HostingOrder,
     HostingOrderNumber,
@@ -28,16 +28,18 @@ from mock_server.domain.hosting_orders.model import (
 from mock_server.domain.imported_numbers.model import ImportedNumber, by_created_time
 from mock_server.domain.project import Project
 from mock_server.domain.provisioning import State
-from mock_server.domain.qualified_numbers.model import GlobalProcessState, QualifiedNumber
+from mock_server.domain.qualified_numbers.model import GlobalProcessState
+from mock_server.domain.qualified_numbers.requests import ListNumbersRequest
 from mock_server.domain.world import World
 from mock_server.http.bodies import json_object, query_one
-from mock_server.http.callbacks import configuration_json, ledger_entry_json
 from mock_server.http.common import json_response, world_of
 from mock_server.http.control import clock_body
 from mock_server.serializers.hosting_orders import hosting_order_json, hosting_order_number_json, report_json
-from mock_server.http.qualified_numbers import qualified_number_json, voice_challenge_json
+from mock_server.serializers.callbacks import configuration_json
 from mock_server.serializers.common import page_json
+from mock_server.serializers.events import ledger_entry_with_body_json
 from mock_server.serializers.imported_numbers import imported_number_response_json
+from mock_server.serializers.qualified_numbers import qualified_number_with_challenge_json
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -46,11 +48,14 @@ NOT_STARTED = "NOT_STARTED"  # an imported number with no provisioning record (y
 
 
 # --- helpers --------------------------------------------------------------------------------------
-def _page(request: Request, items: Iterable[Any], key, filters: dict) -> Page:
+def _page_size(request: Request) -> int:
     raw = query_one(request, "pageSize")
     size = page_size_from(raw)  # a value that is not a whole number, zero or more, is refused
-    size = PAGE_SIZE if raw is None or int(raw) == 0 else min(size, MAX_PAGE_SIZE)
-    return paginate(list(items), key, size, query_one(request, "pageToken"), filters,
+    return PAGE_SIZE if raw is None or int(raw) == 0 else min(size, MAX_PAGE_SIZE)
+
+
+def _page(request: Request, items: Iterable[Any], key, filters: dict) -> Page:
+    return paginate(list(items), key, _page_size(request), query_one(request, "pageToken"), filters,
                     project_id=request.path_params.get("projectId"))
 
 
@@ -137,21 +142,16 @@ async def imported_numbers(request: Request) -> JSONResponse:
 
 
 # --- qualified numbers ----------------------------------------------------------------------------
-def qualified_entry(number: QualifiedNumber) -> dict:
-    challenge = number.voice_challenge
-    return {**qualified_number_json(number),
-            "voiceChallenge": voice_challenge_json(challenge) if challenge else None}
-
-
 async def qualified_numbers(request: Request) -> JSONResponse:
-    state = _state_param(request, "state", (s.value for s in GlobalProcessState))
-    text = _search(request)
+    """The API's list (its paging, oldest first), every state unless `state` names one."""
+    states = tuple(s.value for s in GlobalProcessState)
+    state = _state_param(request, "state", states)
+    wanted = ListNumbersRequest(states=(state,) if state else states, text=_search(request),
+                                page_size=_page_size(request), page_token=query_one(request, "pageToken"))
     world = world_of(request)
     with world.transaction():
-        numbers = (n for n in _project(world, request).qualified_numbers.values()
-                   if (state is None or n.state.value == state) and text in n.phone_number)
-        page = _page(request, numbers, lambda n: (n.created_time, n.phone_number), {"state": state, "q": text})
-        body = page_json("qualifiedNumbers", page, qualified_entry)
+        page = world.qualified_numbers.list_numbers(request.path_params["projectId"], wanted)
+        body = page_json("qualifiedNumbers", page, qualified_number_with_challenge_json)
     return json_response(body)
 
 
@@ -206,18 +206,12 @@ async def hosting_order_numbers(request: Request) -> JSONResponse:
 
 
 # --- callbacks and requests -----------------------------------------------------------------------
-def event_entry(event: CallbackEvent) -> dict:
-    """The ledger entry, with the exact body that is (or was) sent."""
-    return {**ledger_entry_json(event), "body": body_bytes(event.payload()).decode("utf-8")}
-
-
 async def events(request: Request) -> JSONResponse:
     world = world_of(request)
     with world.lock:
-        project = _project(world, request)
-        items = world.events.for_project(project.project_id)
-        page = _page(request, items, lambda e: (-e.seq,), {"projectId": project.project_id})
-        body = page_json("events", page, event_entry)
+        page = world.events.page(request.path_params["projectId"], order="newest", page_size=_page_size(request),
+                                 page_token=query_one(request, "pageToken"))
+        body = page_json("events", page, ledger_entry_with_body_json)
     return json_response(body)
 
 
@@ -231,17 +225,14 @@ async def requests(request: Request) -> JSONResponse:
     return json_response(body)
 
 
-MAX_SECRET = 1024
-
-
 async def check_signature(request: Request) -> JSONResponse:
     """Whether the signature sent with an event is the one `secret` gives for its exact body."""
     data = await json_object(request)
     event_id, secret = data.get("eventId"), data.get("secret")
     if not isinstance(event_id, str) or not event_id:
         raise field_error("eventId", "is required: the id of a ledger event")
-    if not isinstance(secret, str) or len(secret) > MAX_SECRET:
-        raise field_error("secret", f"is required: a string of at most {MAX_SECRET} characters")
+    if not isinstance(secret, str) or len(secret) > MAX_HMAC_SECRET:
+        raise field_error("secret", f"is required: a string of at most {MAX_HMAC_SECRET} characters")
     world = world_of(request)
     with world.lock:
         event = world.events.by_id.get(event_id)

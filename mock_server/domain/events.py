@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mock_server.core.errors import not_found
+from mock_server.core.errors import field_error, not_found
+from mock_server.core.paging import DEFAULT_PAGE_SIZE, Page, paginate
 from mock_server.core.rng import Purpose
 from mock_server.core.timefmt import rfc3339
+from mock_server.domain.provisioning import STORED_NAMES
 
 if TYPE_CHECKING:
     from mock_server.domain.world import World
@@ -54,7 +56,7 @@ class DeliveryState(str, Enum):
 
 
 class DeliveryAttempt(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", **STORED_NAMES)
 
     time: datetime
     status_code: int | None = None
@@ -67,7 +69,7 @@ class DeliveryAttempt(BaseModel):
 
 
 class CallbackEvent(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", **STORED_NAMES)
 
     seq: int
     event_id: str
@@ -98,6 +100,19 @@ class CallbackEvent(BaseModel):
         if self.status == "FAILED" and self.failure_code:
             body["failureCode"] = self.failure_code
         return body
+
+
+def oldest_first(event: CallbackEvent) -> tuple[int]:
+    return (event.seq,)
+
+
+def newest_first(event: CallbackEvent) -> tuple[int]:
+    return (-event.seq,)
+
+
+# The ledger's orders by name: `GET /_mock/events` reads it oldest first, the console newest first.
+LEDGER_ORDERS = {"oldest": oldest_first, "newest": newest_first}
+DELIVERY_STATES = {state.value: state for state in DeliveryState}
 
 
 class EventLog:
@@ -204,6 +219,20 @@ class EventLog:
     def for_project(self, project_id: str | None) -> list[CallbackEvent]:
         return [e for e in self.events if project_id is None or e.project_id == project_id]
 
+    def select(self, project_id: str | None, state: str | None = None) -> list[CallbackEvent]:
+        """The events of a project (None: of every project), in a delivery state if one is named."""
+        if state is not None and state not in DELIVERY_STATES:
+            raise field_error("state", f"must be one of {', '.join(DELIVERY_STATES)}")
+        wanted = DELIVERY_STATES.get(state or "")
+        return [e for e in self.for_project(project_id) if wanted is None or e.state is wanted]
+
+    def page(self, project_id: str | None, state: str | None = None, *, order: str = "oldest",
+             page_size: int = DEFAULT_PAGE_SIZE, page_token: str | None = None) -> Page[CallbackEvent]:
+        """One page of `select` in one of `LEDGER_ORDERS`; its token works only for the same
+        project, state and order."""
+        return paginate(self.select(project_id, state), LEDGER_ORDERS[order], page_size, page_token,
+                        {"state": state, "order": order}, project_id=project_id)
+
     def clear(self) -> None:
         self.generation += 1
         self.events.clear()
@@ -212,7 +241,7 @@ class EventLog:
         self._last_seq = 0
 
     def export(self) -> list[dict]:
-        return [e.model_dump(mode="json") for e in self.events]
+        return [e.model_dump(mode="json", by_alias=True) for e in self.events]
 
     def restore(self, items: list[CallbackEvent] | list[dict]) -> None:
         """Replace the ledger with these events (models, or their exported form)."""

@@ -46,6 +46,7 @@ class World:
         self.reset_hooks: list[Callable[[], None]] = []
 
         # Services register their scheduled-job handlers with the scheduler.
+        from mock_server.domain.callback_configuration import CallbackConfigurationService
         from mock_server.domain.hosting_orders.service import HostingOrderService
         from mock_server.domain.imported_numbers.service import ImportedNumberService
         from mock_server.domain.qualified_numbers.service import QualifiedNumberService
@@ -53,6 +54,7 @@ class World:
         self.imported_numbers = ImportedNumberService(self)
         self.qualified_numbers = QualifiedNumberService(self)
         self.hosting_orders = HostingOrderService(self)
+        self.callback_configuration = CallbackConfigurationService(self)
 
     # --- projects -------------------------------------------------------------------------
     def project(self, project_id: str) -> Project:

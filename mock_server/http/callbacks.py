@@ -13,59 +13,19 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from mock_server.core.errors import FieldViolation, failed_precondition, field_error
-from mock_server.core.paging import page_size_from, paginate
-from mock_server.core.timefmt import rfc3339
+from mock_server.core.paging import page_size_from
 from mock_server.delivery.destinations import callback_url_problem
-from mock_server.domain.events import CallbackEvent, DeliveryAttempt, DeliveryState
-from mock_server.domain.project import CallbackConfiguration
+from mock_server.domain.callback_configuration import CallbackConfigurationUpdate
 from mock_server.http.bodies import RequestModel, json_object, parse_body, query_one
 from mock_server.http.common import PROJECT_PATH, check_destination, json_response, world_of
-
-STATES = tuple(state.value for state in DeliveryState)
+from mock_server.serializers.callbacks import configuration_json
+from mock_server.serializers.events import ledger_entry_json
 
 
 class CallbackConfigurationBody(RequestModel):
-    """`CallbackConfigurationUpdate`: a string sets the secret, `""` clears it, absent leaves it
-    as it is (null is refused, as everywhere)."""
+    """`CallbackConfigurationUpdate` (null is refused, as everywhere; absent leaves the secret)."""
 
     hmac_secret: str | None = None
-
-
-# --- serialization ------------------------------------------------------------------------------
-def configuration_json(project_id: str, configuration: CallbackConfiguration) -> dict:
-    """`CallbackConfiguration`; `hmacSecret` is left out while no secret is set (proto3 JSON
-    leaves out empty strings), so callbacks go unsigned."""
-    body = {"projectId": project_id}
-    if configuration.hmac_secret:
-        body["hmacSecret"] = configuration.hmac_secret
-    return body
-
-
-def attempt_json(attempt: DeliveryAttempt) -> dict:
-    return {
-        "sequence": attempt.sequence,
-        "time": rfc3339(attempt.time),
-        "statusCode": attempt.status_code,
-        "error": attempt.error,
-        "signature": attempt.signature,
-        "duplicate": attempt.duplicate,
-        "redelivery": attempt.redelivery,
-        "url": attempt.url,
-    }
-
-
-def ledger_entry_json(event: CallbackEvent) -> dict:
-    return {
-        "eventId": event.event_id,
-        "seq": event.seq,
-        "projectId": event.project_id,
-        "payload": event.payload(),
-        "destination": event.destination,
-        "signature": event.signature,
-        "state": event.state.value,
-        "attempts": [attempt_json(a) for a in event.attempts],
-        "nextAttemptAt": rfc3339(event.next_attempt_at) if event.next_attempt_at else None,
-    }
 
 
 # --- handlers -------------------------------------------------------------------------------------
@@ -73,38 +33,36 @@ async def get_configuration(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     world = world_of(request)
     with world.transaction():
-        return json_response(configuration_json(project_id, world.view(project_id).callback_configuration))
+        body = configuration_json(project_id, world.callback_configuration.get(project_id))
+    return json_response(body)
 
 
 async def update_configuration(request: Request) -> JSONResponse:
     project_id = request.path_params["projectId"]
     body = parse_body(CallbackConfigurationBody, await json_object(request))
+    wanted = CallbackConfigurationUpdate(hmac_secret=body.hmac_secret)
     world = world_of(request)
     with world.transaction():
-        configuration = world.project(project_id).callback_configuration
-        if body.hmac_secret is not None:
-            configuration.hmac_secret = body.hmac_secret
-        return json_response(configuration_json(project_id, configuration))
+        answer = configuration_json(project_id, world.callback_configuration.update(project_id, wanted))
+    return json_response(answer)
 
 
 async def list_events(request: Request) -> JSONResponse:
     """The ledger, oldest first: whole (at most `limits.ledger_events` events), or paged like the
     API's lists when `pageSize` or `pageToken` is given. `dropped` counts the finished events
     dropped to keep the ledger within its bound."""
-    project_id = query_one(request, "projectId")
-    state = query_one(request, "state")
-    if state is not None and state not in STATES:
-        raise field_error("state", f"must be one of {', '.join(STATES)}")
+    project_id, state = query_one(request, "projectId"), query_one(request, "state")
     paged = query_one(request, "pageSize") is not None or query_one(request, "pageToken") is not None
     world = world_of(request)
     with world.lock:
-        matching = [e for e in world.events.for_project(project_id) if state is None or e.state.value == state]
         answer: dict = {"dropped": world.events.dropped, "limit": world.settings.limits.ledger_events}
         if paged:
-            page = paginate(matching, lambda e: (e.seq,), page_size_from(query_one(request, "pageSize")),
-                            query_one(request, "pageToken"), {"state": state}, project_id=project_id)
+            page = world.events.page(project_id, state, page_size=page_size_from(query_one(request, "pageSize")),
+                                     page_token=query_one(request, "pageToken"))
             matching = page.items
             answer.update(nextPageToken=page.next_page_token, totalSize=page.total_size)
+        else:
+            matching = world.events.select(project_id, state)
         events = [ledger_entry_json(e) for e in matching]
     return json_response({"events": events, **answer})
 

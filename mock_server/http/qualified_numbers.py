@@ -4,44 +4,44 @@ The two text-enable operations of the tag live with hosting orders (`hosting_ord
 
 from __future__ import annotations
 
+from typing import Callable
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from mock_server.http.convertors import PHONE
-from mock_server.core.timefmt import rfc3339
-from mock_server.domain.qualified_numbers.model import QualifiedNumber, VoiceChallenge
-from mock_server.http.bodies import RequestModel, json_object, list_params, parse_body, query_many, query_one
-from mock_server.serializers.common import page_json
+from mock_server.core.paging import page_size_from
+from mock_server.domain.qualified_numbers.model import QualifiedNumber
+from mock_server.domain.qualified_numbers.requests import AddNumbersRequest, ListNumbersRequest
+from mock_server.domain.qualified_numbers.service import QualifiedNumberService
+from mock_server.http.bodies import RequestModel, json_object, parse_body, query_many, query_one
 from mock_server.http.common import PROJECT_PATH, empty_response, json_response, world_of
+from mock_server.http.convertors import PHONE
+from mock_server.serializers.common import page_json
+from mock_server.serializers.qualified_numbers import qualified_number_json, voice_challenge_json
 
 V1 = f"{PROJECT_PATH}/qualifiedNumbers"
 MOCK = "/_mock/projects/{projectId}/qualifiedNumbers"
+
+
+# --- requests -------------------------------------------------------------------------------------
+class AddNumbersBody(RequestModel):
+    """`BatchCreateQualifiedNumbersRequest`."""
+
+    phone_numbers: list[str]
 
 
 class VerifyVoiceChallengeBody(RequestModel):
     code: str
 
 
-def qualified_number_json(number: QualifiedNumber) -> dict:
-    """The spec's `QualifiedNumber`, every field present."""
-    return {
-        "phoneNumber": number.phone_number,
-        "projectId": number.project_id,
-        "regionCode": number.region_code,
-        "globalProcessState": number.state.value,
-        "osrEligibility": {"status": number.osr_eligibility.status.value, "error": number.osr_eligibility.error},
-        "ownershipVerification": {"status": number.ownership_verification.status.value,
-                                  "error": number.ownership_verification.error},
-        "hostedNumber": {"status": number.hosted_number.status, "error": number.hosted_number.error},
-        "createdTime": rfc3339(number.created_time),
-        "updatedTime": rfc3339(number.updated_time),
-    }
-
-
-def voice_challenge_json(challenge: VoiceChallenge) -> dict:
-    return {"code": challenge.code, "expiresAt": rfc3339(challenge.expires_at),
-            "attemptsLeft": challenge.attempts_left, "sentAt": rfc3339(challenge.sent_at)}
+def list_request_from(request: Request) -> ListNumbersRequest:
+    """`GET qualifiedNumbers`'s query: `states`, `regionCode` and `orderBy` as sent (the service
+    checks them together)."""
+    return ListNumbersRequest(states=tuple(query_many(request, "states")), region_code=query_one(request, "regionCode"),
+                              order_by=query_one(request, "orderBy"),
+                              page_size=page_size_from(query_one(request, "pageSize")),
+                              page_token=query_one(request, "pageToken"))
 
 
 def _target(request: Request) -> tuple[str, str]:
@@ -49,27 +49,30 @@ def _target(request: Request) -> tuple[str, str]:
     return request.path_params["projectId"], request.path_params["phoneNumber"]
 
 
-# --- public operations ---------------------------------------------------------------------------
-async def list_numbers(request: Request) -> JSONResponse:
-    project_id = request.path_params["projectId"]
-    states = query_many(request, "states")
-    region_code = query_one(request, "regionCode")
-    paging = list_params(request)
+NumberOperation = Callable[[QualifiedNumberService, str, str], QualifiedNumber]
+
+
+def _number_answer(request: Request, operation: NumberOperation) -> JSONResponse:
+    """Run `operation` on the number the path names and answer the `QualifiedNumber`."""
+    project_id, phone = _target(request)
     world = world_of(request)
     with world.transaction():
-        page = world.qualified_numbers.list_numbers(project_id, states, region_code=region_code,
-                                                    order_by=paging.order_by, page_size=paging.page_size,
-                                                    page_token=paging.page_token)
+        body = qualified_number_json(operation(world.qualified_numbers, project_id, phone))
+    return json_response(body)
+
+
+# --- public operations ---------------------------------------------------------------------------
+async def list_numbers(request: Request) -> JSONResponse:
+    wanted = list_request_from(request)
+    world = world_of(request)
+    with world.transaction():
+        page = world.qualified_numbers.list_numbers(request.path_params["projectId"], wanted)
         body = page_json("qualifiedNumbers", page, qualified_number_json)
     return json_response(body)
 
 
 async def get_number(request: Request) -> JSONResponse:
-    project_id, phone = _target(request)
-    world = world_of(request)
-    with world.transaction():
-        body = qualified_number_json(world.qualified_numbers.get(project_id, phone))
-    return json_response(body)
+    return _number_answer(request, QualifiedNumberService.get)
 
 
 async def delete_number(request: Request) -> Response:
@@ -81,31 +84,24 @@ async def delete_number(request: Request) -> Response:
 
 
 async def add_numbers(request: Request) -> JSONResponse:
-    project_id = request.path_params["projectId"]
-    data = await json_object(request)
+    body = parse_body(AddNumbersBody, await json_object(request))
+    wanted = AddNumbersRequest(phone_numbers=body.phone_numbers)
     world = world_of(request)
     with world.transaction():
-        created = world.qualified_numbers.add_numbers(project_id, data.get("phoneNumbers"))
-        body = {"qualifiedNumbers": [qualified_number_json(n) for n in created]}
-    return json_response(body)
+        created = world.qualified_numbers.add_numbers(request.path_params["projectId"], wanted)
+        answer = {"qualifiedNumbers": [qualified_number_json(n) for n in created]}
+    return json_response(answer)
 
 
 async def send_voice_challenge(request: Request) -> JSONResponse:
-    project_id, phone = _target(request)
     await json_object(request, required=False)  # the operation has no body; a bad one is still refused
-    world = world_of(request)
-    with world.transaction():
-        body = qualified_number_json(world.qualified_numbers.send_voice_challenge(project_id, phone))
-    return json_response(body)
+    return _number_answer(request, QualifiedNumberService.send_voice_challenge)
 
 
 async def verify_voice_challenge(request: Request) -> JSONResponse:
-    project_id, phone = _target(request)
     code = parse_body(VerifyVoiceChallengeBody, await json_object(request)).code
-    world = world_of(request)
-    with world.transaction():
-        body = qualified_number_json(world.qualified_numbers.verify_voice_challenge(project_id, phone, code))
-    return json_response(body)
+    return _number_answer(request, lambda service, project_id, phone:
+                          service.verify_voice_challenge(project_id, phone, code))
 
 
 # --- control plane --------------------------------------------------------------------------------
@@ -118,19 +114,11 @@ async def get_voice_challenge(request: Request) -> JSONResponse:
 
 
 async def approve_invoices(request: Request) -> JSONResponse:
-    project_id, phone = _target(request)
-    world = world_of(request)
-    with world.transaction():
-        body = qualified_number_json(world.qualified_numbers.approve_invoices(project_id, phone))
-    return json_response(body)
+    return _number_answer(request, QualifiedNumberService.approve_invoices)
 
 
 async def reject_invoices(request: Request) -> JSONResponse:
-    project_id, phone = _target(request)
-    world = world_of(request)
-    with world.transaction():
-        body = qualified_number_json(world.qualified_numbers.reject_invoices(project_id, phone))
-    return json_response(body)
+    return _number_answer(request, QualifiedNumberService.reject_invoices)
 
 
 routes: list[BaseRoute] = [

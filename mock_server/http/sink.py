@@ -7,7 +7,6 @@ the current secret of the project the body names. docs/callbacks.md, "The built-
 
 from __future__ import annotations
 
-import base64
 import json
 
 from starlette.requests import Request
@@ -15,12 +14,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from mock_server.core.errors import ApiError
-from mock_server.core.timefmt import rfc3339
 from mock_server.delivery.signing import SIGNATURE_HEADER, verify
 from mock_server.domain.sinks import MAX_BODY_BYTES, SINK_PATH_PREFIX, Sink, SinkCallback
 from mock_server.domain.world import World
 from mock_server.http.bodies import json_object
 from mock_server.http.common import json_response, world_of
+from mock_server.serializers.sinks import sink_json, sink_summary_json
 
 
 async def _limited_body(request: Request) -> bytes:
@@ -48,8 +47,7 @@ def signature_check(world: World, callback: SinkCallback) -> tuple[bool | None, 
         project_id = None
     if not isinstance(project_id, str):
         return None, "the body names no projectId, so there is no secret to check against"
-    project = world.projects.get(project_id)
-    secret = project.callback_configuration.hmac_secret if project else ""
+    secret = world.callback_configuration.secret(project_id)
     if not secret:
         if signature is None:
             return None, f"unsigned, and project {project_id} has no hmacSecret"
@@ -61,35 +59,9 @@ def signature_check(world: World, callback: SinkCallback) -> tuple[bool | None, 
     return False, f"does not match the HMAC-SHA1 of the raw body with project {project_id}'s current hmacSecret"
 
 
-def callback_json(world: World, callback: SinkCallback) -> dict:
-    valid, reason = signature_check(world, callback)
-    try:
-        text, encoded = callback.body.decode("utf-8"), None
-    except UnicodeDecodeError:
-        text, encoded = None, base64.b64encode(callback.body).decode("ascii")
-    try:
-        payload = json.loads(callback.body)
-    except ValueError:
-        payload = None
-    headers: dict[str, str] = {}
-    for name, value in callback.headers:
-        headers[name] = f"{headers[name]}, {value}" if name in headers else value
-    return {
-        "receivedAt": rfc3339(callback.received_at),
-        "answeredStatus": callback.answered,
-        "eventId": payload.get("eventId") if isinstance(payload, dict) else None,
-        "headers": headers,
-        "headersTruncated": callback.truncated_headers,
-        "body": text,
-        "bodyBase64": encoded,
-        "signatureValid": valid,
-        "signatureCheck": reason,
-    }
-
-
-def sink_json(world: World, sink: Sink) -> dict:
-    return {"name": sink.name, "status": sink.status, "received": sink.received, "dropped": sink.dropped,
-            "callbacks": [callback_json(world, c) for c in sink.callbacks]}
+def sink_answer(world: World, sink: Sink) -> dict:
+    """The sink with what arrived, each callback's signature checked now."""
+    return sink_json(sink, [signature_check(world, c) for c in sink.callbacks])
 
 
 async def receive(request: Request) -> JSONResponse:
@@ -104,14 +76,14 @@ async def receive(request: Request) -> JSONResponse:
 async def show(request: Request) -> JSONResponse:
     world = world_of(request)
     with world.lock:
-        return json_response(sink_json(world, world.sinks.get(request.path_params["name"])))
+        return json_response(sink_answer(world, world.sinks.get(request.path_params["name"])))
 
 
 async def configure(request: Request) -> JSONResponse:
     data = await json_object(request)
     world = world_of(request)
     with world.lock:
-        return json_response(sink_json(world, world.sinks.configure(request.path_params["name"], data.get("status"))))
+        return json_response(sink_answer(world, world.sinks.configure(request.path_params["name"], data.get("status"))))
 
 
 async def delete(request: Request) -> JSONResponse:
@@ -124,9 +96,7 @@ async def delete(request: Request) -> JSONResponse:
 async def list_sinks(request: Request) -> JSONResponse:
     world = world_of(request)
     with world.lock:
-        sinks = [world.sinks.get(name) for name in world.sinks.names()]
-        return json_response({"sinks": [{"name": s.name, "status": s.status, "received": s.received}
-                                        for s in sinks]})
+        return json_response({"sinks": [sink_summary_json(world.sinks.get(name)) for name in world.sinks.names()]})
 
 
 _SINK = SINK_PATH_PREFIX + "{name}"

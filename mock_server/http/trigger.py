@@ -11,8 +11,9 @@ from mock_server.core.errors import field_error
 from mock_server.domain.fields import project_id_problem
 from mock_server.domain.triggers import trigger
 from mock_server.http.bodies import json_object
-from mock_server.http.callbacks import check_url, ledger_entry_json
+from mock_server.http.callbacks import check_url
 from mock_server.http.common import json_response, world_of
+from mock_server.serializers.events import ledger_entry_json
 
 MAX_FIELD_LENGTH = 2048
 

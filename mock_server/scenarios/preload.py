@@ -28,6 +28,7 @@ from mock_server.domain.hosting_orders.model import (
 from mock_server.domain.hosting_orders.requests import ImportNumbersRequest, TextEnableRequest
 from mock_server.domain.imported_numbers.service import NewImportedNumber
 from mock_server.domain.qualified_numbers.model import GlobalProcessState
+from mock_server.domain.qualified_numbers.requests import AddNumbersRequest
 from mock_server.domain.world import World
 from mock_server.scenarios.format import ImportedNumberSpec, QualifiedNumberSpec
 from mock_server.scenarios.orders import HostingOrderSpec, LoaSpec
@@ -58,7 +59,7 @@ def qualify(world: World, project_id: str, phones: list[PhoneNumber], state: str
     if taken:
         raise already_exists(f"already qualified numbers in project {project_id}: {', '.join(taken[:5])}")
     for chunk in _chunks(e164s, world.settings.limits.qualify_batch_numbers):
-        service.add_numbers(project_id, chunk)
+        service.add_numbers(project_id, AddNumbersRequest(chunk))
     service.declare_regions(project_id, regions)
     if state == "eligible_check_pending":
         return

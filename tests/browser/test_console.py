@@ -260,7 +260,7 @@ def test_scenarios_state_and_reset_from_the_page_and_open_details_survive_a_refr
         page.get_by_role("button", name="Download state").click()
     saved = tmp_path / "state.json"
     download.value.save_as(saved)
-    assert json.loads(saved.read_text())["version"] == 1
+    assert json.loads(saved.read_text())["version"] == 2
     expect(page.locator("#last-call-text")).to_have_text("GET /_mock/state")
 
     page.get_by_role("button", name="Reset the mock").click()

@@ -266,7 +266,7 @@ def test_a_callback_url_on_the_mocks_own_address_is_refused_and_never_called():
                 "phoneNumber": "+12025550135", "regionCode": "US",
                 "smsConfiguration": {"servicePlanId": "plan"}}).status_code == 200
             state = api.get("/_mock/state").json()
-            state["projects"]["victim"]["imported_numbers"]["+12025550135"]["callback_url"] = \
+            state["projects"]["victim"]["importedNumbers"]["+12025550135"]["callbackUrl"] = \
                 f"http://localhost:{port}/_mock/reset"
             for job in state["jobs"]:
                 job["data"] = job["data"]
@@ -316,7 +316,7 @@ def test_sigterm_during_an_advance_answers_503_and_the_state_file_keeps_everythi
     assert answer.json()["status"] == "UNAVAILABLE" and "shutting down" in answer.json()["message"]
     saved = json.loads(state_file.read_text())
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]  # written atomically
-    assert sorted(saved["projects"]["keep"]["imported_numbers"]) == ["+12025550130", "+12025550131", "+12025550132"]
+    assert sorted(saved["projects"]["keep"]["importedNumbers"]) == ["+12025550130", "+12025550131", "+12025550132"]
     assert [e["state"] for e in saved["events"]] == ["pending"] * 3
 
     process, url, _ = start("--state-file", str(state_file))
@@ -325,7 +325,7 @@ def test_sigterm_during_an_advance_answers_503_and_the_state_file_keeps_everythi
         with httpx.Client(base_url=url, auth=AUTH) as api:
             assert api.get("/v1/projects/keep/importedNumbers/%2B12025550131").status_code == 200
             events = api.get("/_mock/events").json()["events"]
-            assert [e["eventId"] for e in events] == [e["event_id"] for e in saved["events"]]
+            assert [e["eventId"] for e in events] == [e["eventId"] for e in saved["events"]]
             assert {e["state"] for e in events} == {"pending"}  # the dead receiver is gone: still pending
     finally:
         assert stop(process) == 0
@@ -344,7 +344,7 @@ def test_state_file_from_the_environment_and_a_bad_file_is_a_clear_start_error(t
             "smsConfiguration": {"servicePlanId": "plan"}}).status_code == 200
     finally:
         assert stop(process) == 0
-    assert "+12025550134" in json.loads(state_file.read_text())["projects"]["env"]["imported_numbers"]
+    assert "+12025550134" in json.loads(state_file.read_text())["projects"]["env"]["importedNumbers"]
 
     state_file.write_text('{"version": 99}')
     result = subprocess.run([sys.executable, "-m", "mock_server", "serve", "--port", "0", "--state-file",

@@ -65,5 +65,5 @@ def test_a_heavy_job_queued_behind_an_advance_answers_503_after_sigterm(tmp_path
         assert answered.json()["status"] == "UNAVAILABLE" and "shutting down" in answered.json()["message"]
     saved = json.loads(state_file.read_text())
     assert list(saved["projects"]) == ["keep"]  # nothing loaded, nothing emptied
-    assert sorted(saved["projects"]["keep"]["imported_numbers"]) == ["+12025550134", "+12025550135"]
+    assert sorted(saved["projects"]["keep"]["importedNumbers"]) == ["+12025550134", "+12025550135"]
     assert [e["state"] for e in saved["events"]] == ["pending"] * 2

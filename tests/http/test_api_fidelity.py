@@ -252,4 +252,4 @@ def test_the_harness_approves_and_revokes_a_blanket_loa():
     with SinchMock(seed=5) as mock:
         assert mock.approve_blanket_loa("p1") == {"projectId": "p1", "blanketLoa": True}
         assert mock.revoke_blanket_loa("p1") == {"projectId": "p1", "blanketLoa": False}
-        assert mock.state()["projects"]["p1"]["blanket_loa"] is False
+        assert mock.state()["projects"]["p1"]["blanketLoa"] is False

@@ -80,6 +80,15 @@ def test_a_secret_that_is_not_a_string_is_400_in_the_wrapped_shape(client, value
     assert client.get(CONFIG).json()["hmacSecret"] == "kept"  # a refused PATCH changes nothing
 
 
+def test_a_secret_over_the_bound_is_400_in_the_wrapped_shape(client):
+    client.patch(CONFIG, json={"hmacSecret": "kept"})
+    error = assert_wrapped_error(client.patch(CONFIG, json={"hmacSecret": "k" * 1025}), 400, "INVALID_ARGUMENT")
+    assert error["details"][0]["fieldViolations"][0]["field"] == "hmacSecret"
+    assert_matches({"error": error}, "InvalidArgument")
+    assert client.get(CONFIG).json()["hmacSecret"] == "kept"
+    assert client.patch(CONFIG, json={"hmacSecret": "k" * 1024}).status_code == 200
+
+
 @pytest.mark.parametrize("content,headers,status", [
     (b"{not json", {"Content-Type": "application/json"}, 400),
     (b"[1, 2]", {"Content-Type": "application/json"}, 400),

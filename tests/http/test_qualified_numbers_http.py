@@ -72,6 +72,20 @@ def test_add_needs_a_non_empty_array(client, body):
     assert error["details"][0]["fieldViolations"][0]["field"] == "phoneNumbers"
 
 
+@pytest.mark.parametrize("body, field", [({"phoneNumbers": [PHONE, 12025550135]}, "phoneNumbers[1]"),
+                                         ({"phoneNumbers": None}, "phoneNumbers")])
+def test_the_add_body_is_typed_and_creates_nothing(client, body, field):
+    error = assert_error(client.post(f"{BASE}:addNumbers", json=body), 400, "INVALID_ARGUMENT")
+    assert [v["field"] for v in error["details"][0]["fieldViolations"]] == [field]
+    assert_error(client.get(f"{BASE}/{ENCODED}"), 404, "NOT_FOUND")
+
+
+def test_a_list_query_names_every_bad_value_at_once(client):
+    error = assert_error(client.get(BASE, params={"states": "ELIGIBLE", "regionCode": "MX", "orderBy": "name"}),
+                         400, "INVALID_ARGUMENT")
+    assert [v["field"] for v in error["details"][0]["fieldViolations"]] == ["states", "orderBy", "regionCode"]
+
+
 def test_add_without_a_body_is_400(client):
     assert_error(client.post(f"{BASE}:addNumbers"), 400, "INVALID_ARGUMENT")
 

@@ -13,6 +13,7 @@ from mock_server.domain.outcomes import NumberOutcome
 from mock_server.domain.provisioning import State
 from mock_server.domain.qualified_numbers.lifecycle import DETAILS, EDGES, IllegalTransition, move
 from mock_server.domain.qualified_numbers.model import GlobalProcessState as S
+from mock_server.domain.qualified_numbers.requests import AddNumbersRequest, ListNumbersRequest
 from mock_server.domain.qualified_numbers.service import (
     ELIGIBILITY_CHECK,
     INVOICE_REVIEW,
@@ -40,6 +41,10 @@ TTL = 600
 RESEND = 60
 
 
+def add(world: World, phones: list) -> list:
+    return world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest(phones))
+
+
 def refused(call, *args, status: int = 400, name: str = "FAILED_PRECONDITION") -> ApiError:
     with pytest.raises(ApiError) as info:
         call(*args)
@@ -62,7 +67,7 @@ def code_of(world: World, phone: str = PHONE) -> str:
 
 # --- :addNumbers ------------------------------------------------------------------------------
 def test_added_numbers_wait_for_their_eligibility_check(world):
-    created = world.qualified_numbers.add_numbers(PROJECT, [PHONE, CANADIAN])
+    created = world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE, CANADIAN]))
     assert [n.phone_number for n in created] == [PHONE, CANADIAN]
     for number in created:
         assert number.state is S.ELIGIBLE_CHECK_PENDING
@@ -76,18 +81,18 @@ def test_added_numbers_wait_for_their_eligibility_check(world):
 
 
 def test_a_number_phonenumbers_cannot_place_is_a_us_number(world):
-    (number,) = world.qualified_numbers.add_numbers(PROJECT, ["+11234567890"])
+    (number,) = world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest(["+11234567890"]))
     assert number.region_code == "US"
 
 
 def test_a_toll_free_number_is_a_us_number(world):
-    (number,) = world.qualified_numbers.add_numbers(PROJECT, ["+18335870229"])
+    (number,) = world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest(["+18335870229"]))
     assert number.region_code == "US"
 
 
-@pytest.mark.parametrize("body", [None, "+12025550134", {"a": 1}, []])
-def test_add_needs_a_non_empty_array(world, body):
-    error = refused(world.qualified_numbers.add_numbers, PROJECT, body, name="INVALID_ARGUMENT")
+def test_add_needs_a_number(world):
+    """(The body model refuses a missing or non-array `phoneNumbers`: tests/http.)"""
+    error = refused(add, world, [], name="INVALID_ARGUMENT")
     assert error.violations[0].field == "phoneNumbers"
     assert PROJECT not in world.projects
 
@@ -95,20 +100,20 @@ def test_add_needs_a_non_empty_array(world, body):
 def test_add_takes_up_to_the_batch_limit_and_refuses_more(world):
     world.settings.limits.qualify_batch_numbers = 3
     phones = [f"+1202555{n:04d}" for n in range(200, 204)]
-    error = refused(world.qualified_numbers.add_numbers, PROJECT, phones, name="INVALID_ARGUMENT")
+    error = refused(add, world, phones, name="INVALID_ARGUMENT")
     assert "at most 3" in error.message
     assert PROJECT not in world.projects
-    assert len(world.qualified_numbers.add_numbers(PROJECT, phones[:3])) == 3
+    assert len(world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest(phones[:3]))) == 3
 
 
 def test_the_default_batch_limit_is_500(world):
     phones = [f"+1202555{n:04d}" for n in range(1000, 1501)]
-    refused(world.qualified_numbers.add_numbers, PROJECT, phones, name="INVALID_ARGUMENT")
-    assert len(world.qualified_numbers.add_numbers(PROJECT, phones[:500])) == 500
+    refused(add, world, phones, name="INVALID_ARGUMENT")
+    assert len(world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest(phones[:500]))) == 500
 
 
 def test_add_refuses_the_whole_batch_for_one_bad_number_and_names_each(world):
-    error = refused(world.qualified_numbers.add_numbers, PROJECT,
+    error = refused(add, world,
                     [PHONE, "12025550135", 12025550136, "+18765550100"], name="INVALID_ARGUMENT")
     assert [v.field for v in error.violations] == ["phoneNumbers[1]", "phoneNumbers[2]", "phoneNumbers[3]"]
     assert "JM" in error.violations[2].description  # a +1 number outside the US and Canada
@@ -116,28 +121,28 @@ def test_add_refuses_the_whole_batch_for_one_bad_number_and_names_each(world):
 
 
 def test_add_refuses_a_number_named_twice(world):
-    error = refused(world.qualified_numbers.add_numbers, PROJECT, [PHONE, OTHER, PHONE], name="INVALID_ARGUMENT")
+    error = refused(add, world, [PHONE, OTHER, PHONE], name="INVALID_ARGUMENT")
     assert PHONE in error.message and OTHER not in error.message
     assert PROJECT not in world.projects
 
 
 def test_add_refuses_a_number_already_qualified_and_creates_nothing(world):
-    world.qualified_numbers.add_numbers(PROJECT, [PHONE])
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))
     before = snapshot(world)
-    error = refused(world.qualified_numbers.add_numbers, PROJECT, [OTHER, PHONE], status=409, name="ALREADY_EXISTS")
+    error = refused(add, world, [OTHER, PHONE], status=409, name="ALREADY_EXISTS")
     assert PHONE in error.message and OTHER not in error.message
     assert snapshot(world) == before
 
 
 def test_the_same_number_may_be_qualified_in_two_projects(world):
-    world.qualified_numbers.add_numbers(PROJECT, [PHONE])
-    (number,) = world.qualified_numbers.add_numbers("p2", [PHONE])
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))
+    (number,) = world.qualified_numbers.add_numbers("p2", AddNumbersRequest([PHONE]))
     assert number.project_id == "p2"
 
 
 # --- the eligibility check --------------------------------------------------------------------
 def test_the_eligibility_check_passes_after_its_delay(world):
-    world.qualified_numbers.add_numbers(PROJECT, [PHONE])
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))
     advance(world, ELIGIBILITY - 1)
     assert state_of(world) is S.ELIGIBLE_CHECK_PENDING
     advance(world, 1)
@@ -150,13 +155,13 @@ def test_the_eligibility_check_passes_after_its_delay(world):
 
 def test_the_eligibility_delay_comes_from_the_settings(world):
     world.settings.timings.eligibility_check = 5
-    world.qualified_numbers.add_numbers(PROJECT, [PHONE])
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))
     advance(world, 5)
     assert state_of(world) is S.ELIGIBLE
 
 
 def test_the_magic_number_555_0100_is_not_eligible(world):
-    world.qualified_numbers.add_numbers(PROJECT, [NOT_ELIGIBLE_MAGIC, PHONE])
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([NOT_ELIGIBLE_MAGIC, PHONE]))
     advance(world, ELIGIBILITY)
     number = world.qualified_numbers.get(PROJECT, NOT_ELIGIBLE_MAGIC)
     assert number.state is S.NOT_ELIGIBLE
@@ -166,7 +171,7 @@ def test_the_magic_number_555_0100_is_not_eligible(world):
 
 def test_a_scenario_override_makes_a_number_not_eligible(world):
     world.outcomes.overrides[OTHER] = NumberOutcome(not_eligible="ported away")
-    world.qualified_numbers.add_numbers(PROJECT, [OTHER])
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([OTHER]))
     advance(world, ELIGIBILITY)
     number = world.qualified_numbers.get(PROJECT, OTHER)
     assert number.state is S.NOT_ELIGIBLE and number.osr_eligibility.error == "ported away"
@@ -179,7 +184,7 @@ def test_get_of_an_absent_number_is_404_and_creates_no_project(world):
 
 
 def test_numbers_belong_to_their_project(world):
-    world.qualified_numbers.add_numbers(PROJECT, [PHONE])
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))
     refused(world.qualified_numbers.get, "p2", PHONE, status=404, name="NOT_FOUND")
 
 
@@ -215,10 +220,10 @@ def test_delete_is_refused_while_a_running_hosting_order_holds_the_number(world)
 
 
 def test_a_deleted_number_leaves_no_timed_step_behind(world):
-    world.qualified_numbers.add_numbers(PROJECT, [PHONE])
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))
     advance(world, 30)
     world.qualified_numbers.delete(PROJECT, PHONE)
-    world.qualified_numbers.add_numbers(PROJECT, [PHONE])
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))
     advance(world, 30)  # the first check would have been due now
     assert state_of(world) is S.ELIGIBLE_CHECK_PENDING
     advance(world, 30)
@@ -227,13 +232,17 @@ def test_a_deleted_number_leaves_no_timed_step_behind(world):
 
 
 # --- list -------------------------------------------------------------------------------------
+def page(world, states, project: str = PROJECT, **kwargs):
+    return world.qualified_numbers.list_numbers(project, ListNumbersRequest(states=tuple(states), **kwargs))
+
+
 def list_of(world, states, **kwargs) -> list[str]:
     kwargs.setdefault("page_size", 100)
-    return [n.phone_number for n in world.qualified_numbers.list_numbers(PROJECT, states, **kwargs).items]
+    return [n.phone_number for n in page(world, states, **kwargs).items]
 
 
 def test_list_needs_states(world):
-    error = refused(world.qualified_numbers.list_numbers, PROJECT, [], name="INVALID_ARGUMENT")
+    error = refused(lambda: page(world, []), name="INVALID_ARGUMENT")
     assert error.violations[0].field == "states"
 
 
@@ -245,14 +254,14 @@ def test_list_refuses_an_unknown_state_naming_the_field(world):
 def test_list_filters_by_several_states(world):
     bring_to(world, S.VERIFIED, PHONE)
     bring_to(world, S.NOT_ELIGIBLE, OTHER)
-    world.qualified_numbers.add_numbers(PROJECT, [CANADIAN])
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([CANADIAN]))
     assert list_of(world, [S.VERIFIED.value]) == [PHONE]
     assert sorted(list_of(world, [S.VERIFIED.value, S.ELIGIBLE_CHECK_PENDING.value])) == sorted([PHONE, CANADIAN])
     assert list_of(world, [S.UNSPECIFIED.value]) == []
 
 
 def test_list_filters_by_region(world):
-    world.qualified_numbers.add_numbers(PROJECT, [PHONE, CANADIAN])
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE, CANADIAN]))
     pending = [S.ELIGIBLE_CHECK_PENDING.value]
     assert list_of(world, pending, region_code="CA") == [CANADIAN]
     assert list_of(world, pending, region_code="US") == [PHONE]
@@ -260,9 +269,9 @@ def test_list_filters_by_region(world):
 
 
 def test_list_orders_by_created_or_updated_time(world):
-    world.qualified_numbers.add_numbers(PROJECT, [PHONE])
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))
     advance(world, 10)
-    world.qualified_numbers.add_numbers(PROJECT, [OTHER])
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([OTHER]))
     advance(world, ELIGIBILITY)  # PHONE becomes eligible at 60, OTHER at 70
     world.qualified_numbers.approve_invoices(PROJECT, PHONE)  # PHONE updated at 70: ties broken by number
     eligible_or_verified = [S.ELIGIBLE.value, S.VERIFIED.value]
@@ -280,30 +289,78 @@ def test_list_orders_by_created_or_updated_time(world):
 
 def test_list_pages_with_tokens_bound_to_their_filters(world):
     phones = [f"+1202555{n:04d}" for n in range(300, 305)]
-    world.qualified_numbers.add_numbers(PROJECT, phones)
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest(phones))
     pending = [S.ELIGIBLE_CHECK_PENDING.value]
-    first = world.qualified_numbers.list_numbers(PROJECT, pending, page_size=2)
+    first = page(world, pending, page_size=2)
     assert [n.phone_number for n in first.items] == phones[:2] and first.total_size == 5
-    second = world.qualified_numbers.list_numbers(PROJECT, pending, page_size=2, page_token=first.next_page_token)
-    third = world.qualified_numbers.list_numbers(PROJECT, pending, page_size=2, page_token=second.next_page_token)
+    second = page(world, pending, page_size=2, page_token=first.next_page_token)
+    third = page(world, pending, page_size=2, page_token=second.next_page_token)
     assert [n.phone_number for n in second.items + third.items] == phones[2:]
     assert third.next_page_token == ""
     for other_filters in ({"region_code": "US"}, {"order_by": "updatedTime"}):
         with pytest.raises(ApiError) as info:
-            world.qualified_numbers.list_numbers(PROJECT, pending, page_size=2, page_token=first.next_page_token,
-                                                 **other_filters)
+            page(world, pending, page_size=2, page_token=first.next_page_token, **other_filters)
         assert info.value.violations[0].field == "pageToken"
     with pytest.raises(ApiError):
-        world.qualified_numbers.list_numbers(PROJECT, [S.ELIGIBLE.value, *pending], page_size=2,
-                                             page_token=first.next_page_token)
+        page(world, [S.ELIGIBLE.value, *pending], page_size=2, page_token=first.next_page_token)
 
 
 def test_the_state_order_does_not_change_a_page_token(world):
-    world.qualified_numbers.add_numbers(PROJECT, [PHONE, OTHER])
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE, OTHER]))
     both = [S.ELIGIBLE_CHECK_PENDING.value, S.ELIGIBLE.value]
-    first = world.qualified_numbers.list_numbers(PROJECT, both, page_size=1)
-    second = world.qualified_numbers.list_numbers(PROJECT, both[::-1], page_size=1, page_token=first.next_page_token)
+    first = page(world, both, page_size=1)
+    second = page(world, both[::-1], page_size=1, page_token=first.next_page_token)
     assert [n.phone_number for n in second.items] == [OTHER]
+
+
+def test_a_list_request_names_every_bad_value_at_once(world):
+    error = refused(lambda: page(world, ["ELIGIBLE"], region_code="GB", order_by="phoneNumber"),
+                    name="INVALID_ARGUMENT")
+    assert [v.field for v in error.violations] == ["states", "orderBy", "regionCode"]
+    assert "'ELIGIBLE'" in error.message and "'GB'" in error.message
+
+
+def test_a_page_token_of_one_project_is_a_400_in_another(world):
+    """The same filter, the same order, numbers of the same instants: only the project differs."""
+    pending = [S.ELIGIBLE_CHECK_PENDING.value]
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE, OTHER]))
+    world.qualified_numbers.add_numbers("p2", AddNumbersRequest([PHONE, OTHER]))
+    token = page(world, pending, page_size=1).next_page_token
+    assert [n.phone_number for n in page(world, pending, page_size=1, page_token=token).items] == [OTHER]
+    error = refused(lambda: page(world, pending, "p2", page_size=1, page_token=token), name="INVALID_ARGUMENT")
+    assert [v.field for v in error.violations] == ["pageToken"] and PROJECT not in error.message
+
+
+@pytest.mark.parametrize("other", [{"states": [S.ELIGIBLE_CHECK_PENDING.value, S.ELIGIBLE.value]},
+                                   {"region_code": "US"}, {"order_by": "updatedTime"}])
+def test_a_page_token_for_other_filter_values_is_a_400(world, other):
+    """Each other value still finds the same numbers in the same order: only the binding refuses."""
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE, OTHER]))
+    asked = {"states": [S.ELIGIBLE_CHECK_PENDING.value], "page_size": 1}
+    token = page(world, **asked).next_page_token
+    error = refused(lambda: page(world, **{**asked, **other}, page_token=token), name="INVALID_ARGUMENT")
+    assert [v.field for v in error.violations] == ["pageToken"]
+
+
+def test_the_list_orders_by_the_apis_millisecond_then_the_number(world):
+    """Numbers stamped within one millisecond read as simultaneous: the phone number decides."""
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([OTHER]))
+    world.clock.set(world.clock.now() + timedelta(microseconds=400))
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE]))  # PHONE < OTHER
+    assert list_of(world, [S.ELIGIBLE_CHECK_PENDING.value]) == [PHONE, OTHER]
+    world.clock.set(world.clock.now() + timedelta(milliseconds=1))
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([CANADIAN]))
+    assert list_of(world, [S.ELIGIBLE_CHECK_PENDING.value])[-1] == CANADIAN
+
+
+def test_the_consoles_search_pages_with_the_same_home(world):
+    world.qualified_numbers.add_numbers(PROJECT, AddNumbersRequest([PHONE, OTHER, CANADIAN]))
+    every = [s.value for s in S]
+    assert list_of(world, every, text=PHONE[-4:]) == [PHONE]
+    first = page(world, every, page_size=1, text="+1")
+    token = first.next_page_token
+    assert first.total_size == 3
+    refused(lambda: page(world, every, page_size=1, text="+12", page_token=token), name="INVALID_ARGUMENT")
 
 
 # --- voice challenges: sending ----------------------------------------------------------------

@@ -26,8 +26,9 @@ from mock_server.domain.qualified_numbers import service as service_module
 from mock_server.domain.qualified_numbers.lifecycle import move
 from mock_server.domain.qualified_numbers.model import GlobalProcessState as S
 from mock_server.domain.qualified_numbers.model import QualifiedNumber
+from mock_server.domain.qualified_numbers.requests import AddNumbersRequest
 from mock_server.domain.world import World
-from mock_server.http.qualified_numbers import qualified_number_json
+from mock_server.serializers.qualified_numbers import qualified_number_json
 from mock_server.spec import spec_document
 from tests.conftest import START
 from tests.qualified_support import wrong_code
@@ -162,7 +163,7 @@ class QualifiedNumbersMachine(RuleBasedStateMachine):
             for phone in batch:
                 self.model[phone] = Expected(S.ELIGIBLE_CHECK_PENDING, self.now,
                                              self.now + timedelta(seconds=ELIGIBILITY))
-        assert self.answer(lambda: self.service.add_numbers(PROJECT, batch)) == expected
+        assert self.answer(lambda: self.service.add_numbers(PROJECT, AddNumbersRequest(batch))) == expected
 
     @precondition(lambda self: self.some_in(*OPEN_FOR_VERIFICATION))
     @rule(data=st.data())

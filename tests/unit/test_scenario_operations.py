@@ -22,6 +22,7 @@ from mock_server.domain.outcomes import NumberOutcome
 from mock_server.domain.provisioning import State
 from mock_server.domain.qualified_numbers import service as qualified_service
 from mock_server.domain.qualified_numbers.model import GlobalProcessState as Q
+from mock_server.domain.qualified_numbers.requests import AddNumbersRequest, ListNumbersRequest
 from mock_server.testing import CallbackReceiver
 from tests.unit.delivery_support import START, advance, new_world
 
@@ -95,7 +96,7 @@ def test_no_callback_is_sent_for_history_and_the_live_event_after_it_is():
 
 # --- qualified numbers ------------------------------------------------------------------------
 def qualified(world, phones=PHONES):
-    world.qualified_numbers.add_numbers(P, list(phones))
+    world.qualified_numbers.add_numbers(P, AddNumbersRequest(list(phones)))
     return world.qualified_numbers
 
 
@@ -138,7 +139,7 @@ def test_declare_regions_sets_the_region_the_numbering_plan_cannot_and_the_list_
     assert service.get(P, toll_free).region_code == "US"
     service.declare_regions(P, {toll_free: "CA", PHONES[0]: "US"})
     assert service.get(P, toll_free).region_code == "CA"
-    page = service.list_numbers(P, [Q.ELIGIBLE_CHECK_PENDING.value], region_code="CA")
+    page = service.list_numbers(P, ListNumbersRequest(states=(Q.ELIGIBLE_CHECK_PENDING.value,), region_code="CA"))
     assert [n.phone_number for n in page.items] == [toll_free]
     with pytest.raises(ApiError):
         service.declare_regions(P, {PHONES[0]: "MX"})

@@ -12,7 +12,8 @@ from mock_server.core.clock import Clock
 from mock_server.core.rng import Rng
 from mock_server.domain.world import World
 from mock_server.scenarios import apply_scenario, load_named
-from mock_server.state import STATE_VERSION, StateError, export_state, import_state
+from mock_server.domain.project import Project
+from mock_server.state import PROJECT_RECORDS, STATE_VERSION, StateError, _adapter, export_state, import_state
 from tests.conftest import START
 from tests.engine_support import advance
 
@@ -47,6 +48,56 @@ def test_export_reset_import_export_gives_the_same_document():
     assert export_state(world) == document
 
 
+def python_named_keys(value, inside: str = "") -> list[str]:
+    """Every object key with an underscore, below the document's top, outside `settings` and
+    `outcomes` (which keep the scenario format's names)."""
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if inside == "" and key in ("settings", "outcomes"):
+                continue
+            if "_" in key:
+                found.append(f"{inside}.{key}")
+            found += python_named_keys(item, f"{inside}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += python_named_keys(item, f"{inside}[{index}]")
+    return found
+
+
+def test_the_document_names_its_records_and_events_in_camel_case():
+    document = export_state(busy_world())
+    assert python_named_keys(document) == []
+    project = document["projects"]["happy-10dlc"]
+    assert {"projectId", "callbackConfiguration", "importedNumbers", "qualifiedNumbers", "hostingOrders",
+            "runningOrderByNumber"} <= set(project)
+    assert {"eventId", "projectId", "resourceType", "nextAttemptAt"} <= set(document["events"][0])
+    assert "timings" in document["settings"] and "campaignFailures" in document["outcomes"]
+
+
+def version_1_document(world: World) -> dict:
+    """The document as version 1 exported it: records and events under their Python names."""
+    document = export_state(world)
+    document["version"] = 1
+    document["projects"] = {
+        pid: {name: {key: _adapter(type(record)).dump_python(record, mode="json")
+                     for key, record in getattr(project, name).items()}
+              if name in PROJECT_RECORDS else project.model_dump(mode="json", exclude=set(PROJECT_RECORDS))[name]
+              for name in Project.model_fields}
+        for pid, project in world.projects.items()}
+    document["events"] = [event.model_dump(mode="json") for event in world.events.events]
+    return document
+
+
+def test_a_document_an_older_version_exported_is_still_read():
+    world = busy_world()
+    current, older = export_state(world), version_1_document(world)
+    assert "imported_numbers" in older["projects"]["happy-10dlc"] and "event_id" in older["events"][0]
+    restored = World(clock=Clock(), rng=Rng(99))
+    import_state(restored, json.loads(json.dumps(older)))
+    assert export_state(restored) == current
+
+
 def test_the_round_trip_survives_json():
     world = busy_world()
     document = export_state(world)
@@ -76,13 +127,13 @@ def test_the_clock_comes_back_flowing_or_frozen_as_it_was():
 
 
 @pytest.mark.parametrize("change, path, message", [
-    (lambda d: d.update(version=2), "version", "version 2 is not supported"),
+    (lambda d: d.update(version=3), "version", "version 3 is not supported"),
     (lambda d: d.pop("clock"), "clock", "Field required"),
     (lambda d: d["clock"].update(now="yesterday"), "clock.now", "Input should be a valid datetime"),
     (lambda d: d["jobs"][0].update(kind="nap"), "jobs[0].kind", "no handler for job kind 'nap'"),
     (lambda d: d["settings"]["timings"].update(sms_provisioning=-1), "settings.timings.sms_provisioning",
      "greater than or equal to 0"),
-    (lambda d: d["projects"].update(other=d["projects"]["loa-declined"]), "projects.other.project_id",
+    (lambda d: d["projects"].update(other=d["projects"]["loa-declined"]), "projects.other.projectId",
      "is 'loa-declined', not the key 'other'"),
     (lambda d: d["events"][0].update(state="lost"), "events[0].state", "Input should be 'pending'"),
     (lambda d: d.update(extra=1), "extra", "Extra inputs are not permitted"),

@@ -8,8 +8,6 @@ update time with it. docs/hosting-orders.md draws the same diagrams.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
-from typing import TypeVar
 
 from mock_server.domain.hosting_orders.model import (
     HostingOrder,
@@ -18,10 +16,10 @@ from mock_server.domain.hosting_orders.model import (
     StepProgress,
 )
 from mock_server.domain.outcomes import CarrierFailure
-from mock_server.domain.provisioning import CarrierState, State
+from mock_server.domain.provisioning import IllegalTransition  # noqa: F401  (raised by the gate)
+from mock_server.domain.provisioning import CarrierState, State, enter
 
 O = HostingOrderState
-E = TypeVar("E", bound=Enum)
 
 # (from, to) -> what causes it. An order is created SUBMITTED.
 ORDER_EDGES: dict[tuple[O, O], str] = {
@@ -51,16 +49,8 @@ STEP_EDGES: dict[tuple[State, State], str] = {
 }
 
 
-class IllegalTransition(RuntimeError):
-    """A move the state machine does not have: a bug in the mock, never a client error."""
-
-
-def _enter(record: object, attribute: str, edges: dict[tuple[E, E], str], to: E, what: str) -> None:
-    """The gate: the one place that assigns a state of a hosting-order record."""
-    current = getattr(record, attribute)
-    if (current, to) not in edges:
-        raise IllegalTransition(f"{what}: {current.value} -> {to.value} is not a transition")
-    setattr(record, attribute, to)
+# The gate: the one place that assigns a state of a hosting-order record (shared by every lifecycle).
+_enter = enter
 
 
 def move_order(order: HostingOrder, to: HostingOrderState, now: datetime) -> None:

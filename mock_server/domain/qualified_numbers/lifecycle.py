@@ -1,7 +1,8 @@
 """The `globalProcessState` machine of a qualified number: which state may follow which.
 
-Every change of state goes through `move`, which refuses an edge that is not in `EDGES` (a
-bug, never a client error), keeps the detail objects (`osrEligibility`,
+Every change of state goes through `move`, which refuses an edge that is not in `EDGES` (an
+`IllegalTransition`: a bug, never a client error; the gate is `provisioning.enter`, shared with
+the hosting-order machines), keeps the detail objects (`osrEligibility`,
 `ownershipVerification`, `hostedNumber`) in step with the state, and moves `updatedTime`.
 docs/qualified-numbers.md draws the same diagram.
 """
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from mock_server.domain.provisioning import State
+from mock_server.domain.provisioning import IllegalTransition  # noqa: F401  (raised by the gate)
+from mock_server.domain.provisioning import State, enter
 from mock_server.domain.qualified_numbers.model import (
     GlobalProcessState,
     HostedNumberDetail,
@@ -78,16 +80,10 @@ WHY_NOT: dict[S, str] = {
 }
 
 
-class IllegalTransition(RuntimeError):
-    """A move the state machine does not have: a bug in the mock, never a client error."""
-
-
 def move(number: QualifiedNumber, to: S, now: datetime, *, error: str = "") -> None:
     """Put `number` in state `to`; `error` is the text of the step that failed, if one did."""
-    if (number.state, to) not in EDGES:
-        raise IllegalTransition(f"{number.phone_number}: {number.state.value} -> {to.value} is not a transition")
+    enter(number, "state", EDGES, to, number.phone_number)
     osr, ownership = DETAILS[to]
-    number.state = to
     number.osr_eligibility = StepDetail(status=osr, error=error if osr is State.FAILED else "")
     number.ownership_verification = StepDetail(status=ownership, error=error if ownership is State.FAILED else "")
     number.hosted_number = HostedNumberDetail(status=HOSTED_STATUS.get(to, 0), error=error if to is S.HOSTING_FAILED else "")

@@ -12,7 +12,6 @@ from enum import Enum
 from pydantic import Field
 
 from mock_server.core.sorted_index import IndexSpec, Watched
-from mock_server.core.timefmt import rfc3339
 from mock_server.domain.provisioning import Record, State
 
 
@@ -69,10 +68,25 @@ class QualifiedNumber(Watched, Record):
     updated_time: datetime
 
 
-# `GET qualifiedNumbers` orders: the API's millisecond timestamps, then the phone number.
+def _millisecond(instant: datetime) -> datetime:
+    """The instant as the API writes it (RFC 3339 with milliseconds): numbers stamped within
+    one millisecond read as simultaneous, so their order is the phone number's."""
+    return instant.replace(microsecond=instant.microsecond // 1000 * 1000)
+
+
+def created_time_key(number: QualifiedNumber) -> tuple[datetime, str]:
+    """The `createdTime` order of `GET qualifiedNumbers`: the API's millisecond, then the number."""
+    return _millisecond(number.created_time), number.phone_number
+
+
+def updated_time_key(number: QualifiedNumber) -> tuple[datetime, str]:
+    """The `updatedTime` order of `GET qualifiedNumbers`: the API's millisecond, then the number."""
+    return _millisecond(number.updated_time), number.phone_number
+
+
+# `GET qualifiedNumbers` orders, by the name `orderBy` gives them, and the fields it filters on exactly.
 QUALIFIED_NUMBER_INDEX: IndexSpec[QualifiedNumber] = IndexSpec(
-    orders={"createdTime": lambda n: (rfc3339(n.created_time), n.phone_number),
-            "updatedTime": lambda n: (rfc3339(n.updated_time), n.phone_number)},
+    orders={"createdTime": created_time_key, "updatedTime": updated_time_key},
     facet=lambda n: (n.state, n.region_code),
     watched=frozenset({"created_time", "updated_time", "phone_number", "state", "region_code"}),
 )

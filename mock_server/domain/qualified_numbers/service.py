@@ -16,21 +16,12 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Collection, Mapping
 
-from mock_server.core.errors import (
-    ApiError,
-    FieldViolation,
-    already_exists,
-    failed_precondition,
-    field_error,
-    invalid_argument,
-    not_found,
-    resource_exhausted,
-)
-from mock_server.core.paging import DEFAULT_PAGE_SIZE, Page, order_by_from, paginate_sorted
+from mock_server.core.errors import ApiError, FieldViolation, already_exists, failed_precondition, field_error
+from mock_server.core.errors import invalid_argument, not_found, resource_exhausted
+from mock_server.core.paging import Page
 from mock_server.core.phone import check_region_code, parse_e164
 from mock_server.core.rng import Purpose
 from mock_server.core.scheduler import Job
-from mock_server.core.sorted_index import IndexedDict
 from mock_server.core.timefmt import rfc3339
 from mock_server.domain.hosting_orders.holding import held_by_running_order
 from mock_server.domain.qualified_numbers.lifecycle import (
@@ -40,11 +31,12 @@ from mock_server.domain.qualified_numbers.lifecycle import (
     reason,
 )
 from mock_server.domain.qualified_numbers.model import (
-    QUALIFIED_NUMBER_INDEX,
     GlobalProcessState,
     QualifiedNumber,
     VoiceChallenge,
 )
+from mock_server.domain.qualified_numbers.queries import page_of
+from mock_server.domain.qualified_numbers.requests import AddNumbersRequest, ListNumbersRequest
 
 if TYPE_CHECKING:
     from mock_server.domain.world import World
@@ -74,31 +66,16 @@ class QualifiedNumberService:
 
     # --- reading ------------------------------------------------------------------------------
     def get(self, project_id: str, phone: str) -> QualifiedNumber:
+        """The number; a 404 when the project has none such (the project is not created)."""
         project = self.world.projects.get(project_id)
-        number = project.qualified_numbers.get(phone) if project else None
-        if number is None:
+        if project is None or phone not in project.qualified_numbers:
             raise not_found(f"The qualified number {phone} could not be found")
-        return number
+        return project.qualified_numbers[phone]
 
-    def list_numbers(
-        self,
-        project_id: str,
-        states: list[str],
-        *,
-        region_code: str | None = None,
-        order_by: str | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
-        page_token: str | None = None,
-    ) -> Page[QualifiedNumber]:
-        wanted = _parse_states(states)
-        region = check_region_code(region_code) if region_code not in (None, "") else ""
-        order = order_by_from(order_by)
+    def list_numbers(self, project_id: str, request: ListNumbersRequest) -> Page[QualifiedNumber]:
+        """`GET qualifiedNumbers`: one page; its token works only for this project and filter."""
         project = self.world.projects.get(project_id)
-        numbers = project.qualified_numbers if project else IndexedDict(QUALIFIED_NUMBER_INDEX)
-        matching = numbers.select(order, lambda n: n.state in wanted and (not region or n.region_code == region))
-        filters = {"states": sorted(s.value for s in wanted), "regionCode": region, "orderBy": order}
-        return paginate_sorted(matching, QUALIFIED_NUMBER_INDEX.orders[order], page_size, page_token, filters,
-                               project_id=project_id)
+        return page_of(project.qualified_numbers if project else None, request, project_id=project_id)
 
     def voice_challenge(self, project_id: str, phone: str) -> VoiceChallenge:
         """The code last "spoken" to the number (control plane)."""
@@ -108,9 +85,9 @@ class QualifiedNumberService:
         return challenge
 
     # --- qualifying -----------------------------------------------------------------------------
-    def add_numbers(self, project_id: str, phone_numbers: object) -> list[QualifiedNumber]:
+    def add_numbers(self, project_id: str, request: AddNumbersRequest) -> list[QualifiedNumber]:
         """`:addNumbers`: all numbers are created, or (on any refusal) none."""
-        phones = self._new_phones(project_id, phone_numbers)
+        phones = self._new_phones(project_id, request.phone_numbers)
         now = self.world.clock.now()
         project = self.world.project(project_id)
         created = []
@@ -123,11 +100,9 @@ class QualifiedNumberService:
             created.append(number)
         return created
 
-    def _new_phones(self, project_id: str, raw: object) -> list[tuple[str, str]]:
+    def _new_phones(self, project_id: str, raw: list[str]) -> list[tuple[str, str]]:
         """The request's numbers with their regions, once every rule of `:addNumbers` holds."""
         limit = self.world.settings.limits.qualify_batch_numbers
-        if not isinstance(raw, list):
-            raise field_error("phoneNumbers", "is required: an array of E.164 numbers")
         if not raw:
             raise field_error("phoneNumbers", "must hold at least one number")
         if len(raw) > limit:
@@ -241,17 +216,18 @@ class QualifiedNumberService:
     # VERIFICATION_PENDING until the review ends by itself `timings.invoice_review` later
     # (approved, unless the number's outcome rejects it), or at once from the control plane.
     def approve_invoices(self, project_id: str, phone: str) -> QualifiedNumber:
-        number = self.get(project_id, phone)
-        if number.state not in INVOICE_REVIEW_FROM:
-            raise failed_precondition(f"Cannot approve the invoices of {phone}: {reason(number)}")
-        self._end_review(number, None)
-        return number
+        return self._decide_review(project_id, phone, None)
 
     def reject_invoices(self, project_id: str, phone: str) -> QualifiedNumber:
+        return self._decide_review(project_id, phone, INVOICES_REJECTED)
+
+    def _decide_review(self, project_id: str, phone: str, rejection: str | None) -> QualifiedNumber:
+        """The control plane ends the review at once (or decides without one)."""
         number = self.get(project_id, phone)
         if number.state not in INVOICE_REVIEW_FROM:
-            raise failed_precondition(f"Cannot reject the invoices of {phone}: {reason(number)}")
-        self._end_review(number, INVOICES_REJECTED)
+            verb = "approve" if rejection is None else "reject"
+            raise failed_precondition(f"Cannot {verb} the invoices of {phone}: {reason(number)}")
+        self._end_review(number, rejection)
         return number
 
     def _end_review(self, number: QualifiedNumber, rejection: str | None) -> None:
@@ -392,13 +368,3 @@ def _jobs_of(project_id: str, phones: Collection[str], kinds: tuple[str, ...]) -
     return lambda job: (job.kind in kinds and job.project_id == project_id
                         and job.data.get("phoneNumber") in phones)
 
-
-def _parse_states(values: list[str]) -> set[GlobalProcessState]:
-    if not values:
-        raise field_error("states", "is required", "The query parameter states is required")
-    known = {s.value: s for s in GlobalProcessState}
-    unknown = [v for v in values if v not in known]
-    if unknown:
-        raise field_error("states", f"{', '.join(repr(v) for v in unknown)} is not a globalProcessState; "
-                                    f"use {', '.join(known)}")
-    return {known[v] for v in values}
