@@ -28,7 +28,6 @@ import socket
 from typing import Any, Callable
 
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
 try:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -77,8 +76,23 @@ class _SparesWaitingRequests:
         super().timeout_keep_alive_handler()  # type: ignore[misc]
 
 
-class KeepAliveProtocol(_SparesWaitingRequests, H11Protocol):
-    """uvicorn's h11 protocol with the idle timer that spares a waiting request."""
+def _keep_alive_protocol() -> type:
+    """uvicorn's h11 protocol with the idle timer that spares a waiting request (made, and h11
+    imported, only when asked for: with httptools installed `sinch-mock serve` never runs it)."""
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class KeepAliveProtocol(_SparesWaitingRequests, H11Protocol):
+        """uvicorn's h11 protocol with the idle timer that spares a waiting request."""
+
+    KeepAliveProtocol.__qualname__ = "KeepAliveProtocol"
+    globals()["KeepAliveProtocol"] = KeepAliveProtocol
+    return KeepAliveProtocol
+
+
+def __getattr__(name: str) -> Any:
+    if name == "KeepAliveProtocol":
+        return _keep_alive_protocol()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if HttpToolsProtocol is not None:
@@ -124,7 +138,7 @@ else:  # pragma: no cover - uvicorn without httptools
 
 def http_protocol() -> type:
     """The protocol `sinch-mock serve` runs: httptools' when installed, else h11's."""
-    return FastKeepAliveProtocol or KeepAliveProtocol
+    return FastKeepAliveProtocol or _keep_alive_protocol()
 
 
 class Server(uvicorn.Server):

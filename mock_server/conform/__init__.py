@@ -8,7 +8,26 @@
 docs/callbacks.md, "Checking your handler", lists the cases.
 """
 
-from mock_server.conform.junit import junit_xml
-from mock_server.conform.runner import Answer, CaseResult, Report, check_handler
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mock_server.conform.junit import junit_xml
+    from mock_server.conform.runner import Answer, CaseResult, Report, check_handler
 
 __all__ = ["Answer", "CaseResult", "Report", "check_handler", "junit_xml"]
+
+
+def __getattr__(name: str) -> Any:
+    """The kit's names, imported on first use: the command line (`sinch-mock serve` among its
+    commands) imports `mock_server.conform.cli` without loading the kit."""
+    if name == "junit_xml":
+        from mock_server.conform.junit import junit_xml
+
+        return junit_xml
+    if name in __all__:
+        from mock_server.conform import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,9 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from mock_server.conform.junit import junit_xml
-from mock_server.conform.runner import DEFAULT_PROJECT, DEFAULT_THRESHOLD, DEFAULT_TIMEOUT, check_handler
-from mock_server.delivery.destinations import callback_url_problem
+from mock_server.conform.defaults import DEFAULT_PROJECT, DEFAULT_THRESHOLD, DEFAULT_TIMEOUT
 
 
 def _positive(text: str) -> float:
@@ -38,6 +36,11 @@ def add_command(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The kit is imported when the command runs: `sinch-mock serve` starts without it.
+    from mock_server.conform.junit import junit_xml
+    from mock_server.conform.runner import check_handler
+    from mock_server.delivery.destinations import callback_url_problem
+
     problem = callback_url_problem(args.url)
     if problem:
         print(f"sinch-mock conform: the URL {args.url!r} {problem}", file=sys.stderr)

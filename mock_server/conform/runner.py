@@ -15,10 +15,9 @@ from mock_server.conform.cases import Battery, Case, Request
 from mock_server.core.clock import Clock
 from mock_server.core.rng import Rng
 
+from mock_server.conform.defaults import DEFAULT_PROJECT, DEFAULT_THRESHOLD, DEFAULT_TIMEOUT
+
 USER_AGENT = "sinch-mock-conform/1"
-DEFAULT_THRESHOLD = 2.0  # seconds: "ingest the event and respond with 200 OK", no inline processing
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_PROJECT = "conformance-project"
 
 
 @dataclass(frozen=True)

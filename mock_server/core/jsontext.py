@@ -26,6 +26,13 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 LARGE_TEXT = 1024 * 1024  # longer texts are parsed with a Python hook per object (see _switch_point)
 PIECE_CHARS = 1024 * 1024  # encode_pieces joins its output into pieces of about this size
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+compact_json = _ENCODER.encode
+"""`value` as compact JSON text, as Starlette's JSONResponse writes it (one encoder for every call)."""
+
+
+def _decoder(object_hook: Any = None) -> json.JSONDecoder:
+    return json.JSONDecoder(parse_int=_integer, parse_float=_number, parse_constant=_constant,
+                            object_hook=object_hook)
 
 
 def _switch_point(value: dict) -> dict:
@@ -123,7 +130,7 @@ def parse_json(raw: bytes | bytearray | str, *, consume: bool = False) -> Any:
     `consume`, a bytearray is emptied as soon as it is decoded."""
     if isinstance(raw, (bytes, bytearray)):
         try:
-            parts = _decoded_pieces(raw)
+            parts = [raw.decode("utf-8")] if len(raw) <= PIECE_CHARS else _decoded_pieces(raw)
         except UnicodeDecodeError:
             raise JsonTextError("the text is not UTF-8") from None
         if consume and isinstance(raw, bytearray):
@@ -132,19 +139,25 @@ def parse_json(raw: bytes | bytearray | str, *, consume: bool = False) -> Any:
         del parts
     else:
         text = raw
-    hook = _switch_point if len(text) > LARGE_TEXT else None
     try:
-        data = json.loads(text, parse_int=_integer, parse_float=_number, parse_constant=_constant, object_hook=hook)
+        if text.startswith("\ufeff"):  # as json.loads refuses it
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        data = (_LARGE_DECODER if len(text) > LARGE_TEXT else _DECODER).decode(text)
     except RecursionError:
         raise JsonTextError(f"it is nested more than {MAX_JSON_DEPTH} levels deep") from None
     except json.JSONDecodeError as error:
         raise JsonTextError(f"not valid JSON: {error}") from None
-    check_depth(data)
+    if text.count("{") + text.count("[") > MAX_JSON_DEPTH:  # fewer brackets cannot nest deeper
+        check_depth(data)
     pieces = range(0, len(text), PIECE_CHARS)  # searched a piece at a time, as it is decoded
     if any(_SURROGATE_ESCAPE.search(text, start, start + PIECE_CHARS + 5) for start in pieces):
         check_text(data)
     return data
 
+
+
+_DECODER = _decoder()
+_LARGE_DECODER = _decoder(_switch_point)
 
 def _decoded_pieces(raw: bytes | bytearray) -> list[str]:
     """UTF-8 bytes decoded a piece at a time (a large text in one call would hold the interpreter)."""

@@ -13,9 +13,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import phonenumbers
-from phonenumbers import PhoneNumberType
-
 from mock_server.core.errors import field_error
 
 SUPPORTED_REGIONS = ("US", "CA")
@@ -61,12 +58,102 @@ def _known_facts(e164: str) -> tuple[bool, str | None, bool]:
     """What phonenumbers says of a well-shaped number: whether the NANP can have it, its
     region and whether it is toll-free.
 
-    Asking costs about 60 µs; the same numbers come back on every call of a number's path, so
-    the answers are kept (a bounded cache: a few hundred KiB at most).
+    A national number whose area code starts with 2-9 (every number the NANP can have) is
+    answered from phonenumbers' metadata directly (`_nanp_facts`); others (area code 0xx or
+    1xx: never valid, but phonenumbers' parser treats a leading 1 as a trunk prefix) go through
+    phonenumbers itself. The answers are kept (a bounded cache: a few hundred KiB at most).
     """
+    national = e164[2:]
+    if national[0] in "01":
+        return _phonenumbers_facts(e164)
+    return _nanp_facts(national)
+
+
+def _phonenumbers_facts(e164: str) -> tuple[bool, str | None, bool]:
+    """The same facts from phonenumbers' full parse and checks (about 60 µs)."""
+    import phonenumbers  # imported on first use: `sinch-mock serve` starts without it
+    from phonenumbers import PhoneNumberType
+
     parsed = phonenumbers.parse(e164, None)
     return (phonenumbers.is_valid_number(parsed), phonenumbers.region_code_for_number(parsed),
             phonenumbers.number_type(parsed) == PhoneNumberType.TOLL_FREE)
+
+
+class _Desc:
+    """A `PhoneNumberDesc` of the metadata, its pattern compiled: does a national number match it?"""
+
+    __slots__ = ("lengths", "pattern")
+
+    def __init__(self, desc: object) -> None:
+        raw = getattr(desc, "national_number_pattern", None) if desc is not None else None
+        self.pattern = re.compile(raw) if raw else None
+        self.lengths = tuple(getattr(desc, "possible_length", None) or ()) if desc is not None else ()
+
+    def matches(self, national: str) -> bool:
+        if self.pattern is None or (self.lengths and len(national) not in self.lengths):
+            return False
+        return self.pattern.fullmatch(national) is not None
+
+
+class _NanpRegion:
+    """One region of country code 1, from `PhoneMetadata.metadata_for_region`: its leading
+    digits (when the metadata names them) and the number types in phonenumbers' order of
+    precedence (premium rate before toll-free, and so on)."""
+
+    __slots__ = ("code", "leading", "general", "kinds", "fixed_line", "mobile", "same_mobile_and_fixed")
+
+    def __init__(self, code: str) -> None:
+        import phonenumbers
+
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(code)
+        self.code = code
+        self.leading = re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
+        self.general = _Desc(metadata.general_desc)
+        # The types checked before fixed line and mobile, toll-free second (after premium rate).
+        self.kinds = tuple(_Desc(getattr(metadata, name)) for name in (
+            "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan", "voicemail"))
+        self.fixed_line = _Desc(metadata.fixed_line)
+        self.mobile = _Desc(metadata.mobile)
+        self.same_mobile_and_fixed = bool(metadata.same_mobile_and_fixed_line_pattern)
+
+    def kind(self, national: str) -> str | None:
+        """None (UNKNOWN), "toll_free" or "other": as much of the number's type as is asked."""
+        if not self.general.matches(national):
+            return None
+        premium_rate, toll_free, *others = self.kinds
+        if premium_rate.matches(national):
+            return "other"
+        if toll_free.matches(national):
+            return "toll_free"
+        if any(desc.matches(national) for desc in others) or self.fixed_line.matches(national):
+            return "other"
+        if not self.same_mobile_and_fixed and self.mobile.matches(national):
+            return "other"
+        return None
+
+
+@lru_cache(maxsize=1)
+def _nanp_regions() -> tuple[_NanpRegion, ...]:
+    """The regions of country code 1 in phonenumbers' order (the order it tries them in)."""
+    import phonenumbers  # imported on first use: `sinch-mock serve` starts without it
+
+    return tuple(_NanpRegion(code) for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
+
+
+def _nanp_facts(national: str) -> tuple[bool, str | None, bool]:
+    """`_phonenumbers_facts` for a ten-digit national number, read from the metadata: the first
+    region whose leading digits match (or, without leading digits, which has the number) is the
+    number's region, and the number's type in that region says valid and toll-free."""
+    for region in _nanp_regions():
+        if region.leading is not None:
+            if region.leading.match(national):
+                kind = region.kind(national)
+                return kind is not None, region.code, kind == "toll_free"
+            continue
+        kind = region.kind(national)
+        if kind is not None:
+            return True, region.code, kind == "toll_free"
+    return False, None, False
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ import hmac
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Callable, Iterable
 from urllib.parse import parse_qs
 
@@ -74,12 +75,8 @@ class Authenticator:
             del self._tokens[token]
 
     def key_from_basic(self, header: str) -> AccessKey | None:
-        try:
-            decoded = base64.b64decode(header.split(" ", 1)[1].strip(), validate=True).decode()
-            key_id, secret = decoded.split(":", 1)
-        except (IndexError, ValueError, binascii.Error, UnicodeDecodeError):
-            return None
-        return self.check_secret(key_id, secret)
+        pair = _basic_pair(header) if len(header) <= BASIC_CACHE_HEADER_LIMIT else _basic_pair.__wrapped__(header)
+        return self.check_secret(*pair) if pair is not None else None
 
     def check_secret(self, key_id: str, secret: str) -> AccessKey | None:
         """The key with this id, if `secret` is its secret."""
@@ -124,6 +121,22 @@ class Authenticator:
         if project_id is not None and not key.allows(project_id):
             raise permission_denied(f"The access key {key.key_id} may not be used for project {project_id}")
         return key
+
+
+BASIC_CACHE_HEADER_LIMIT = 512  # longer headers are decoded every time (the cache stays small)
+
+
+@lru_cache(maxsize=256)
+def _basic_pair(header: str) -> tuple[str, str] | None:
+    """The key id and secret a `Basic` header carries (None if it carries none), decoded once per
+    header: clients send the same one on every request. Only the decoding is kept; the secret
+    is checked against the current keys on every call."""
+    try:
+        decoded = base64.b64decode(header.split(" ", 1)[1].strip(), validate=True).decode()
+        key_id, secret = decoded.split(":", 1)
+    except (IndexError, ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    return key_id, secret
 
 
 class AuthMiddleware:

@@ -39,7 +39,7 @@ class RequestModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _no_nulls(cls, data: Any) -> Any:
-        if isinstance(data, dict):
+        if isinstance(data, dict) and any(value is None for value in data.values()):
             known = {field.alias or name for name, field in cls.model_fields.items()} | set(cls.model_fields)
             nulls = [key for key, value in data.items() if value is None and key in known]
             if nulls:

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import compile_path
 
 from mock_server.core.errors import field_error
+from mock_server.core.jsontext import compact_json
 from mock_server.delivery.destinations import OWN_ADDRESS_MESSAGE, OwnAddress
 from mock_server.domain.world import World
 
@@ -30,8 +31,16 @@ def world_of(request: Request) -> World:
     return request.app.state.world
 
 
+class JsonAnswer(JSONResponse):
+    """Starlette's `JSONResponse`, the same bytes, rendered by one shared encoder (Starlette's
+    `json.dumps` call builds a new encoder for every answer)."""
+
+    def render(self, content: Any) -> bytes:
+        return compact_json(content).encode("utf-8")
+
+
 def json_response(body: Any, status_code: int = 200) -> JSONResponse:
-    return JSONResponse(body, status_code=status_code)
+    return JsonAnswer(body, status_code=status_code)
 
 
 def empty_response() -> Response:

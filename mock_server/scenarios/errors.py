@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-import yaml
 from pydantic import ValidationError
+
+if TYPE_CHECKING:  # yaml is imported where a file is read: `sinch-mock serve` starts without it
+    import yaml
 
 from mock_server.core.fieldpath import field_path, field_steps
 
@@ -57,6 +59,8 @@ def line_of(node: yaml.Node | None, loc: Iterable[Any]) -> int | None:
     """The 1-based line of the YAML node `loc` points at, or of its nearest parent in the file."""
     if node is None:
         return None
+    import yaml
+
     found = node
     for part in _steps(loc):
         if isinstance(found, yaml.MappingNode):

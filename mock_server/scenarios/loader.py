@@ -17,10 +17,12 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
+
+if TYPE_CHECKING:  # yaml is imported where a file is read: `sinch-mock serve` starts without it
+    import yaml
 
 import mock_server
 from mock_server.core.jsontext import MAX_JSON_DEPTH, JsonTextError, check_depth, check_text
@@ -86,6 +88,8 @@ def parse_data(data: Any, source: str, *, node: yaml.Node | None = None,
 
 def parse_text(text: str, source: str, *, default_name: str | None = None, from_file: bool = False) -> Scenario:
     """YAML text as a scenario; errors name `source` and the line."""
+    import yaml
+
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -118,13 +122,15 @@ def expanded_size(root: yaml.Node) -> int:
     """How many nodes the document has once every alias is expanded (a "billion laughs" file is
     small but huge expanded); counted without recursion, each shared node once. A document that
     contains itself counts as too large."""
+    import yaml
+
     too_many = MAX_SCENARIO_NODES + 1
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
-        children = _children(node)
+        children = _children(node, yaml.SequenceNode, yaml.MappingNode)
         if children_done:
             open_nodes.discard(id(node))
             sizes[id(node)] = min(1 + sum(sizes[id(c)] for c in children), too_many)
@@ -139,10 +145,10 @@ def expanded_size(root: yaml.Node) -> int:
     return sizes[id(root)]
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
+def _children(node: yaml.Node, sequence: type, mapping: type) -> list[yaml.Node]:
+    if isinstance(node, sequence):
         return list(node.value)
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, mapping):
         return [part for pair in node.value for part in pair]
     return []
 

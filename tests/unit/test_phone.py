@@ -76,3 +76,51 @@ def test_the_spec_example_numbers_are_the_one_exception():
     assert parse_e164("+11234567890").known_region is None
     for example in sorted(spec_example_numbers()):
         assert parse_e164(example).e164 == example
+
+
+# --- the metadata fast path answers exactly what phonenumbers answers --------------------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from mock_server.core import phone  # noqa: E402
+
+# Every region of country code 1 and the area codes the metadata names for them (Caribbean and
+# Pacific NANP members, CA, toll-free), plus exchange shapes the NANP treats specially.
+_NANP_AREAS = ["201", "202", "212", "242", "246", "264", "268", "284", "340", "345", "403", "416", "441",
+               "473", "514", "604", "649", "658", "664", "670", "671", "684", "721", "758", "767", "784",
+               "787", "800", "809", "829", "833", "844", "849", "855", "866", "868", "869", "876", "877",
+               "888", "900", "939", "555", "911", "600", "622", "700", "710", "880", "881", "882"]
+
+
+def _both(e164: str) -> tuple[tuple, tuple]:
+    return phone._known_facts.__wrapped__(e164), phone._phonenumbers_facts(e164)
+
+
+def test_every_area_code_and_exchange_shape_agrees_with_phonenumbers():
+    """All 1,000 area codes, each with exchanges 0xx to 9xx and N11 (line 0123 and 9999): the
+    fast path's validity, region and toll-free flag equal phonenumbers' own."""
+    for area in range(1000):
+        for exchange in ("011", "111", "211", "234", "311", "411", "555", "611", "811", "911", "958", "976",
+                         "987", "999"):
+            for line in ("0123", "9999"):
+                fast, full = _both(f"+1{area:03d}{exchange}{line}")
+                assert fast == full, (area, exchange, line)
+
+
+def test_the_spec_examples_and_known_regions_agree_with_phonenumbers():
+    samples = sorted(phone.spec_example_numbers()) + [
+        "+18335870229", "+18005550123", "+14165550123", "+16045550199", "+12465550123", "+18765550123",
+        "+17875550123", "+16715550123", "+13405550123", "+18095550123", "+18001234567", "+19005550123"]
+    regions = set()
+    for raw in samples:
+        fast, full = _both(raw)
+        assert fast == full, raw
+        regions.add(fast[1])
+    assert {"US", "CA", "BB", "JM", "PR", "GU", "VI", "DO", None} <= regions  # the samples reach them all
+
+
+@settings(max_examples=3000, deadline=None)
+@given(area=st.one_of(st.sampled_from(_NANP_AREAS), st.integers(0, 999).map(lambda n: f"{n:03d}")),
+       rest=st.integers(0, 9_999_999))
+def test_any_ten_digit_number_agrees_with_phonenumbers(area, rest):
+    fast, full = _both(f"+1{area}{rest:07d}")
+    assert fast == full
