@@ -23,6 +23,7 @@ from pydantic.alias_generators import to_camel
 
 from mock_server.core.fieldpath import field_path
 from mock_server.core.gcpause import gc_paused
+from mock_server.core.jsontext import EncodedJson
 from mock_server.core.rng import check_position
 from mock_server.core.timefmt import EARLIEST, LATEST
 from mock_server.domain.events import CallbackEvent
@@ -200,12 +201,20 @@ DOCUMENT_ITEMS: dict[str, type[BaseModel]] = {"jobs": JobDoc, "events": Callback
 MAX_PROBLEMS = 100  # problems named in one refusal
 
 
-def project_json(project: Project) -> dict[str, Any]:
-    """`project.model_dump(mode="json", by_alias=True)`, its records dumped one by one."""
+def project_json(project: Project, *, encoded: bool = False) -> dict[str, Any]:
+    """`project.model_dump(mode="json", by_alias=True)`, its records dumped one by one; with
+    `encoded`, each record is its JSON text (`EncodedJson`, the same text `encode_pieces` would
+    write for its dump, made by pydantic's serializer in one step)."""
     head = project.model_dump(mode="json", by_alias=True, exclude=set(PROJECT_RECORDS))
-    return {to_camel(name): {key: _adapter(type(record)).dump_python(record, mode="json", by_alias=True)
-                             for key, record in getattr(project, name).items()}
+    return {to_camel(name): {key: _record_json(record, encoded) for key, record in getattr(project, name).items()}
             if name in PROJECT_RECORDS else head[to_camel(name)] for name in Project.model_fields}
+
+
+def _record_json(record: Any, encoded: bool) -> Any:
+    adapter = _adapter(type(record))
+    if encoded:
+        return EncodedJson(adapter.dump_json(record, by_alias=True).decode())
+    return adapter.dump_python(record, mode="json", by_alias=True)
 
 
 @lru_cache(maxsize=None)
@@ -214,7 +223,9 @@ def _adapter(model: type) -> TypeAdapter:
     return TypeAdapter(model)
 
 
-def export_state(world: World) -> dict[str, Any]:
+def export_state(world: World, *, encoded: bool = False) -> dict[str, Any]:
+    """The state document; with `encoded`, its records are `EncodedJson` texts (for
+    `encode_pieces`, which writes them as they are; `json.dumps` would not)."""
     with world.lock:
         return {
             "version": STATE_VERSION,
@@ -222,7 +233,7 @@ def export_state(world: World) -> dict[str, Any]:
             "rng": {"seed": world.rng.seed, "streams": world.rng.positions()},
             "settings": world.settings.model_dump(mode="json"),
             "outcomes": world.outcomes.export(),
-            "projects": {pid: project_json(p) for pid, p in world.projects.items()},
+            "projects": {pid: project_json(p, encoded=encoded) for pid, p in world.projects.items()},
             "jobs": world.scheduler.export(),
             "events": world.events.export(),
             # the API's calls; control-plane calls (reset, this import) are not part of a state

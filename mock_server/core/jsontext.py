@@ -42,10 +42,19 @@ def _switch_point(value: dict) -> dict:
     return value
 
 
+class EncodedJson(str):
+    """A value already encoded as compact JSON text (as `_ENCODER` writes it): `encode_pieces`
+    writes it as it is. Lets a large document carry its records encoded by their own (faster)
+    serializer instead of as dicts encoded again."""
+
+    __slots__ = ()
+
+
 def encode_pieces(value: Any, small: int = 2000) -> Iterator[str]:
     """`value` as compact JSON text (as Starlette's JSONResponse writes it), in pieces of about
     PIECE_CHARS. Objects and arrays of more than `small` values in all are encoded member by
-    member, so no single call into the C encoder holds the interpreter for long."""
+    member, so no single call into the C encoder holds the interpreter for long; an `EncodedJson`
+    member is written as it is."""
     pending: list[str] = []
     size = 0
     for part in _parts(value, small):
@@ -64,7 +73,7 @@ def _at_most(value: Any, limit: int) -> bool:
     while stack:
         node = stack.pop()
         count += 1
-        if count > limit:
+        if count > limit or type(node) is EncodedJson:  # an EncodedJson cannot go through the encoder
             return False
         if isinstance(node, dict):
             stack.extend(node.values())
@@ -74,7 +83,9 @@ def _at_most(value: Any, limit: int) -> bool:
 
 
 def _parts(value: Any, small: int) -> Iterator[str]:
-    if isinstance(value, dict) and not _at_most(value, small):
+    if type(value) is EncodedJson:
+        yield value
+    elif isinstance(value, dict) and not _at_most(value, small):
         yield "{"
         for i, (key, member) in enumerate(value.items()):
             yield ("," if i else "") + _ENCODER.encode(str(key)) + ":"
@@ -171,22 +182,19 @@ def _decoded_pieces(raw: bytes | bytearray) -> list[str]:
     return parts
 
 
-def _containers(data: Any) -> list[Any]:
-    if isinstance(data, dict):
-        return [v for v in data.values() if isinstance(v, (dict, list))]
-    if isinstance(data, list):
-        return [v for v in data if isinstance(v, (dict, list))]
-    return []
+_CONTAINERS = (dict, list)
 
 
 def check_depth(data: Any, limit: int = MAX_JSON_DEPTH) -> None:
-    """Refuse objects and arrays nested more than `limit` levels deep (walked without recursion)."""
-    level, depth = [data] if isinstance(data, (dict, list)) else [], 0
+    """Refuse objects and arrays nested more than `limit` levels deep (walked level by level,
+    without recursion; one comprehension a level, as a large document has millions of values)."""
+    level, depth = [data] if isinstance(data, _CONTAINERS) else [], 0
     while level:
         depth += 1
         if depth > limit:
             raise JsonTextError(f"it is nested more than {limit} levels deep")
-        level = [child for node in level for child in _containers(node)]
+        level = [child for node in level for child in (node.values() if isinstance(node, dict) else node)
+                 if isinstance(child, _CONTAINERS)]
 
 
 def check_text(data: Any) -> None:

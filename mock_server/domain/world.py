@@ -76,8 +76,9 @@ class World:
         with self.lock:
             for project in self.projects.values():
                 for records in (project.imported_numbers, project.qualified_numbers, project.hosting_orders):
-                    while records:
-                        records.popitem()
+                    # by key: `popitem` would look for the last entry past every one deleted before
+                    for key in list(records):
+                        del records[key]
             self.projects.clear()
 
     def record_request(self, entry: dict[str, Any]) -> None:

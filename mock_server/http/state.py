@@ -122,10 +122,11 @@ def _scenario_error(error: ScenarioError) -> Exception:
 
 
 # --- GET / PUT /_mock/state ---------------------------------------------------------------------
-def export_document(world: World, host: ScenarioHost) -> dict[str, Any]:
-    """The whole state, with the access keys scenarios added (`GET /_mock/state`, --state-file)."""
+def export_document(world: World, host: ScenarioHost, *, encoded: bool = False) -> dict[str, Any]:
+    """The whole state, with the access keys scenarios added (`GET /_mock/state`, --state-file);
+    with `encoded`, its records already JSON text (for `encode_pieces`: see `export_state`)."""
     with world.lock:
-        document = export_state(world)
+        document = export_state(world, encoded=encoded)
         document["accessKeys"] = host.export_keys()
     return document
 
@@ -143,7 +144,7 @@ async def get_state(request: Request) -> StreamingResponse:
     world, host = world_of(request), _host(request)
 
     def export() -> list[bytes]:
-        document = export_document(world, host)
+        document = export_document(world, host, encoded=True)
         pieces = [piece.encode() for piece in encode_pieces(document)]  # encoded here, off the event loop
         dismantle(document)
         return pieces

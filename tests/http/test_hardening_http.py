@@ -417,10 +417,10 @@ def health_answers_while_blocked(client, monkeypatch, name: str, call) -> None:
     started, release = threading.Event(), threading.Event()
     real = getattr(state, name)
 
-    def held(*args):
+    def held(*args, **options):
         started.set()
         assert release.wait(30)
-        return real(*args)
+        return real(*args, **options)
 
     monkeypatch.setattr(state, name, held)
     answers = {}

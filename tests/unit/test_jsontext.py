@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from mock_server.core.jsontext import MAX_INT_DIGITS, MAX_JSON_DEPTH, JsonTextError, check_text, parse_json
@@ -46,3 +48,16 @@ def test_check_text_finds_a_lone_surrogate_anywhere():
     check_text({"a": ["fine", {"b": "\U0001F600"}]})
     with pytest.raises(JsonTextError):
         check_text({"a": ["fine", {"b": "x\udc00"}]})
+
+
+def test_encode_pieces_writes_encoded_json_as_it_is():
+    from mock_server.core.jsontext import EncodedJson, encode_pieces
+
+    def document(record):
+        return [{"records": {"k": record}, "n": 1},  # small: would go to the encoder whole
+                {"records": {f"k{i}": record for i in range(50)}, "other": list(range(30))},  # taken apart
+                [record, {"c": None}]]
+
+    for value, plain in zip(document(EncodedJson('{"a":[1,2],"b":"x"}')), document({"a": [1, 2], "b": "x"})):
+        text = "".join(encode_pieces(value, small=10))
+        assert text == json.dumps(plain, separators=(",", ":"))  # the text itself, never quoted as a string

@@ -155,3 +155,17 @@ def test_a_document_that_is_not_an_object_is_refused(world):
     with pytest.raises(StateError, match="the state must be a JSON object"):
         import_state(world, [1, 2])
 
+
+
+def test_records_encoded_by_their_serializer_give_the_text_json_dumps_gives():
+    """`GET /_mock/state` writes records as pydantic's JSON text (`encoded=True`): the same bytes
+    as the plain document through the json module, awkward strings included."""
+    from mock_server.core.jsontext import encode_pieces
+
+    world = busy_world()
+    number = next(iter(world.projects["happy-10dlc"].imported_numbers.values()))
+    number.display_name = 'quote " back \\ slash\nnew\tline \x01\x1f\x7f é ✓ 😀 \u2028 </script>'
+    plain = json.dumps(export_state(world), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    encoded = "".join(encode_pieces(export_state(world, encoded=True), small=50))
+    assert encoded == plain
+    assert "quote \\\" back" in encoded
