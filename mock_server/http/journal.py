@@ -144,6 +144,8 @@ class JournalMiddleware:
         self._header_forms: dict[tuple[tuple[bytes, bytes], ...], dict[str, str]] = {}
         self._pending: list[_Pending] = []  # calls journaled but not yet built into entries
         self._pending_bytes = 0  # body bytes the pending calls hold
+        if world.journal_flush is not None:  # the app's middleware rebuilt: the former one's calls first
+            world.journal_flush()
         world.journal_flush = self.flush
 
     def _headers(self, raw: list[tuple[bytes, bytes]]) -> dict[str, str]:

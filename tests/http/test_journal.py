@@ -193,3 +193,10 @@ def test_a_state_with_the_journal_round_trips(client):
     assert client.put("/_mock/state", json=exported).status_code == 200
     assert client.get("/_mock/state").json()["journal"] == exported["journal"]
     assert journal(client, method="GET")[0]["response"]["bodySize"] > 0
+
+
+def test_calls_held_when_the_middleware_is_rebuilt_stay_in_the_journal(app, client):
+    client.get("/v1/projects/p/importedNumbers/%2B12025550134")
+    app.middleware_stack = None  # Starlette builds it again on the next call
+    client.get("/v1/projects/q/importedNumbers/%2B12025550134")
+    assert [e["projectId"] for e in journal(client)] == ["p", "q"]
