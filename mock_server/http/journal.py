@@ -5,7 +5,8 @@ Every `/v1` and `/oauth2` call is recorded with its request and response (header
 every control-plane call that may change something (any method but GET; the journal's own
 calls excepted), marked `"control": true` and shown only with `?include=control`. The last
 `JOURNAL_LIMIT` entries are kept (fewer when their bodies together pass `JOURNAL_BODY_BUDGET`;
-the dropped ones are counted in `world.journal_dropped`). Each request but `/_mock/health`
+the dropped ones are counted in `world.journal_dropped`). The middleware keeps each call's raw
+pieces and builds its entry when the journal is read (`World.journal`). Each request but `/_mock/health`
 also gets a line in the `sinch_mock.access` log (on by default in `sinch-mock serve`).
 """
 
