@@ -38,10 +38,13 @@ class World:
         self.holders = NumberHolders()  # number -> holding project, kept in step by `projects`
         self.projects: dict[str, Project] = Projects(self.holders)
         self.events = EventLog(self)
-        self.journal: list[dict[str, Any]] = []
+        self._journal: list[dict[str, Any]] = []
+        # Set by the HTTP layer's journal: adds the entries it holds unbuilt (they are built only
+        # when someone reads `journal` or `journal_dropped`).
+        self.journal_flush: Callable[[], None] | None = None
         self.sinks = Sinks()  # the built-in callback receiver (not part of the exported state)
         self.faults = FaultRules()  # fault and latency injection (not part of the exported state)
-        self.journal_dropped = 0  # entries dropped from the journal since it was last emptied
+        self._journal_dropped = 0  # entries dropped from the journal since it was last emptied
         # Run at the end of every reset (the app re-applies its start-up scenarios here).
         self.reset_hooks: list[Callable[[], None]] = []
 
@@ -80,6 +83,30 @@ class World:
                     for key in list(records):
                         del records[key]
             self.projects.clear()
+
+    # --- the request journal ----------------------------------------------------------------
+    @property
+    def journal(self) -> list[dict[str, Any]]:
+        """The request journal's entries, oldest first (those held unbuilt are added first)."""
+        flush = self.journal_flush
+        if flush is not None:
+            flush()
+        return self._journal
+
+    @property
+    def journal_dropped(self) -> int:
+        """Entries dropped from the journal since it was last emptied."""
+        flush = self.journal_flush
+        if flush is not None:
+            flush()
+        return self._journal_dropped
+
+    @journal_dropped.setter
+    def journal_dropped(self, value: int) -> None:
+        flush = self.journal_flush
+        if flush is not None:
+            flush()
+        self._journal_dropped = value
 
     def record_request(self, entry: dict[str, Any]) -> None:
         """Add an entry to the request journal; beyond JOURNAL_LIMIT the oldest are dropped."""

@@ -5,7 +5,8 @@ Every `/v1` and `/oauth2` call is recorded with its request and response (header
 every control-plane call that may change something (any method but GET; the journal's own
 calls excepted), marked `"control": true` and shown only with `?include=control`. The last
 `JOURNAL_LIMIT` entries are kept (fewer when their bodies together pass `JOURNAL_BODY_BUDGET`;
-the dropped ones are counted in `world.journal_dropped`). Each request but `/_mock/health`
+the dropped ones are counted in `world.journal_dropped`). The middleware keeps each call's raw
+pieces and builds its entry when the journal is read (`World.journal`). Each request but `/_mock/health`
 also gets a line in the `sinch_mock.access` log (on by default in `sinch-mock serve`).
 """
 
@@ -94,6 +95,46 @@ def redact_authorization(value: str, key_of_token: Callable[[str], str | None]) 
     return f"{scheme} ***" if credentials else "***"
 
 
+class _Pending:
+    """A journaled call as the middleware saw it: the raw pieces its entry is built from, when
+    the journal is read (`World.journal`). What could change meanwhile is taken at once: the
+    clock's instant, the fault noted, and the header forms not kept in the cache (a bearer
+    token's redaction names its key only while the token lives)."""
+
+    __slots__ = ("method", "path", "query", "control", "status", "request_headers", "response_headers", "request_body",
+                 "response_body", "duration_ms", "now", "fault")
+
+    def __init__(self, method: str, path: str, query: bytes, control: bool, status: int, request_headers: dict[str, str],
+                 response_headers: dict[str, str], request_body: _Body, response_body: _Body,
+                 duration_ms: float, now: Any, fault: Any) -> None:
+        self.method, self.path, self.query = method, path, query
+        self.control, self.status = control, status
+        self.request_headers, self.response_headers = request_headers, response_headers
+        self.request_body, self.response_body = request_body, response_body
+        self.duration_ms, self.now, self.fault = duration_ms, now, fault
+
+    def entry(self) -> dict[str, Any]:
+        path = self.path
+        entry = {
+            "method": self.method,
+            "path": path,
+            "query": self.query.decode("latin-1"),
+            "status": self.status,
+            "time": format_rfc3339(self.now),
+            "projectId": project_in_path(path),
+            "durationMs": self.duration_ms,
+            "control": self.control,
+            "request": self.request_body.as_json(dict(self.request_headers)),  # each entry its own dict
+            "response": self.response_body.as_json(dict(self.response_headers)),
+        }
+        fault = self.fault
+        if fault is not None:
+            entry["fault"] = fault
+            if fault["action"] == "close":
+                entry["status"] = None  # no answer was given
+        return entry
+
+
 class JournalMiddleware:
     def __init__(self, app: ASGIApp, world: World, key_of_token: Callable[[str], str | None]) -> None:
         self.app = app
@@ -102,10 +143,16 @@ class JournalMiddleware:
         self._last: dict[str, Any] | None = None  # the entry this middleware appended last
         self._body_bytes = 0  # body text held by the journal's entries
         self._header_forms: dict[tuple[tuple[bytes, bytes], ...], dict[str, str]] = {}
+        self._pending: list[_Pending] = []  # calls journaled but not yet built into entries
+        self._pending_bytes = 0  # body bytes the pending calls hold
+        if world.journal_flush is not None:  # the app's middleware rebuilt: the former one's calls first
+            world.journal_flush()
+        world.journal_flush = self.flush
 
     def _headers(self, raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
         """`_headers(raw)`, kept for header lists seen before. A bearer token's redaction names
-        the token's key only while the token lives, so those are worked out every time."""
+        the token's key only while the token lives, so those are worked out every time. The
+        form returned is shared: copy it before handing it out."""
         key = tuple(raw)
         form = self._header_forms.get(key)
         if form is None:
@@ -115,7 +162,7 @@ class JournalMiddleware:
             if len(self._header_forms) >= HEADER_CACHE_LIMIT:
                 self._header_forms.clear()
             self._header_forms[key] = form
-        return dict(form)  # each entry its own dict
+        return form
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -157,37 +204,52 @@ class JournalMiddleware:
                 access_log.info('%s "%s %s%s" %s %.1f ms', client[0], method, target, "?" + query if query else "",
                                 response[0], duration_ms)
             if record:
-                self._append(scope, control, {"status": response[0], "headers": response[1]}, request_body,
-                             response_body, duration_ms)
+                self._note(_Pending(method, path, scope.get("query_string", b""), control, response[0], self._headers(scope["headers"]),
+                                    self._headers(response[1]), request_body, response_body, duration_ms,
+                                    self.world.clock.now(), scope.get(FAULT_SCOPE_KEY)))
 
-    def _append(self, scope: Scope, control: bool, response: dict[str, Any], request_body: _Body,
-                response_body: _Body, duration_ms: float) -> None:
-        path = scope["path"]
-        entry = {
-            "method": scope["method"],
-            "path": path,
-            "query": scope.get("query_string", b"").decode("latin-1"),
-            "status": response["status"],
-            "time": format_rfc3339(self.world.clock.now()),
-            "projectId": project_in_path(path),
-            "durationMs": duration_ms,
-            "control": control,
-            "request": (request := request_body.as_json(self._headers(scope["headers"]))),
-            "response": (answer := response_body.as_json(self._headers(response["headers"]))),
-        }
-        kept = len(request["body"]) + len(answer["body"])  # what _kept_bytes(entry) counts
-        fault = scope.get(FAULT_SCOPE_KEY)
-        if fault is not None:
-            entry["fault"] = fault
-            if fault["action"] == "close":
-                entry["status"] = None  # no answer was given
+    def _note(self, call: _Pending) -> None:
+        """Hold a journaled call unbuilt. Past JOURNAL_LIMIT held calls the oldest are dropped
+        unbuilt: the newer ones alone would push them (and every built entry) out of the
+        journal. Past JOURNAL_BODY_BUDGET bytes of held bodies they are built and trimmed."""
         with self.world.lock:
-            journal = self.world.journal
+            pending = self._pending
+            pending.append(call)
+            self._pending_bytes += len(call.request_body.kept) + len(call.response_body.kept)
+            if len(pending) >= 2 * JOURNAL_LIMIT:
+                self._drop_older_than(len(pending) - JOURNAL_LIMIT)
+            if self._pending_bytes > JOURNAL_BODY_BUDGET:
+                self.flush()
+
+    def _drop_older_than(self, count: int) -> None:
+        """Drop the built entries and the `count` oldest held calls (newer calls outnumber the limit)."""
+        world = self.world
+        journal = world._journal
+        dropped = count + len(journal)
+        for call in self._pending[:count]:
+            self._pending_bytes -= len(call.request_body.kept) + len(call.response_body.kept)
+        del self._pending[:count]
+        journal.clear()
+        self._last = None
+        self._body_bytes = 0
+        world._journal_dropped += dropped
+
+    def flush(self) -> None:
+        """Build the held calls into the journal's entries, oldest first; beyond JOURNAL_LIMIT
+        entries, or JOURNAL_BODY_BUDGET of body text, the oldest are dropped (and counted)."""
+        if not self._pending:
+            return
+        world = self.world
+        with world.lock:
+            pending, self._pending, self._pending_bytes = self._pending, [], 0
+            journal = world._journal
             if not journal or journal[-1] is not self._last:  # reset, imported or cleared since
                 self._body_bytes = sum(_kept_bytes(e) for e in journal)
-            journal.append(entry)
-            self._last = entry
-            self._body_bytes += kept
+            for call in pending:
+                entry = call.entry()
+                journal.append(entry)
+                self._last = entry
+                self._body_bytes += len(entry["request"]["body"]) + len(entry["response"]["body"])
             if len(journal) > JOURNAL_LIMIT or self._body_bytes > JOURNAL_BODY_BUDGET:
                 dropped = 0
                 while len(journal) - dropped > JOURNAL_LIMIT or (self._body_bytes > JOURNAL_BODY_BUDGET
@@ -195,7 +257,7 @@ class JournalMiddleware:
                     self._body_bytes -= _kept_bytes(journal[dropped])
                     dropped += 1
                 del journal[:dropped]
-                self.world.journal_dropped += dropped
+                world._journal_dropped += dropped
 
 
 def _kept_bytes(entry: dict[str, Any]) -> int:

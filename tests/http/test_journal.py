@@ -123,6 +123,32 @@ def test_the_journal_keeps_the_last_entries(client, monkeypatch):
     assert client.get("/_mock/requests:count").json() == {"count": 3}
 
 
+def test_calls_past_twice_the_limit_unread_are_dropped_and_counted(client, monkeypatch):
+    # Entries are built when the journal is read; held calls beyond the limit go unbuilt.
+    monkeypatch.setattr("mock_server.http.journal.JOURNAL_LIMIT", 3)
+    for project in ("a", "b", "c", "d", "e", "f", "g", "h"):  # 6 calls held, then 2 more
+        client.get(f"/v1/projects/{project}/importedNumbers/%2B12025550134")
+    answer = client.get("/_mock/requests").json()
+    assert [e["projectId"] for e in answer["requests"]] == ["f", "g", "h"]
+    assert answer["dropped"] == 5
+    client.get("/v1/projects/i/importedNumbers/%2B12025550134")
+    answer = client.get("/_mock/requests").json()
+    assert [e["projectId"] for e in answer["requests"]] == ["g", "h", "i"] and answer["dropped"] == 6
+
+
+def test_an_entry_read_later_shows_the_call_as_it_was(app, anon):
+    basic = "Basic " + base64.b64encode(f"{SANDBOX_KEY_ID}:{SANDBOX_KEY_SECRET}".encode()).decode()
+    token = anon.post("/oauth2/token", data={"grant_type": "client_credentials"},
+                      headers={"Authorization": basic}).json()["access_token"]
+    anon.get("/v1/projects/p/importedNumbers/%2B12025550134", headers={"Authorization": f"Bearer {token}"})
+    called_at = anon.get("/_mock/clock").json()["now"]
+    app.state.authenticator.revoke_all()  # the token no longer names its key
+    anon.post("/_mock/clock:advance", json={"seconds": 3600})
+    entry = journal(anon, method="GET")[-1]
+    assert entry["request"]["headers"]["authorization"] == f"Bearer *** (key {SANDBOX_KEY_ID})"
+    assert entry["time"] == called_at
+
+
 def test_state_export_keeps_api_calls_only(client):
     import_number(client)
     client.post("/_mock/clock:advance", json={"seconds": 1})
@@ -167,3 +193,10 @@ def test_a_state_with_the_journal_round_trips(client):
     assert client.put("/_mock/state", json=exported).status_code == 200
     assert client.get("/_mock/state").json()["journal"] == exported["journal"]
     assert journal(client, method="GET")[0]["response"]["bodySize"] > 0
+
+
+def test_calls_held_when_the_middleware_is_rebuilt_stay_in_the_journal(app, client):
+    client.get("/v1/projects/p/importedNumbers/%2B12025550134")
+    app.middleware_stack = None  # Starlette builds it again on the next call
+    client.get("/v1/projects/q/importedNumbers/%2B12025550134")
+    assert [e["projectId"] for e in journal(client)] == ["p", "q"]
