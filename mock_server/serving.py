@@ -18,6 +18,9 @@ serving). Three details decide how the server behaves under load:
   client that closes first; and never while a request already waits unread in the kernel: a
   busy event loop can run the idle timer after the client sent its next request, and closing
   then drops that request with no answer (what looked like connections "closed for nothing").
+- An answer's head (status line and headers) goes out with the first bytes of its body, in one
+  write: one `send` call and, usually, one TCP segment per answer instead of two
+  (`HeadWithBody`).
 """
 
 from __future__ import annotations
@@ -95,6 +98,51 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+
+class HeadWithBody:
+    """The transport one request's answer is written to: the head is held and written together
+    with the body's first bytes (uvicorn writes them one after the other, with nothing between).
+
+    The first write that is not the interim `100 Continue` is the head. It is written at once
+    when no body write will follow (an answer to `HEAD`), and a held head is written before the
+    transport closes (an app that fails after starting its answer)."""
+
+    __slots__ = ("transport", "held", "awaiting_head", "body_follows")
+
+    def __init__(self, transport: "asyncio.Transport", method: str) -> None:
+        self.transport = transport
+        self.held: bytes | None = None
+        self.awaiting_head = True
+        self.body_follows = method != "HEAD"
+
+    def write(self, data: bytes) -> None:
+        held = self.held
+        if held is not None:
+            self.held = None
+            self.transport.write(held + data)
+            return
+        if self.awaiting_head and data != _CONTINUE:
+            self.awaiting_head = False
+            if self.body_follows:
+                self.held = data
+                return
+        self.transport.write(data)
+
+    def close(self) -> None:
+        if self.held is not None:
+            held, self.held = self.held, None
+            self.transport.write(held)
+        self.transport.close()
+
+    def is_closing(self) -> bool:
+        return self.transport.is_closing()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.transport, name)
+
+
 if HttpToolsProtocol is not None:
     class FastKeepAliveProtocol(_SparesWaitingRequests, HttpToolsProtocol):  # type: ignore[valid-type,misc]
         """uvicorn's httptools protocol with the same idle timer as `KeepAliveProtocol`; a
@@ -116,7 +164,10 @@ if HttpToolsProtocol is not None:
             self._in_head = False
             if len(self.url) + sum(len(name) + len(value) for name, value in self.headers) > MAX_HEAD_BYTES:
                 raise ValueError("request head too large")  # the parser answers 400 and closes
+            before = self.cycle
             super().on_headers_complete()
+            if self.cycle is not before:  # a new request's cycle (an upgrade makes none)
+                self.cycle.transport = HeadWithBody(self.transport, self.scope["method"])
 
         def on_message_complete(self) -> None:
             super().on_message_complete()

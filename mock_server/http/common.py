@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import compile_path
 
 from mock_server.core.errors import field_error
-from mock_server.core.jsontext import compact_json
+from mock_server.core.jsontext import answer_json
 from mock_server.delivery.destinations import OWN_ADDRESS_MESSAGE, OwnAddress
 from mock_server.domain.world import World
 
@@ -32,11 +32,11 @@ def world_of(request: Request) -> World:
 
 
 class JsonAnswer(JSONResponse):
-    """Starlette's `JSONResponse`, the same bytes, rendered by one shared encoder (Starlette's
-    `json.dumps` call builds a new encoder for every answer)."""
+    """Starlette's `JSONResponse`, the same text, rendered by `answer_json` (orjson) instead of
+    a `json.dumps` call that builds a new encoder for every answer."""
 
     def render(self, content: Any) -> bytes:
-        return compact_json(content).encode("utf-8")
+        return answer_json(content)
 
 
 def json_response(body: Any, status_code: int = 200) -> JSONResponse:

@@ -61,3 +61,33 @@ def test_encode_pieces_writes_encoded_json_as_it_is():
     for value, plain in zip(document(EncodedJson('{"a":[1,2],"b":"x"}')), document({"a": [1, 2], "b": "x"})):
         text = "".join(encode_pieces(value, small=10))
         assert text == json.dumps(plain, separators=(",", ":"))  # the text itself, never quoted as a string
+
+
+# --- answers: answer_json writes what compact_json writes ----------------------------------------
+from hypothesis import given, strategies as st  # noqa: E402
+
+from mock_server.core.jsontext import answer_json, compact_json  # noqa: E402
+
+_ANSWER_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**63 - 1) | st.text()
+    | st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: x == 0 or abs(x) >= 1e-4),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(_ANSWER_VALUES)
+def test_answer_json_writes_the_bytes_compact_json_writes(value):
+    assert answer_json(value) == compact_json(value).encode("utf-8")
+
+
+def test_answer_json_takes_what_orjson_refuses_from_compact_json():
+    assert answer_json({"n": 10**30, 1: "a"}) == b'{"n":1000000000000000000000000000000,"1":"a"}'
+    with pytest.raises(TypeError):
+        answer_json({"x": object()})
+
+
+def test_answer_json_writes_a_tiny_float_without_an_exponent():
+    """The one documented difference from compact_json: the same number, another spelling."""
+    assert compact_json(1e-05) == "1e-05"
+    assert answer_json(1e-05) == b"0.00001"
+    assert json.loads(answer_json(1e-05)) == 1e-05
