@@ -39,6 +39,15 @@ class Gate:
         self._changed = asyncio.Event()
         event.set()
 
+    def try_enter_reading(self) -> bool:
+        """Pass the gate as a reader at once, without waiting, when no heavy job runs or waits
+        (the usual case) on the loop the gate already knows; False otherwise (then `await
+        enter_reading()`, which also starts afresh on a new loop)."""
+        if self.writing or self._writers_waiting or self._loop is not asyncio.get_running_loop():
+            return False
+        self.readers += 1
+        return True
+
     async def enter_reading(self) -> None:
         """Pass the gate as a reader (pair with `leave_reading`); at once when no heavy job
         runs or waits, which is the usual case."""

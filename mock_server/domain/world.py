@@ -8,8 +8,7 @@ it writes anything, so a rejected batch changes nothing and no update is lost.
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from mock_server.core.clock import Clock
 from mock_server.core.rng import Rng
@@ -29,6 +28,7 @@ class World:
     def __init__(self, settings: Settings | None = None, clock: Clock | None = None,
                  rng: Rng | None = None) -> None:
         self.lock = threading.RLock()
+        self._transaction = Transaction(self)
         self.clock = clock or Clock()
         self.rng = rng or Rng()
         self.scheduler = Scheduler(self.clock)
@@ -118,12 +118,9 @@ class World:
                 self.journal_dropped += excess
 
     # --- time -----------------------------------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator["World"]:
+    def transaction(self) -> "Transaction":
         """Hold the lock and bring the state up to now; every API call runs inside one."""
-        with self.lock:
-            self.scheduler.run_due()
-            yield self
+        return self._transaction
 
     def catch_up(self) -> int:
         with self.lock:
@@ -145,3 +142,26 @@ class World:
             self.rng.reseed()
             for hook in self.reset_hooks:
                 hook()
+
+
+class Transaction:
+    """`with world.transaction():` holds the world's lock and runs the jobs due by now (a plain
+    context manager: every API call enters one)."""
+
+    __slots__ = ("world",)
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    def __enter__(self) -> World:
+        world = self.world
+        world.lock.acquire()
+        try:
+            world.scheduler.run_due()
+        except BaseException:
+            world.lock.release()
+            raise
+        return world
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.world.lock.release()

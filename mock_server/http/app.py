@@ -82,7 +82,14 @@ def save_state_file(path: str, world: World, scenarios: ScenarioHost) -> None:
         log.exception("the state could not be saved to %s", path)
 
 
-def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) -> Starlette:
+class MockApplication(Starlette):
+    """The mock's Starlette app: its world is `app.world` (and `app.state.world`), read by every
+    handler (`http.common.world_of`) without the lookup `app.state` makes."""
+
+    world: World
+
+
+def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) -> MockApplication:
     config = config or MockConfig()
     rng = Rng(config.seed)
     world = World(settings=config.settings.model_copy(deep=True), clock=clock or Clock(), rng=rng)
@@ -106,7 +113,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
             if config.state_file:
                 save_state_file(config.state_file, world, scenarios)
 
-    app = Starlette(
+    app = MockApplication(
         middleware=[
             cors_middleware(policy),  # outermost: preflights are answered before anything else
             Middleware(FramingMiddleware),
@@ -122,7 +129,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
     app.router = IndexedRouter(routes=build_routes(), redirect_slashes=False, lifespan=lifespan)
     faults.quiet_dropped_connections()
     app.state.config = config
-    app.state.world = world
+    app.state.world = app.world = world
     app.state.engine = engine
     app.state.own_address = own_address
     app.state.authenticator = authenticator

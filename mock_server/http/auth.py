@@ -53,6 +53,7 @@ class Authenticator:
         self._clock = clock
         self._rng = rng
         self._tokens: OrderedDict[str, IssuedToken] = OrderedDict()
+        self._verified: dict[str, AccessKey] = {}  # Basic headers whose secret matched, and the key
 
     def add_keys(self, keys: Iterable[AccessKey]) -> None:
         """Accept these keys too, from now on (scenarios declare keys); a known key id is replaced."""
@@ -75,8 +76,19 @@ class Authenticator:
             del self._tokens[token]
 
     def key_from_basic(self, header: str) -> AccessKey | None:
+        """The key a `Basic` header names, if its secret matches. A header that matched is
+        remembered with its key (clients send the same one on every request), and counts again
+        only while that very key is configured: replacing or removing the key forgets it."""
+        key = self._verified.get(header)
+        if key is not None and self.keys.get(key.key_id) is key:
+            return key
         pair = _basic_pair(header) if len(header) <= BASIC_CACHE_HEADER_LIMIT else _basic_pair.__wrapped__(header)
-        return self.check_secret(*pair) if pair is not None else None
+        key = self.check_secret(*pair) if pair is not None else None
+        if key is not None and len(header) <= BASIC_CACHE_HEADER_LIMIT:
+            if len(self._verified) >= VERIFIED_HEADERS:
+                self._verified.clear()
+            self._verified[header] = key
+        return key
 
     def check_secret(self, key_id: str, secret: str) -> AccessKey | None:
         """The key with this id, if `secret` is its secret."""
@@ -124,6 +136,7 @@ class Authenticator:
 
 
 BASIC_CACHE_HEADER_LIMIT = 512  # longer headers are decoded every time (the cache stays small)
+VERIFIED_HEADERS = 256  # Basic headers remembered as matching a key (then the memory starts afresh)
 
 
 @lru_cache(maxsize=256)

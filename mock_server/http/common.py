@@ -28,7 +28,7 @@ def project_in_path(path: str) -> str | None:
 
 
 def world_of(request: Request) -> World:
-    return request.app.state.world
+    return request.scope["app"].world  # the app is http.app.MockApplication
 
 
 class JsonAnswer(JSONResponse):

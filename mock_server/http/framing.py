@@ -20,8 +20,7 @@ class FramingMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             length = coding = False
-            for name, _ in scope["headers"]:
-                name = name.lower()
+            for name, _ in scope["headers"]:  # names in lower case, as ASGI servers give them
                 if name == b"content-length":
                     length = True
                 elif name == b"transfer-encoding":

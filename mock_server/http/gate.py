@@ -40,7 +40,8 @@ class GateMiddleware:
             await self.app(scope, receive, send)
             return
         gate = self.gate
-        await gate.enter_reading()
+        if not gate.try_enter_reading():
+            await gate.enter_reading()
         try:
             await self.app(scope, receive, send)
         finally:

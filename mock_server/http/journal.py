@@ -45,26 +45,24 @@ def _journaled(method: str, path: str) -> tuple[bool, bool]:
     return False, False
 
 
-class _Body:
-    """The first BODY_LIMIT bytes of a body, and its whole size."""
+def _kept(chunks: bytes | bytearray | None, chunk: bytes) -> bytes | bytearray:
+    """The first BODY_LIMIT bytes of a body, `chunk` added: a body that comes in one chunk (the
+    usual case) is kept as that chunk, uncopied."""
+    if chunks is None:
+        return chunk if len(chunk) <= BODY_LIMIT else chunk[:BODY_LIMIT]
+    room = BODY_LIMIT - len(chunks)
+    if room <= 0:
+        return chunks
+    kept = chunks if isinstance(chunks, bytearray) else bytearray(chunks)
+    kept += chunk[:room]
+    return kept
 
-    def __init__(self) -> None:
-        self.kept = bytearray()
-        self.size = 0
 
-    def add(self, chunk: bytes) -> None:
-        if not chunk:
-            return
-        self.size += len(chunk)
-        room = BODY_LIMIT - len(self.kept)
-        if room > 0:
-            self.kept += chunk[:room]
-
-    def as_json(self, headers: dict[str, str]) -> dict[str, Any]:
-        body = self.kept.decode("utf-8", errors="replace")
-        if "client_secret=" in body:  # the pattern's own test, without scanning every body with it
-            body = _CLIENT_SECRET.sub(r"\1***", body)
-        return {"headers": headers, "body": body, "bodySize": self.size, "bodyTruncated": self.size > len(self.kept)}
+def _body_json(kept: bytes | bytearray | None, size: int, headers: dict[str, str]) -> dict[str, Any]:
+    body = kept.decode("utf-8", errors="replace") if kept else ""
+    if "client_secret=" in body:  # the pattern's own test, without scanning every body with it
+        body = _CLIENT_SECRET.sub(r"\1***", body)
+    return {"headers": headers, "body": body, "bodySize": size, "bodyTruncated": size > len(kept or b"")}
 
 
 def _headers(raw: list[tuple[bytes, bytes]], key_of_token: Callable[[str], str | None]) -> dict[str, str]:
@@ -96,22 +94,36 @@ def redact_authorization(value: str, key_of_token: Callable[[str], str | None]) 
 
 
 class _Pending:
-    """A journaled call as the middleware saw it: the raw pieces its entry is built from, when
-    the journal is read (`World.journal`). What could change meanwhile is taken at once: the
-    clock's instant, the fault noted, and the header forms not kept in the cache (a bearer
-    token's redaction names its key only while the token lives)."""
+    """A journaled call as the middleware sees it: filled in while the call runs (the bodies'
+    first BODY_LIMIT bytes and their sizes, the answer's status and headers), and built into
+    its entry when the journal is read (`World.journal`). What could change meanwhile is taken
+    at once: the clock's instant, the fault noted, and the header forms not kept in the cache (a
+    bearer token's redaction names its key only while the token lives)."""
 
-    __slots__ = ("method", "path", "query", "control", "status", "request_headers", "response_headers", "request_body",
-                 "response_body", "duration_ms", "now", "fault")
+    __slots__ = ("method", "path", "query", "control", "status", "request_headers", "response_headers",
+                 "request_body", "request_size", "response_body", "response_size", "duration_ms", "now", "fault",
+                 "raw_response_headers")
 
-    def __init__(self, method: str, path: str, query: bytes, control: bool, status: int, request_headers: dict[str, str],
-                 response_headers: dict[str, str], request_body: _Body, response_body: _Body,
-                 duration_ms: float, now: Any, fault: Any) -> None:
-        self.method, self.path, self.query = method, path, query
-        self.control, self.status = control, status
-        self.request_headers, self.response_headers = request_headers, response_headers
-        self.request_body, self.response_body = request_body, response_body
-        self.duration_ms, self.now, self.fault = duration_ms, now, fault
+    def __init__(self, method: str, path: str, query: bytes, control: bool) -> None:
+        self.method, self.path, self.query, self.control = method, path, query, control
+        self.status = 500
+        self.raw_response_headers: list[tuple[bytes, bytes]] = []
+        self.request_body: bytes | bytearray | None = None
+        self.response_body: bytes | bytearray | None = None
+        self.request_size = self.response_size = 0
+
+    def add_request_chunk(self, chunk: bytes) -> None:
+        if chunk:
+            self.request_size += len(chunk)
+            self.request_body = _kept(self.request_body, chunk)
+
+    def add_response_chunk(self, chunk: bytes) -> None:
+        if chunk:
+            self.response_size += len(chunk)
+            self.response_body = _kept(self.response_body, chunk)
+
+    def kept_bytes(self) -> int:
+        return len(self.request_body or b"") + len(self.response_body or b"")
 
     def entry(self) -> dict[str, Any]:
         path = self.path
@@ -124,8 +136,8 @@ class _Pending:
             "projectId": project_in_path(path),
             "durationMs": self.duration_ms,
             "control": self.control,
-            "request": self.request_body.as_json(dict(self.request_headers)),  # each entry its own dict
-            "response": self.response_body.as_json(dict(self.response_headers)),
+            "request": _body_json(self.request_body, self.request_size, dict(self.request_headers)),  # each entry its own dict
+            "response": _body_json(self.response_body, self.response_size, dict(self.response_headers)),
         }
         fault = self.fault
         if fault is not None:
@@ -175,22 +187,21 @@ class JournalMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_body, response_body = _Body(), _Body()
-        response: list[Any] = [500, []]  # status, headers
+        call = _Pending(method, path, scope.get("query_string", b""), control)
 
         async def receive_recorded() -> Message:
             message = await receive()
             if message["type"] == "http.request":
-                request_body.add(message.get("body", b""))
+                call.add_request_chunk(message.get("body", b""))
             return message
 
         async def send_recorded(message: Message) -> None:
             kind = message["type"]
             if kind == "http.response.body":
-                response_body.add(message.get("body", b""))
+                call.add_response_chunk(message.get("body", b""))
             elif kind == "http.response.start":
-                response[0] = message["status"]
-                response[1] = message.get("headers", [])
+                call.status = message["status"]
+                call.raw_response_headers = message.get("headers", [])
             await send(message)
 
         try:
@@ -202,11 +213,15 @@ class JournalMiddleware:
                 target = (scope.get("raw_path") or path.encode()).decode("latin-1")
                 query = scope.get("query_string", b"").decode("latin-1")
                 access_log.info('%s "%s %s%s" %s %.1f ms', client[0], method, target, "?" + query if query else "",
-                                response[0], duration_ms)
+                                call.status, duration_ms)
             if record:
-                self._note(_Pending(method, path, scope.get("query_string", b""), control, response[0], self._headers(scope["headers"]),
-                                    self._headers(response[1]), request_body, response_body, duration_ms,
-                                    self.world.clock.now(), scope.get(FAULT_SCOPE_KEY)))
+                call.duration_ms = duration_ms
+                call.now = self.world.clock.now()
+                call.fault = scope.get(FAULT_SCOPE_KEY)
+                call.request_headers = self._headers(scope["headers"])
+                call.response_headers = self._headers(call.raw_response_headers)
+                call.raw_response_headers = []
+                self._note(call)
 
     def _note(self, call: _Pending) -> None:
         """Hold a journaled call unbuilt. Past JOURNAL_LIMIT held calls the oldest are dropped
@@ -215,7 +230,7 @@ class JournalMiddleware:
         with self.world.lock:
             pending = self._pending
             pending.append(call)
-            self._pending_bytes += len(call.request_body.kept) + len(call.response_body.kept)
+            self._pending_bytes += call.kept_bytes()
             if len(pending) >= 2 * JOURNAL_LIMIT:
                 self._drop_older_than(len(pending) - JOURNAL_LIMIT)
             if self._pending_bytes > JOURNAL_BODY_BUDGET:
@@ -227,7 +242,7 @@ class JournalMiddleware:
         journal = world._journal
         dropped = count + len(journal)
         for call in self._pending[:count]:
-            self._pending_bytes -= len(call.request_body.kept) + len(call.response_body.kept)
+            self._pending_bytes -= call.kept_bytes()
         del self._pending[:count]
         journal.clear()
         self._last = None

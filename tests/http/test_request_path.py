@@ -125,6 +125,39 @@ def test_a_reader_passes_an_open_gate_at_once_and_a_heavy_job_still_waits_for_it
     assert asyncio.run(main()) == ["reader done", "job"]
 
 
+def test_the_gate_lets_a_reader_in_without_waiting_only_when_nothing_heavy_runs_on_its_loop():
+    from mock_server.core.gate import Gate
+
+    gate = Gate()
+
+    async def first_loop() -> tuple[bool, bool]:
+        unknown_loop = gate.try_enter_reading()  # the gate has not met this loop yet
+        await gate.enter_reading()
+        passed = gate.try_enter_reading()
+        return unknown_loop, passed
+
+    assert asyncio.run(first_loop()) == (False, True)
+    assert gate.readers == 2  # two readers left inside when that loop ended (cancelled requests)
+
+    async def second_loop() -> tuple[bool, int, bool]:
+        on_new_loop = gate.try_enter_reading()  # the readers of the old loop must not count here
+        await gate.enter_reading()
+        readers = gate.readers
+
+        async def job() -> None:
+            async with gate.writing_alone():
+                pass
+
+        task = asyncio.create_task(job())
+        await asyncio.sleep(0.01)
+        while_waiting = gate.try_enter_reading()  # a job waits: readers queue behind it
+        gate.leave_reading()
+        await asyncio.wait_for(task, 1)
+        return on_new_loop, readers, while_waiting
+
+    assert asyncio.run(second_loop()) == (False, 1, False)
+
+
 def test_a_heavy_job_runs_with_a_short_switch_interval_and_the_collector_paused():
     import gc
     import sys

@@ -37,3 +37,21 @@ def test_long_and_malformed_headers_answer_as_short_ones():
     for header in ("Basic", "Basic !!!", "Basic " + base64.b64encode(b"no-colon").decode(), basic("k", "wrong")):
         with pytest.raises(ApiError):
             authenticator.authenticate(header, None)
+
+
+def test_the_headers_remembered_as_matching_are_bounded_and_replaced_keys_are_checked_again():
+    from mock_server.http.auth import VERIFIED_HEADERS
+
+    keys = [AccessKey(f"k{n}", "s") for n in range(VERIFIED_HEADERS + 5)]
+    authenticator = Authenticator(keys, Clock(), Rng(1))
+    for key in keys:
+        assert authenticator.authenticate(basic(key.key_id, "s"), None) is key
+    assert 0 < len(authenticator._verified) <= VERIFIED_HEADERS
+    header = basic("k0", "s")
+    authenticator.authenticate(header, None)
+    assert authenticator._verified[header] is keys[0]
+    scoped = AccessKey("k0", "s", project_id="only-this")  # same secret, now bound to one project
+    authenticator.add_keys([scoped])
+    with pytest.raises(ApiError, match="may not be used for project"):
+        authenticator.authenticate(header, "another")
+    assert authenticator._verified[header] is scoped
