@@ -166,7 +166,7 @@ def check_tls(config: MockConfig) -> None:
 def serve(config: MockConfig) -> None:
     from mock_server.core.rng import fresh_seed
     from mock_server.http.app import create_app
-    from mock_server.serving import Server, listening_socket, server_config
+    from mock_server.serving import Server, listening_socket, server_config, settle_heap
 
     if config.seed is None:
         config.seed = fresh_seed()
@@ -192,6 +192,7 @@ def serve(config: MockConfig) -> None:
     # second delivery end the process with status 0 instead of "killed by a signal".
     signal.signal(signal.SIGTERM, _exit_cleanly)
     signal.signal(signal.SIGINT, _exit_cleanly)
+    settle_heap()
     server.run(sockets=[sock])
 
 

@@ -57,10 +57,13 @@ def test_the_socket_serve_binds_gives_accepted_connections_tcp_nodelay(monkeypat
     from mock_server.cli import config_from_args, build_parser, serve
 
     handed: list[socket.socket] = []
+    settled: list[int] = []
     monkeypatch.setattr(serving.Server, "run", lambda self, sockets=None: handed.extend(sockets or []))
+    monkeypatch.setattr(serving, "settle_heap", lambda: settled.append(len(handed)))  # not in pytest's process
     monkeypatch.setattr(signal, "signal", lambda *args: None)
     serve(config_from_args(build_parser().parse_args(["serve", "--port", "0"]), environ={}))
     assert len(handed) == 1
+    assert settled == [0]  # the heap was settled once, before serving began
     with handed[0] as sock:
         assert accepted_nodelay(sock) == 1
 
@@ -407,3 +410,18 @@ def test_a_scenario_callback_url_on_the_mocks_own_address_is_refused_at_load(tmp
                              str(scenario)], capture_output=True, text=True, timeout=30)
     assert result.returncode == 2, result.stderr
     assert "projects[0].imported_numbers[1].callback_url" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_settle_heap_freezes_what_start_up_made_and_collects_the_young_generation_less_often():
+    import gc
+
+    threshold = gc.get_threshold()
+    try:
+        kept = [object() for _ in range(10)]  # noqa: F841 - start-up's objects, still alive
+        serving.settle_heap()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (serving.YOUNG_COLLECTION_ALLOCATIONS, serving.OLDER_COLLECTIONS,
+                                      serving.OLDER_COLLECTIONS)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
