@@ -28,7 +28,7 @@ from mock_server.http.framing import FramingMiddleware
 from mock_server.http.gate import GateMiddleware
 from mock_server.http.guard import BrowserPolicy, ControlPlaneGuard, cors_middleware
 from mock_server.http.journal import JournalMiddleware
-from mock_server.http.routing import IndexedRouter
+from mock_server.http.routing import IndexedRouter, lean_routes
 from mock_server.http.state import ScenarioHost, export_document, import_document
 from mock_server.spec import spec_bytes
 from mock_server.state import StateError
@@ -126,7 +126,7 @@ def create_app(config: MockConfig | None = None, *, clock: Clock | None = None) 
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
     )
     # A trailing slash is an unknown path (404), as at the real API's gateway: no redirect.
-    app.router = IndexedRouter(routes=build_routes(), redirect_slashes=False, lifespan=lifespan)
+    app.router = IndexedRouter(routes=lean_routes(build_routes()), redirect_slashes=False, lifespan=lifespan)
     faults.quiet_dropped_connections()
     app.state.config = config
     app.state.world = app.world = world

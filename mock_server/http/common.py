@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Mapping
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -32,8 +32,18 @@ def world_of(request: Request) -> World:
 
 
 class JsonAnswer(JSONResponse):
-    """Starlette's `JSONResponse`, the same text, rendered by `answer_json` (orjson) instead of
-    a `json.dumps` call that builds a new encoder for every answer."""
+    """Starlette's `JSONResponse`, the same text and headers, rendered by `answer_json` (orjson)
+    instead of a `json.dumps` call that builds a new encoder for every answer; an answer with
+    no headers of its own gets its two (length and type) without Starlette's general checks."""
+
+    def __init__(self, content: Any, status_code: int = 200, headers: Mapping[str, str] | None = None) -> None:
+        if headers is not None or status_code < 200 or status_code in (204, 304):
+            super().__init__(content, status_code, headers)
+            return
+        self.status_code = status_code
+        self.background = None
+        self.body = body = answer_json(content)
+        self.raw_headers = [(b"content-length", b"%d" % len(body)), (b"content-type", b"application/json")]
 
     def render(self, content: Any) -> bytes:
         return answer_json(content)

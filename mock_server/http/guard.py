@@ -92,21 +92,33 @@ class _CORS(CORSMiddleware):
     call but a browser's): their answers only get `Vary: Origin`, as Starlette gives them."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or any(name == b"origin" for name, _ in scope["headers"]):
+        if scope["type"] != "http" or _has_origin(scope["headers"]):
             await super().__call__(scope, receive, send)
             return
 
         async def send_varying(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = message.get("headers") or []
-                if any(name.lower() == b"vary" for name, _ in headers):
-                    vary = MutableHeaders(scope=message)
-                    vary["Vary"] = ", ".join([*vary.getlist("Vary"), "Origin"])
-                else:
-                    message["headers"] = [*headers, (b"vary", b"Origin")]
+                message["headers"] = _vary_origin(message.get("headers") or [], message)
             await send(message)
 
         await self.app(scope, receive, send_varying)
+
+
+def _has_origin(headers: list[tuple[bytes, bytes]]) -> bool:
+    for name, _ in headers:
+        if name == b"origin":
+            return True
+    return False
+
+
+def _vary_origin(headers: list[tuple[bytes, bytes]], message: Message) -> list[tuple[bytes, bytes]]:
+    """The answer's headers with `Origin` added to its `Vary`."""
+    for name, _ in headers:
+        if name.lower() == b"vary":
+            vary = MutableHeaders(scope=message)
+            vary["Vary"] = ", ".join([*vary.getlist("Vary"), "Origin"])
+            return message["headers"]
+    return [*headers, (b"vary", b"Origin")]
 
 
 def cors_middleware(policy: BrowserPolicy) -> Middleware:

@@ -10,13 +10,38 @@ A route left out could not have matched, so the answer is the same: the same rou
 
 from __future__ import annotations
 
+import inspect
 import re
-from typing import Any
+from typing import Any, Awaitable, Callable
 
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Mount, Route, Router, get_route_path
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 _ANY = None  # a route whose first segment or number of segments is not fixed
+
+
+def handled_by(endpoint: Callable[[Request], Awaitable[Response]]) -> ASGIApp:
+    """The ASGI app of a route whose endpoint is `async def endpoint(request) -> Response`:
+    Starlette's `request_response` without the exception handling it wraps around each route.
+    The app's `ExceptionMiddleware`, which every request passes, handles what the endpoint
+    raises with the same handlers (the request they see has the same scope, path parameters
+    included)."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        response = await endpoint(Request(scope, receive, send))
+        await response(scope, receive, send)
+
+    return app
+
+
+def lean_routes(routes: list[BaseRoute]) -> list[BaseRoute]:
+    """`routes`, each `Route` to an async function handled by `handled_by`."""
+    for route in routes:
+        if isinstance(route, Route) and inspect.iscoroutinefunction(route.endpoint):
+            route.app = handled_by(route.endpoint)
+    return routes
 
 
 def _shape(route: BaseRoute) -> tuple[str | None, int | None]:
