@@ -170,14 +170,19 @@ if HttpToolsProtocol is not None:
             self._in_head = True  # between the start of a request and the end of its headers
             self._head_bytes = 0  # bytes received while a head was incomplete
             self._ended = False  # a request ended in the bytes being parsed
+            self._began_here = False  # a request began in the bytes being parsed
+            self._read = 0  # how many bytes are being parsed
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
-            self._in_head, self._head_bytes = True, 0
+            self._in_head, self._head_bytes, self._began_here = True, 0, True
 
         def on_headers_complete(self) -> None:
             self._in_head = False
-            if len(self.url) + sum(len(name) + len(value) for name, value in self.headers) > MAX_HEAD_BYTES:
+            # A head that began in this read of at most MAX_HEAD_BYTES is within the bound;
+            # others are measured.
+            if (not self._began_here or self._read > MAX_HEAD_BYTES) and \
+                    len(self.url) + sum(len(name) + len(value) for name, value in self.headers) > MAX_HEAD_BYTES:
                 raise ValueError("request head too large")  # the parser answers 400 and closes
             before = self.cycle
             super().on_headers_complete()
@@ -189,7 +194,8 @@ if HttpToolsProtocol is not None:
             self._ended = True
 
         def data_received(self, data: bytes) -> None:
-            self._ended = False
+            self._ended = self._began_here = False
+            self._read = len(data)
             super().data_received(data)
             # Bytes of a head still incomplete after this read (a read where a request ended
             # may also hold the next one's start; it is not counted, which errs by one read).
