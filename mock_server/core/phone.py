@@ -100,7 +100,7 @@ class _NanpRegion:
     digits (when the metadata names them) and the number types in phonenumbers' order of
     precedence (premium rate before toll-free, and so on)."""
 
-    __slots__ = ("code", "leading", "general", "kinds", "fixed_line", "mobile", "same_mobile_and_fixed")
+    __slots__ = ("code", "leading", "general", "premium_rate", "toll_free", "others")
 
     def __init__(self, code: str) -> None:
         import phonenumbers
@@ -109,26 +109,29 @@ class _NanpRegion:
         self.code = code
         self.leading = re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
         self.general = _Desc(metadata.general_desc)
-        # The types checked before fixed line and mobile, toll-free second (after premium rate).
-        self.kinds = tuple(_Desc(getattr(metadata, name)) for name in (
-            "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan", "voicemail"))
-        self.fixed_line = _Desc(metadata.fixed_line)
-        self.mobile = _Desc(metadata.mobile)
-        self.same_mobile_and_fixed = bool(metadata.same_mobile_and_fixed_line_pattern)
+        # Premium rate is checked first, toll-free second; every later type (shared cost, VoIP,
+        # personal, pager, UAN, voicemail, fixed line, and mobile when its pattern is its own)
+        # answers "other", so their order does not matter: fixed line (most numbers) comes
+        # first, and a type the region does not have (no pattern: it never matches) is left out.
+        self.premium_rate = _Desc(metadata.premium_rate)
+        self.toll_free = _Desc(metadata.toll_free)
+        later = ["fixed_line", "shared_cost", "voip", "personal_number", "pager", "uan", "voicemail"]
+        if not metadata.same_mobile_and_fixed_line_pattern:
+            later.append("mobile")
+        self.others = tuple(desc for desc in (_Desc(getattr(metadata, name)) for name in later)
+                            if desc.pattern is not None)
 
     def kind(self, national: str) -> str | None:
         """None (UNKNOWN), "toll_free" or "other": as much of the number's type as is asked."""
         if not self.general.matches(national):
             return None
-        premium_rate, toll_free, *others = self.kinds
-        if premium_rate.matches(national):
+        if self.premium_rate.matches(national):
             return "other"
-        if toll_free.matches(national):
+        if self.toll_free.matches(national):
             return "toll_free"
-        if any(desc.matches(national) for desc in others) or self.fixed_line.matches(national):
-            return "other"
-        if not self.same_mobile_and_fixed and self.mobile.matches(national):
-            return "other"
+        for desc in self.others:
+            if desc.matches(national):
+                return "other"
         return None
 
 

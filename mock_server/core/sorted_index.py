@@ -95,11 +95,14 @@ class WatchedSlot(Watched):
         return self
 
     def __setattr__(self, name: str, value: Any) -> None:
-        place = self._index if name in _WATCHED_NAMES else None
-        if place is None:
-            object.__setattr__(self, name, value)
+        place = self._index  # None until the record is stored: every assignment of `__init__`
+        if place is None or name not in _WATCHED_NAMES:
+            _set_slot(self, name, value)
         else:
-            _assign_watched(self, place, name, value, partial(object.__setattr__, self))
+            _assign_watched(self, place, name, value, partial(_set_slot, self))
+
+
+_set_slot = object.__setattr__
 
 
 def _assign_watched(self: Any, place: tuple, name: str, value: Any, assign: Callable[[str, Any], None]) -> None:

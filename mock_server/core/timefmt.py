@@ -10,9 +10,10 @@ def format_rfc3339(instant: datetime) -> str:
     """`rfc3339` without its cache: for instants written once (the journal's "now")."""
     if instant.tzinfo is not timezone.utc:
         instant = instant.astimezone(timezone.utc)
-    # formatted by hand: several times faster than strftime, and every response holds a few
-    return (f"{instant.year:04d}-{instant.month:02d}-{instant.day:02d}T{instant.hour:02d}:"
-            f"{instant.minute:02d}:{instant.second:02d}.{instant.microsecond // 1000:03d}Z")
+    # formatted by hand (%-style: about twice as fast as the f-string with format specs, several
+    # times faster than strftime): every response holds a few
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (instant.year, instant.month, instant.day, instant.hour,
+                                                    instant.minute, instant.second, instant.microsecond // 1000)
 
 
 # a response writes the same few instants again and again

@@ -39,7 +39,7 @@ class RequestModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _no_nulls(cls, data: Any) -> Any:
-        if isinstance(data, dict) and any(value is None for value in data.values()):
+        if isinstance(data, dict) and None in data.values():  # (no JSON value but null equals None)
             known = {field.alias or name for name, field in cls.model_fields.items()} | set(cls.model_fields)
             nulls = [key for key, value in data.items() if value is None and key in known]
             if nulls:
@@ -60,10 +60,19 @@ def body_too_large(limit: int) -> ApiError:
     return ApiError(413, "INVALID_ARGUMENT", f"The request body is larger than {size_text(limit)}")
 
 
+def header(request: Request, name: bytes) -> str | None:
+    """The first header `name` (lowercase), as `request.headers.get` answers it, read from the
+    scope without building the headers mapping (ASGI servers give header names in lowercase)."""
+    for key, value in request.scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytearray:
     """The body, read chunk by chunk and refused (413) as soon as it passes `limit` bytes: a
     large or endless body, chunked or not, never lands in memory whole."""
-    length = request.headers.get("content-length")
+    length = header(request, b"content-length")
     if length is not None and length.strip().isdigit() and int(length) > limit:
         raise body_too_large(limit)
     body = bytearray()
@@ -75,7 +84,7 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytearray:
 
 
 def json_content_type(request: Request) -> None:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = (header(request, b"content-type") or "").split(";")[0].strip().lower()
     if content_type and not (content_type == "application/json" or content_type.endswith("+json")):
         raise ApiError(415, "INVALID_ARGUMENT",
                        f"Content-Type {content_type!r} is not supported; send application/json")
@@ -123,8 +132,8 @@ def violations_of(error: ValidationError) -> list[FieldViolation]:
 
 def parse_body(model: type[M], data: dict[str, Any]) -> M:
     """The body as `model`, or a 400 naming every bad field."""
-    try:
-        return model.model_validate(data)
+    try:  # (`model_validate` without its wrapper: the same validator, the schema built on first use)
+        return model.__pydantic_validator__.validate_python(data)  # type: ignore[return-value]
     except ValidationError as error:
         violations = violations_of(error)
         names = ", ".join(dict.fromkeys(v.field for v in violations))

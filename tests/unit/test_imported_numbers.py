@@ -4,7 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from mock_server.core.clock import Clock
 from mock_server.core.errors import ApiError
+from mock_server.core.rng import Rng
+from mock_server.domain.imported_numbers.requests import ImportedNumberFilter
 from mock_server.domain.imported_numbers.service import (
     DONE,
     FAILED,
@@ -13,6 +16,8 @@ from mock_server.domain.imported_numbers.service import (
     NewImportedNumber,
 )
 from mock_server.domain.provisioning import State
+from mock_server.domain.world import World
+from tests.conftest import START
 from tests.engine_support import advance
 
 NUMBER = "+12025550134"
@@ -414,3 +419,51 @@ def test_a_stored_number_the_nanp_cannot_have_still_links_its_campaign(world):
     advance(world, timings.sms_provisioning)
     advance(world, max(timings.campaign_provisioning, timings.carrier_configuration))
     assert number.campaign_provisioning.state == State.DONE
+
+
+class TickingClock(Clock):
+    """A clock that moves one millisecond at every read: an operation that read it more than
+    once would show several instants."""
+
+    reads = 0
+
+    def now(self):
+        self.reads += 1
+        return super().now() + timedelta(milliseconds=self.reads)
+
+
+def test_an_import_and_its_lifecycle_steps_read_the_clock_once_each():
+    world = World(clock=TickingClock(start=START, frozen=True), rng=Rng(1234))
+    number = imported(world, campaign="camp-1")
+    at = number.created_time
+    assert number.updated_time == at
+    assert number.sms_provisioning.update_time == at
+    assert number.campaign_provisioning.update_time == at
+    assert {c.update_time for c in number.mno.values()} == {at}
+    assert number.scheduled_provisioning.last_updated_time == at
+    (job,) = world.scheduler.pending()
+    assert job.due == at + timedelta(seconds=world.settings.timings.sms_provisioning)
+
+
+def test_an_unlink_reads_the_clock_once():
+    world = World(clock=TickingClock(start=START, frozen=True), rng=Rng(1234))
+    imported(world, campaign="camp-1")
+    world.clock.advance(3600)
+    world.scheduler.run_due()
+    number = world.imported_numbers.update("p1", NUMBER, ImportedNumberChange(service_plan_id="", campaign_id=""))
+    at = number.scheduled_provisioning.last_updated_time
+    assert number.sms_provisioning.update_time == number.campaign_provisioning.update_time == at
+    assert {c.update_time for c in number.mno.values()} == {at}
+    delay = world.settings.timings.deprovisioning
+    assert [job.due for job in world.scheduler.pending()] == [at + timedelta(seconds=delay),
+                                                              at + timedelta(seconds=2 * delay)]
+
+
+def test_a_number_imported_into_a_listed_project_is_found_by_its_plan(world):
+    imported(world, phone="+12025550135", plan="plan-1")
+    numbers = world.imported_numbers
+    where = ImportedNumberFilter(service_plan_id="plan-2")
+    assert numbers.list_numbers("p1", where, order_by="createdTime", page_size=10, page_token=None).items == []
+    number = imported(world, phone="+12025550136", plan="plan-2")  # the index is built: placed as it is stored
+    page = numbers.list_numbers("p1", where, order_by="createdTime", page_size=10, page_token=None)
+    assert page.items == [number] and page.total_size == 1

@@ -13,6 +13,7 @@ diagram and the events.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from mock_server.core.errors import ApiError, FieldViolation, already_exists, failed_precondition, not_found
@@ -116,8 +117,9 @@ class ImportedNumberService:
             created_time=now,
             updated_time=now,
         )
+        # linked before it is stored: its place in the project's index is found once
+        self._start_link(number, new.service_plan_id, new.campaign_id, now)
         self.world.project(project_id).imported_numbers[number.phone_number] = number
-        self._start_link(number, new.service_plan_id, new.campaign_id)
         return number
 
     def hosted_elsewhere(self, project_id: str, phone: str) -> bool:
@@ -247,7 +249,7 @@ class ImportedNumberService:
                 self._drop_campaign(number)
             self._start_unlink(number, unlink_plan, unlink_campaign)
         elif new_plan and not plan_live:
-            self._start_link(number, new_plan, new_campaign)
+            self._start_link(number, new_plan, new_campaign, self.world.clock.now())
         elif not new_plan:
             self._drop_links(number)
         elif new_campaign:
@@ -284,7 +286,7 @@ class ImportedNumberService:
             self._check_change(number, plan, campaign, plan_live, campaign_live, *target)
         except ApiError:
             number.queued_changes.clear()
-            self._pending(number, *target)
+            self._pending(number, *target, self.world.clock.now())
             assert number.scheduled_provisioning is not None
             number.scheduled_provisioning.status = FAILED
             return
@@ -343,48 +345,48 @@ class ImportedNumberService:
                                  number.phone_number, failed=failed, failure_code=failure_code,
                                  destination=number.callback_url or None)
 
-    def _schedule(self, kind: str, number: ImportedNumber, delay: float) -> None:
-        self.world.scheduler.schedule(kind, number.project_id, delay=delay, phone=number.phone_number)
+    def _schedule(self, kind: str, number: ImportedNumber, delay: float, now: datetime) -> None:
+        """A job `delay` seconds after `now` (the operation's instant: the clock is read once)."""
+        self.world.scheduler.schedule(kind, number.project_id, at=now + timedelta(seconds=delay),
+                                      phone=number.phone_number)
 
-    def _pending(self, number: ImportedNumber, plan: str, campaign: str) -> None:
-        now = self.world.clock.now()
+    def _pending(self, number: ImportedNumber, plan: str, campaign: str, now: datetime) -> None:
         number.scheduled_provisioning = ScheduledProvisioning(
             service_plan_id=plan, campaign_id=campaign, status=PENDING, last_updated_time=now)
 
-    def _start_link(self, number: ImportedNumber, plan: str, campaign: str) -> None:
-        now = self.world.clock.now()
+    def _start_link(self, number: ImportedNumber, plan: str, campaign: str, now: datetime) -> None:
         number.service_plan_id, number.campaign_id = plan, campaign
         number.sms_provisioning = Provisioning(service_type="SMS", service_id=plan, update_time=now)
         number.campaign_provisioning = (
             Provisioning(service_type="CAMPAIGN", service_id=campaign, state=State.WAITING, update_time=now)
             if campaign else None)
         number.mno = {c: CarrierState(state=State.WAITING, update_time=now) for c in CARRIERS}
-        self._pending(number, plan, campaign)
-        self._schedule(JOB_SMS, number, self.world.settings.timings.sms_provisioning)
+        self._pending(number, plan, campaign, now)
+        self._schedule(JOB_SMS, number, self.world.settings.timings.sms_provisioning, now)
 
     def _start_campaign_only(self, number: ImportedNumber, campaign: str) -> None:
         now = self.world.clock.now()
         number.campaign_id = campaign
         number.campaign_provisioning = Provisioning(service_type="CAMPAIGN", service_id=campaign, update_time=now)
-        self._pending(number, number.service_plan_id, campaign)
-        self._schedule(JOB_CAMPAIGN, number, self.world.settings.timings.campaign_provisioning)
+        self._pending(number, number.service_plan_id, campaign, now)
+        self._schedule(JOB_CAMPAIGN, number, self.world.settings.timings.campaign_provisioning, now)
 
     def _start_unlink(self, number: ImportedNumber, plan: bool, campaign: bool) -> None:
         now = self.world.clock.now()
         delay = self.world.settings.timings.deprovisioning
-        self._pending(number, "" if plan else number.service_plan_id, "" if campaign else number.campaign_id)
+        self._pending(number, "" if plan else number.service_plan_id, "" if campaign else number.campaign_id, now)
         if campaign:
             number.campaign_provisioning = Provisioning(
                 service_type="CAMPAIGN", service_id=number.campaign_id, type="DEPROVISIONING", update_time=now)
             number.campaign_id = ""
-            self._schedule(JOB_CAMPAIGN_UNLINK, number, delay)
+            self._schedule(JOB_CAMPAIGN_UNLINK, number, delay, now)
         if plan:
             number.sms_provisioning = Provisioning(
                 service_type="SMS", service_id=number.service_plan_id, type="DEPROVISIONING", update_time=now)
             number.mno = {c: CarrierState(state=State.IN_PROGRESS, operation="DEPROVISIONING", update_time=now)
                           for c in CARRIERS}
             number.service_plan_id = ""
-            self._schedule(JOB_SMS_UNLINK, number, delay * (2 if campaign else 1))
+            self._schedule(JOB_SMS_UNLINK, number, delay * (2 if campaign else 1), now)
 
     def _finish_if_settled(self, number: ImportedNumber) -> None:
         """Clear the pending change once every step of it has ended; keep it when one failed."""
@@ -428,11 +430,11 @@ class ImportedNumberService:
         self._event(number, EventType.PROVISIONING_TO_SMS_PLATFORM)
         for carrier in number.mno.values():
             carrier.state, carrier.update_time = State.IN_PROGRESS, now
-        self._schedule(JOB_CARRIERS, number, self.world.settings.timings.carrier_configuration)
+        self._schedule(JOB_CARRIERS, number, self.world.settings.timings.carrier_configuration, now)
         if number.campaign_provisioning is not None:
             number.campaign_provisioning.state = State.IN_PROGRESS
             number.campaign_provisioning.update_time = now
-            self._schedule(JOB_CAMPAIGN, number, self.world.settings.timings.campaign_provisioning)
+            self._schedule(JOB_CAMPAIGN, number, self.world.settings.timings.campaign_provisioning, now)
 
     def _finish_if_settled_after_failure(self, number: ImportedNumber) -> None:
         """SMS provisioning failed: the steps that depended on it never start."""
