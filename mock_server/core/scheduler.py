@@ -39,7 +39,7 @@ Handler = Callable[[Job], None]
 class Scheduler:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self._heap: list[Job] = []
+        self._heap: list[tuple[datetime, int, Job]] = []  # (due, seq, job): compared in C
         self._seq = 0
         self._handlers: dict[str, Handler] = {}
         self._fresh: list[Job] | None = None  # while `run_early` runs: the jobs scheduled meanwhile
@@ -61,7 +61,7 @@ class Scheduler:
         due = at if at is not None else self._clock.now() + timedelta(seconds=delay)
         self._seq += 1
         job = Job(due, self._seq, kind, project_id, data)
-        heapq.heappush(self._heap, job)
+        heapq.heappush(self._heap, (due, job.seq, job))
         if self._fresh is not None:
             self._fresh.append(job)
         return job
@@ -69,14 +69,14 @@ class Scheduler:
     def cancel(self, predicate: Callable[[Job], bool]) -> int:
         """Cancel every pending job for which `predicate` is true; returns how many."""
         count = 0
-        for job in self._heap:
+        for _, _, job in self._heap:
             if not job.cancelled and predicate(job):
                 job.cancelled = True
                 count += 1
         return count
 
     def pending(self, predicate: Callable[[Job], bool] | None = None) -> list[Job]:
-        jobs = sorted(j for j in self._heap if not j.cancelled)
+        jobs = [job for _, _, job in sorted(self._heap) if not job.cancelled]
         return [j for j in jobs if predicate is None or predicate(j)]
 
     def run_early(self, predicate: Callable[[Job], bool], *, limit: int = 1_000_000) -> int:
@@ -86,13 +86,13 @@ class Scheduler:
         of the call, and a job scheduled meanwhile falls due from it. The earliest due runs
         first (then the first scheduled), as in `run_due`; a job cancelled by one that ran
         before it does not run."""
-        chosen = [job for job in self._heap if not job.cancelled and predicate(job)]
+        chosen = [entry for entry in self._heap if not entry[2].cancelled and predicate(entry[2])]
         heapq.heapify(chosen)
         outer, self._fresh = self._fresh, []
         ran = looked_at = 0
         try:
             while chosen:
-                job = heapq.heappop(chosen)
+                job = heapq.heappop(chosen)[2]
                 if job.cancelled:
                     continue
                 if ran == limit:
@@ -103,7 +103,7 @@ class Scheduler:
                 self.runs += 1
                 for new in self._fresh[looked_at:]:
                     if predicate(new):
-                        heapq.heappush(chosen, new)
+                        heapq.heappush(chosen, (new.due, new.seq, new))
                 looked_at = len(self._fresh)
         finally:
             if outer is not None:  # a run inside another: the outer one sees these jobs too
@@ -112,20 +112,21 @@ class Scheduler:
         return ran
 
     def next_due(self) -> datetime | None:
-        while self._heap and self._heap[0].cancelled:
+        while self._heap and self._heap[0][2].cancelled:
             heapq.heappop(self._heap)
-        return self._heap[0].due if self._heap else None
+        return self._heap[0][0] if self._heap else None
 
     def next_job(self) -> Job | None:
         """The job that falls due first, if any (the console shows it)."""
-        return self._heap[0] if self.next_due() is not None else None
+        return self._heap[0][2] if self.next_due() is not None else None
 
     def run_due(self, until: datetime | None = None) -> int:
         """Run every job due at or before `until` (default: now), in time order."""
         until = until if until is not None else self._clock.now()
         ran = 0
-        while self._heap and self._heap[0].due <= until:
-            job = heapq.heappop(self._heap)
+        heap = self._heap
+        while heap and heap[0][0] <= until:
+            job = heapq.heappop(heap)[2]
             if job.cancelled:
                 continue
             with self._clock.pinned(job.due):
@@ -148,5 +149,5 @@ class Scheduler:
         for item in jobs:
             job = Job(datetime.fromisoformat(item["due"]), int(item["seq"]), item["kind"],
                       item["projectId"], dict(item.get("data", {})))
-            heapq.heappush(self._heap, job)
+            heapq.heappush(self._heap, (job.due, job.seq, job))
             self._seq = max(self._seq, job.seq)
