@@ -33,6 +33,7 @@ JOURNAL_BODY_BUDGET = 32 * 1024 * 1024  # body text of all entries together; the
 access_log = logging.getLogger("sinch_mock.access")
 FAULT_SCOPE_KEY = "sinch_mock.fault"  # set by the fault middleware (http/faults.py) on an injected fault
 _CLIENT_SECRET = re.compile(r"((?:^|&)client_secret=)[^&]*")  # a token request's form body
+_NO_HEADERS: list[tuple[bytes, bytes]] = []  # never changed
 HEADER_CACHE_LIMIT = 1024  # header lists kept with their journal form (most clients repeat theirs)
 
 
@@ -107,7 +108,7 @@ class _Pending:
     def __init__(self, method: str, path: str, query: bytes, control: bool) -> None:
         self.method, self.path, self.query, self.control = method, path, query, control
         self.status = 500
-        self.raw_response_headers: list[tuple[bytes, bytes]] = []
+        self.raw_response_headers = _NO_HEADERS
         self.request_body: bytes | bytearray | None = None
         self.response_body: bytes | bytearray | None = None
         self.request_size = self.response_size = 0
@@ -181,7 +182,7 @@ class JournalMiddleware:
             await self.app(scope, receive, send)
             return
         path, method = scope["path"], scope["method"]
-        record, control = _journaled(method, path)
+        record, control = (True, False) if path.startswith("/v1/") else _journaled(method, path)
         logged = path != "/_mock/health" and access_log.isEnabledFor(logging.INFO)
         if not record and not logged:  # nothing to note: no wrapper around the answer
             await self.app(scope, receive, send)
@@ -197,11 +198,11 @@ class JournalMiddleware:
 
         async def send_recorded(message: Message) -> None:
             kind = message["type"]
-            if kind == "http.response.body":
-                call.add_response_chunk(message.get("body", b""))
-            elif kind == "http.response.start":
+            if kind == "http.response.start":
                 call.status = message["status"]
                 call.raw_response_headers = message.get("headers", [])
+            elif kind == "http.response.body":
+                call.add_response_chunk(message.get("body", b""))
             await send(message)
 
         try:
@@ -220,17 +221,18 @@ class JournalMiddleware:
                 call.fault = scope.get(FAULT_SCOPE_KEY)
                 call.request_headers = self._headers(scope["headers"])
                 call.response_headers = self._headers(call.raw_response_headers)
-                call.raw_response_headers = []
+                call.raw_response_headers = _NO_HEADERS
                 self._note(call)
 
     def _note(self, call: _Pending) -> None:
         """Hold a journaled call unbuilt. Past JOURNAL_LIMIT held calls the oldest are dropped
         unbuilt: the newer ones alone would push them (and every built entry) out of the
         journal. Past JOURNAL_BODY_BUDGET bytes of held bodies they are built and trimmed."""
+        kept = call.kept_bytes()
         with self.world.lock:
             pending = self._pending
             pending.append(call)
-            self._pending_bytes += call.kept_bytes()
+            self._pending_bytes += kept
             if len(pending) >= 2 * JOURNAL_LIMIT:
                 self._drop_older_than(len(pending) - JOURNAL_LIMIT)
             if self._pending_bytes > JOURNAL_BODY_BUDGET:
