@@ -110,12 +110,15 @@ class WatchedSlot(Watched):
         plain = _PLAIN.get(cls)
         if plain is None:
             plain = _PLAIN[cls] = type(cls.__name__, (cls,), {"__slots__": (), "__setattr__": _set_slot})
-        record = plain(**fields)
+        record = _new_object(plain)  # (`__new__` without the arguments it would be handed)
+        record._index = None
+        record.__init__(**fields)
         record.__class__ = cls
         return record
 
 
 _set_slot = object.__setattr__
+_new_object = object.__new__
 _PLAIN: dict[type, type] = {}  # WatchedSlot.unplaced: each class's twin without `__setattr__`
 
 
