@@ -152,17 +152,15 @@ def _constant(text: str) -> Any:
 def parse_json(raw: bytes | bytearray | str, *, consume: bool = False) -> Any:
     """The value of a JSON text, checked as the module says; JsonTextError otherwise. With
     `consume`, a bytearray is emptied as soon as it is decoded."""
-    if isinstance(raw, (bytes, bytearray)):
+    if isinstance(raw, str):
+        text = raw
+    else:
         try:
-            parts = [raw.decode("utf-8")] if len(raw) <= PIECE_CHARS else _decoded_pieces(raw)
+            text = raw.decode("utf-8") if len(raw) <= PIECE_CHARS else "".join(_decoded_pieces(raw))
         except UnicodeDecodeError:
             raise JsonTextError("the text is not UTF-8") from None
         if consume and isinstance(raw, bytearray):
             raw.clear()
-        text = "".join(parts)
-        del parts
-    else:
-        text = raw
     try:
         if text.startswith("\ufeff"):  # as json.loads refuses it
             raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
@@ -173,10 +171,18 @@ def parse_json(raw: bytes | bytearray | str, *, consume: bool = False) -> Any:
         raise JsonTextError(f"not valid JSON: {error}") from None
     if text.count("{") + text.count("[") > MAX_JSON_DEPTH:  # fewer brackets cannot nest deeper
         check_depth(data)
-    pieces = range(0, len(text), PIECE_CHARS)  # searched a piece at a time, as it is decoded
-    if any(_SURROGATE_ESCAPE.search(text, start, start + PIECE_CHARS + 5) for start in pieces):
+    if _surrogate_escape_in(text):
         check_text(data)
     return data
+
+
+def _surrogate_escape_in(text: str) -> bool:
+    """Whether `text` holds a `\\uD800`-`\\uDFFF` escape: a long text searched a piece at a
+    time (no single search holds the interpreter long)."""
+    if len(text) <= PIECE_CHARS:
+        return _SURROGATE_ESCAPE.search(text) is not None
+    return any(_SURROGATE_ESCAPE.search(text, start, start + PIECE_CHARS + 5)
+               for start in range(0, len(text), PIECE_CHARS))
 
 
 

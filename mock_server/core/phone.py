@@ -10,8 +10,8 @@ so that Sinch's examples run unmodified, and their region is the request's `regi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from mock_server.core.errors import field_error
 
@@ -20,8 +20,7 @@ _E164_DIGITS = r"\+1\d{10}"
 E164_NANP = re.compile(rf"^{_E164_DIGITS}$")  # the shape of every number: +1 and ten digits
 
 
-@dataclass(frozen=True)
-class PhoneNumber:
+class PhoneNumber(NamedTuple):  # (an immutable value: a NamedTuple builds in half a frozen dataclass's time)
     e164: str
     known_region: str | None  # what phonenumbers says, when it knows
     toll_free: bool

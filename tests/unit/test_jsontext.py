@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from mock_server.core.jsontext import MAX_INT_DIGITS, MAX_JSON_DEPTH, JsonTextError, check_text, parse_json
+from mock_server.core.jsontext import (
+    MAX_INT_DIGITS,
+    MAX_JSON_DEPTH,
+    PIECE_CHARS,
+    JsonTextError,
+    check_text,
+    parse_json,
+)
 
 
 @pytest.mark.parametrize("text, reason", [
@@ -24,6 +31,10 @@ from mock_server.core.jsontext import MAX_INT_DIGITS, MAX_JSON_DEPTH, JsonTextEr
     ('["ok", {"a": ["\\uDBFF"]}]', "lone surrogate"),
     (b'"\xed\xa0\x80"', "not UTF-8"),
     ("{", "not valid JSON"),
+    ("\ufeff{}", "Unexpected UTF-8 BOM"),
+    # texts longer than one piece (decoded and searched a piece at a time)
+    ('["' + "a" * (PIECE_CHARS + 10) + '", "\\ud800"]', "lone surrogate"),
+    (b'["' + b"a" * (PIECE_CHARS + 10) + b'\xff"]', "not UTF-8"),
 ])
 def test_hostile_json_is_refused_with_the_reason(text, reason):
     with pytest.raises(JsonTextError, match=reason):

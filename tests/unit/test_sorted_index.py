@@ -253,3 +253,18 @@ def test_order_number_pages_follow_changes_of_their_steps(ops, size):
                             size)
             everything = pages(lambda n, t: paginate([x for x in numbers if flt.matches(x)], key, n, t, {}, project_id="p"), size)
             assert indexed == everything, (flt, order_by)
+
+
+def test_an_unplaced_imported_number_equals_one_built_plainly_and_is_watched_once_placed():
+    from mock_server.domain.imported_numbers.model import ImportedNumber
+
+    at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    fields = dict(phone_number="+12025550100", project_id="p", region_code="US", service_plan_id="a",
+                  created_time=at, updated_time=at)
+    number = ImportedNumber.unplaced(**fields)
+    assert type(number) is ImportedNumber and number == ImportedNumber(**fields) and number._index is None
+    assert number.mno == {} and number.mno is not ImportedNumber.unplaced(**fields).mno
+    index: IndexedDict = IndexedDict(IMPORTED_NUMBER_INDEX, {number.phone_number: number})
+    number.service_plan_id = "b"  # watched: the number moves to its new bucket
+    in_b = index.select("createdTime", lambda n: n.service_plan_id == "b")
+    assert [n.phone_number for n in in_b.after(None)] == ["+12025550100"] and in_b.count() == 1

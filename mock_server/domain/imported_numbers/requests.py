@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable, TypeVar
+from typing import Callable, NamedTuple, TypeVar
 
 from mock_server.core.errors import ApiError, FieldViolation, invalid_argument
 from mock_server.core.phone import PhoneNumber, check_region_code, number_in_region
@@ -26,14 +26,14 @@ NUMBER_PATTERN = re.compile(r"\+?[0-9]{1,11}")  # ASCII digits only: str.isdigit
 
 
 # --- requests -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SmsConfiguration:
+# The requests of an import are NamedTuples: immutable values built several times a request,
+# in about half a frozen dataclass's time (whose `__init__` assigns through object.__setattr__).
+class SmsConfiguration(NamedTuple):
     service_plan_id: str | None = None
     campaign_id: str | None = None
 
 
-@dataclass(frozen=True)
-class ImportRequest:
+class ImportRequest(NamedTuple):
     """`POST importedNumbers` as sent: nothing checked yet but the types."""
 
     phone_number: str | None = None
@@ -43,8 +43,7 @@ class ImportRequest:
     callback_url: str | None = None
 
 
-@dataclass(frozen=True)
-class NewImportedNumber:
+class NewImportedNumber(NamedTuple):
     """An import whose every rule holds (`check_import`'s answer; a scenario's numbers, checked
     when the scenario was read)."""
 

@@ -14,7 +14,7 @@ diagram and the events.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mock_server.core.errors import ApiError, FieldViolation, already_exists, failed_precondition, not_found
 from mock_server.core.paging import Page, paginate
@@ -108,7 +108,9 @@ class ImportedNumberService:
             raise already_exists(f"The number {new.phone_number} already exists", HOSTED_ELSEWHERE)
         check_service_plan(self.world, project_id, new.service_plan_id, "smsConfiguration.servicePlanId")
         now = self.world.clock.now()
-        number = ImportedNumber(
+        # built linked (its link's fields set with the others), then stored: its place in the
+        # project's index is found once
+        number = ImportedNumber.unplaced(
             phone_number=new.phone_number,
             project_id=project_id,
             region_code=new.region_code,
@@ -116,9 +118,9 @@ class ImportedNumberService:
             callback_url=new.callback_url,
             created_time=now,
             updated_time=now,
+            **self._link_fields(new.service_plan_id, new.campaign_id, now),
         )
-        # linked before it is stored: its place in the project's index is found once
-        self._start_link(number, new.service_plan_id, new.campaign_id, now)
+        self._schedule(JOB_SMS, number, self.world.settings.timings.sms_provisioning, now)
         self.world.project(project_id).imported_numbers[number.phone_number] = number
         return number
 
@@ -137,7 +139,7 @@ class ImportedNumberService:
         changes to it report as IMPORTED_NUMBER.
         """
         now = self.world.clock.now()
-        number = ImportedNumber(
+        number = ImportedNumber.unplaced(
             phone_number=phone, project_id=project_id, region_code=region_code,
             display_name=display_name, callback_url=callback_url,
             service_plan_id=service_plan_id, campaign_id=campaign_id,
@@ -351,18 +353,25 @@ class ImportedNumberService:
                                       phone=number.phone_number)
 
     def _pending(self, number: ImportedNumber, plan: str, campaign: str, now: datetime) -> None:
-        number.scheduled_provisioning = ScheduledProvisioning(
-            service_plan_id=plan, campaign_id=campaign, status=PENDING, last_updated_time=now)
+        number.scheduled_provisioning = _pending_change(plan, campaign, now)
 
     def _start_link(self, number: ImportedNumber, plan: str, campaign: str, now: datetime) -> None:
-        number.service_plan_id, number.campaign_id = plan, campaign
-        number.sms_provisioning = Provisioning(service_type="SMS", service_id=plan, update_time=now)
-        number.campaign_provisioning = (
-            Provisioning(service_type="CAMPAIGN", service_id=campaign, state=State.WAITING, update_time=now)
-            if campaign else None)
-        number.mno = {c: CarrierState(state=State.WAITING, update_time=now) for c in CARRIERS}
-        self._pending(number, plan, campaign, now)
+        for name, value in self._link_fields(plan, campaign, now).items():
+            setattr(number, name, value)
         self._schedule(JOB_SMS, number, self.world.settings.timings.sms_provisioning, now)
+
+    def _link_fields(self, plan: str, campaign: str, now: datetime) -> dict[str, Any]:
+        """The fields a link to `plan` (and `campaign`) sets: its steps waiting, its change pending."""
+        return {
+            "service_plan_id": plan,
+            "campaign_id": campaign,
+            "sms_provisioning": Provisioning(service_type="SMS", service_id=plan, update_time=now),
+            "campaign_provisioning": (
+                Provisioning(service_type="CAMPAIGN", service_id=campaign, state=State.WAITING, update_time=now)
+                if campaign else None),
+            "mno": {c: CarrierState(state=State.WAITING, update_time=now) for c in CARRIERS},
+            "scheduled_provisioning": _pending_change(plan, campaign, now),
+        }
 
     def _start_campaign_only(self, number: ImportedNumber, campaign: str) -> None:
         now = self.world.clock.now()
@@ -500,3 +509,8 @@ class ImportedNumberService:
             carrier.state, carrier.update_time = State.DONE, number.updated_time
         self._event(number, EventType.DEPROVISIONING_TO_SMS_PLATFORM)
         self._finish_if_settled(number)
+
+
+def _pending_change(plan: str, campaign: str, now: datetime) -> ScheduledProvisioning:
+    """`scheduledProvisioning` of a change to `plan` and `campaign` asked for at `now`."""
+    return ScheduledProvisioning(service_plan_id=plan, campaign_id=campaign, status=PENDING, last_updated_time=now)
