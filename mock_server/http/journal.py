@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import operator
 import re
 import time
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ access_log = logging.getLogger("sinch_mock.access")
 FAULT_SCOPE_KEY = "sinch_mock.fault"  # set by the fault middleware (http/faults.py) on an injected fault
 _CLIENT_SECRET = re.compile(r"((?:^|&)client_secret=)[^&]*")  # a token request's form body
 _NO_HEADERS: list[tuple[bytes, bytes]] = []  # never changed
+_KEPT = operator.attrgetter("kept")
 HEADER_CACHE_LIMIT = 1024  # header lists kept with their journal form (most clients repeat theirs)
 
 
@@ -102,7 +104,7 @@ class _Pending:
     bearer token's redaction names its key only while the token lives)."""
 
     __slots__ = ("method", "path", "query", "control", "status", "request_headers", "response_headers",
-                 "request_body", "request_size", "response_body", "response_size", "duration_ms", "now", "fault",
+                 "request_body", "request_size", "response_body", "response_size", "kept", "duration_ms", "now", "fault",
                  "raw_response_headers")
 
     def __init__(self, method: str, path: str, query: bytes, control: bool) -> None:
@@ -112,19 +114,21 @@ class _Pending:
         self.request_body: bytes | bytearray | None = None
         self.response_body: bytes | bytearray | None = None
         self.request_size = self.response_size = 0
+        self.kept = 0  # body bytes kept, request and answer together
 
     def add_request_chunk(self, chunk: bytes) -> None:
         if chunk:
             self.request_size += len(chunk)
+            self.kept -= len(self.request_body or b"")
             self.request_body = _kept(self.request_body, chunk)
+            self.kept += len(self.request_body)
 
     def add_response_chunk(self, chunk: bytes) -> None:
         if chunk:
             self.response_size += len(chunk)
+            self.kept -= len(self.response_body or b"")
             self.response_body = _kept(self.response_body, chunk)
-
-    def kept_bytes(self) -> int:
-        return len(self.request_body or b"") + len(self.response_body or b"")
+            self.kept += len(self.response_body)
 
     def entry(self) -> dict[str, Any]:
         path = self.path
@@ -228,11 +232,10 @@ class JournalMiddleware:
         """Hold a journaled call unbuilt. Past JOURNAL_LIMIT held calls the oldest are dropped
         unbuilt: the newer ones alone would push them (and every built entry) out of the
         journal. Past JOURNAL_BODY_BUDGET bytes of held bodies they are built and trimmed."""
-        kept = call.kept_bytes()
         with self.world.lock:
             pending = self._pending
             pending.append(call)
-            self._pending_bytes += kept
+            self._pending_bytes += call.kept
             if len(pending) >= 2 * JOURNAL_LIMIT:
                 self._drop_older_than(len(pending) - JOURNAL_LIMIT)
             if self._pending_bytes > JOURNAL_BODY_BUDGET:
@@ -243,8 +246,7 @@ class JournalMiddleware:
         world = self.world
         journal = world._journal
         dropped = count + len(journal)
-        for call in self._pending[:count]:
-            self._pending_bytes -= call.kept_bytes()
+        self._pending_bytes -= sum(map(_KEPT, self._pending[:count]))
         del self._pending[:count]
         journal.clear()
         self._last = None
