@@ -55,16 +55,14 @@ class FaultMiddleware:
         self.world = world
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        world = self.world
         path = scope.get("path", "")
-        if scope["type"] != "http" or not is_api_path(path):
+        if not world.faults.rules or scope["type"] != "http" or not is_api_path(path):  # no rules: the usual case
             await self.app(scope, receive, send)
             return
-        world = self.world
-        rule = None
-        if world.faults.rules:  # no rules (the usual case): nothing to look up
-            call = Call(scope["method"], path, operation_id(scope["method"], path), project_in_path(path))
-            with world.lock:
-                rule = world.faults.pick(call, world.rng)
+        call = Call(scope["method"], path, operation_id(scope["method"], path), project_in_path(path))
+        with world.lock:
+            rule = world.faults.pick(call, world.rng)
         if rule is None:
             await self.app(scope, receive, send)
             return

@@ -55,3 +55,18 @@ def test_the_headers_remembered_as_matching_are_bounded_and_replaced_keys_are_ch
     with pytest.raises(ApiError, match="may not be used for project"):
         authenticator.authenticate(header, "another")
     assert authenticator._verified[header] is scoped
+
+
+def test_a_remembered_header_passes_at_once_only_for_a_key_that_works_for_every_project():
+    everywhere, one_project = AccessKey("all", "s"), AccessKey("one", "s", project_id="p1")
+    authenticator = Authenticator([everywhere, one_project], Clock(), Rng(1))
+    every, only = basic("all", "s"), basic("one", "s")
+    assert not authenticator.any_project(every)  # not yet checked: the full check runs
+    authenticator.authenticate(every, "p9")
+    authenticator.authenticate(only, "p1")
+    assert authenticator.any_project(every)
+    assert not authenticator.any_project(only)  # bound to p1: its project is checked each time
+    with pytest.raises(ApiError, match="may not be used for project"):
+        authenticator.authenticate(only, "p2")
+    authenticator.remove_keys(["all"])
+    assert not authenticator.any_project(every)
