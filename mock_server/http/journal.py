@@ -119,16 +119,19 @@ class _Pending:
     def add_request_chunk(self, chunk: bytes) -> None:
         if chunk:
             self.request_size += len(chunk)
-            self.kept -= len(self.request_body or b"")
-            self.request_body = _kept(self.request_body, chunk)
-            self.kept += len(self.request_body)
+            self.request_body = self._keep(self.request_body, chunk)
 
     def add_response_chunk(self, chunk: bytes) -> None:
         if chunk:
             self.response_size += len(chunk)
-            self.kept -= len(self.response_body or b"")
-            self.response_body = _kept(self.response_body, chunk)
-            self.kept += len(self.response_body)
+            self.response_body = self._keep(self.response_body, chunk)
+
+    def _keep(self, body: bytes | bytearray | None, chunk: bytes) -> bytes | bytearray:
+        """`body` with `chunk` added as far as BODY_LIMIT allows, counted in `kept`."""
+        before = len(body) if body else 0
+        body = _kept(body, chunk)
+        self.kept += len(body) - before
+        return body
 
     def entry(self) -> dict[str, Any]:
         path = self.path

@@ -200,3 +200,15 @@ def test_calls_held_when_the_middleware_is_rebuilt_stay_in_the_journal(app, clie
     app.middleware_stack = None  # Starlette builds it again on the next call
     client.get("/v1/projects/q/importedNumbers/%2B12025550134")
     assert [e["projectId"] for e in journal(client)] == ["p", "q"]
+
+
+def test_a_held_call_keeps_the_first_body_bytes_of_many_chunks_and_counts_what_it_keeps():
+    from mock_server.http.journal import _Pending
+
+    call = _Pending("POST", "/v1/projects/p/importedNumbers", b"", False)
+    for chunk in (b"a" * (BODY_LIMIT - 10), b"", b"b" * 30, b"c" * 5):
+        call.add_request_chunk(chunk)
+    call.add_response_chunk(b"{}")
+    assert call.request_body == b"a" * (BODY_LIMIT - 10) + b"b" * 10
+    assert call.request_size == BODY_LIMIT + 25
+    assert call.kept == BODY_LIMIT + 2 == len(call.request_body) + len(call.response_body)
