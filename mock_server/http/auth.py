@@ -8,7 +8,6 @@ import hmac
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Callable, Iterable
 from urllib.parse import parse_qs
 
@@ -76,13 +75,13 @@ class Authenticator:
             del self._tokens[token]
 
     def key_from_basic(self, header: str) -> AccessKey | None:
-        """The key a `Basic` header names, if its secret matches. A header that matched is
-        remembered with its key (clients send the same one on every request), and counts again
-        only while that very key is configured: replacing or removing the key forgets it."""
-        key = self._verified.get(header)
-        if key is not None and self.keys.get(key.key_id) is key:
+        """The key a `Basic` header names, if its secret matches. A header that matched (of at
+        most BASIC_CACHE_HEADER_LIMIT characters) is remembered with its key: clients send the
+        same one on every request."""
+        key = self._remembered(header)
+        if key is not None:
             return key
-        pair = _basic_pair(header) if len(header) <= BASIC_CACHE_HEADER_LIMIT else _basic_pair.__wrapped__(header)
+        pair = _basic_pair(header)
         key = self.check_secret(*pair) if pair is not None else None
         if key is not None and len(header) <= BASIC_CACHE_HEADER_LIMIT:
             if len(self._verified) >= VERIFIED_HEADERS:
@@ -91,11 +90,16 @@ class Authenticator:
         return key
 
     def any_project(self, header: str) -> bool:
-        """Whether `header` is a `Basic` header remembered as matching a configured key that
-        works for every project: then any call may pass at once, the project unread (the
-        usual case: clients send the same header on every request)."""
+        """Whether `header` is a `Basic` header remembered as matching a key that works for
+        every project: then any call may pass at once, its project unread."""
+        key = self._remembered(header)
+        return key is not None and key.project_id is None
+
+    def _remembered(self, header: str) -> AccessKey | None:
+        """The key a `Basic` header matched before, while that very key is configured:
+        replacing or removing the key forgets the header."""
         key = self._verified.get(header)
-        return key is not None and key.project_id is None and self.keys.get(key.key_id) is key
+        return key if key is not None and self.keys.get(key.key_id) is key else None
 
     def check_secret(self, key_id: str, secret: str) -> AccessKey | None:
         """The key with this id, if `secret` is its secret."""
@@ -142,15 +146,12 @@ class Authenticator:
         return key
 
 
-BASIC_CACHE_HEADER_LIMIT = 512  # longer headers are decoded every time (the cache stays small)
+BASIC_CACHE_HEADER_LIMIT = 512  # longer headers are checked every time (the memory stays small)
 VERIFIED_HEADERS = 256  # Basic headers remembered as matching a key (then the memory starts afresh)
 
 
-@lru_cache(maxsize=256)
 def _basic_pair(header: str) -> tuple[str, str] | None:
-    """The key id and secret a `Basic` header carries (None if it carries none), decoded once per
-    header: clients send the same one on every request. Only the decoding is kept; the secret
-    is checked against the current keys on every call."""
+    """The key id and secret a `Basic` header carries (None if it carries none)."""
     try:
         decoded = base64.b64decode(header.split(" ", 1)[1].strip(), validate=True).decode()
         key_id, secret = decoded.split(":", 1)

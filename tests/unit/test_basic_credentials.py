@@ -1,5 +1,5 @@
-"""The decoded `Basic` credentials are kept per header, the keys they name are not: a key
-removed or replaced refuses the same header at once."""
+"""A `Basic` header that matched a key is remembered with that very key: a key removed or replaced
+refuses the same header at once, and the memory is bounded."""
 
 import base64
 
