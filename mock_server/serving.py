@@ -1,7 +1,7 @@
 """Running an app on a real socket: the listening socket, the HTTP protocol and the stop.
 
 `sinch-mock serve` binds its own socket (so `--port 0` can print the port it got before
-serving). Three details decide how the server behaves under load:
+serving). These details decide how the server behaves under load:
 
 - The socket is created with `IPPROTO_TCP`: asyncio turns on `TCP_NODELAY` only for accepted
   sockets whose protocol number says TCP, and without it every answer on a kept-alive

@@ -189,7 +189,7 @@ class JournalMiddleware:
             await self.app(scope, receive, send)
             return
         path, method = scope["path"], scope["method"]
-        record, control = (True, False) if path.startswith("/v1/") else _journaled(method, path)
+        record, control = _journaled(method, path)
         logged = path != "/_mock/health" and access_log.isEnabledFor(logging.INFO)
         if not record and not logged:  # nothing to note: no wrapper around the answer
             await self.app(scope, receive, send)
